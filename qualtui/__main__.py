@@ -1,0 +1,3 @@
+from qualtui.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""The ``qualtui`` command.
+
+Subcommands are imported only when used (so ``qualtui --version`` stays fast)
+and nothing here imports Textual: the TUI is imported by ``open``/``demo`` only.
+User errors print one line on stderr and exit 1; never a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import sys
+
+import click
+
+from qualtui import __version__
+
+# name -> "module:attribute"; each module owns its commands.
+COMMANDS: dict[str, str] = {
+    "init": "qualtui.cli.documents:init",
+    "add": "qualtui.cli.documents:add",
+    "docs": "qualtui.cli.documents:docs",
+    "show": "qualtui.cli.documents:show",
+    "attr": "qualtui.cli.documents:attr",
+    "demo": "qualtui.cli.app:demo",
+    "open": "qualtui.cli.app:open_",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="qualtui", message="%(prog)s %(version)s")
+@click.option("--project", "-p", "project", type=click.Path(file_okay=False), default=None,
+              help="Project folder (default: $QUALTUI_PROJECT, else the enclosing project folder).")
+@click.option("--coder", default=None, help="Coder name (default: $QUALTUI_CODER, config, or login name).")
+@click.pass_context
+def cli(ctx: click.Context, project: str | None, coder: str | None) -> None:
+    """qualtui: qualitative analysis of interview transcripts, in the terminal.
+
+    Run with no command inside a project folder to open the coding screen.
+    """
+    ctx.obj = {"project": project, "coder": coder}
+    if ctx.invoked_subcommand is None:
+        from qualtui.cli.app import open_
+
+        ctx.invoke(open_, project_path=project, coder=coder)
+
+
+def _fail(message: str, code: int = 1) -> "NoReturn":  # type: ignore[name-defined]
+    from qualtui.textnorm import safe_for_terminal
+
+    click.echo(f"qualtui: error: {safe_for_terminal(message)}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from qualtui.errors import QualtuiError
+    from stores import StoreError
+
+    try:
+        cli.main(args=argv, prog_name="qualtui", standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (QualtuiError, StoreError) as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except PermissionError as exc:
+        _fail(f"permission denied: {exc.filename or exc}")
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            _fail("the disk is full; nothing was half-written, free some space and try again")
+        if exc.errno == errno.EROFS:
+            _fail("the project folder is read-only")
+        if exc.errno == errno.EPIPE:
+            sys.exit(0)
+        _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))

@@ -1,0 +1,103 @@
+"""Shared CLI plumbing: finding the project, output formats, safe printing."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from qualtui.errors import QualtuiError
+from qualtui.textnorm import strip_controls
+
+FORMATS = ("table", "csv", "json")
+
+
+def project_options(fn: Callable) -> Callable:
+    """Add --project/-p and --coder; pass the opened Project as ``project``."""
+
+    @click.option("--project", "-p", "project_path", type=click.Path(file_okay=False), default=None,
+                  help="Project folder (default: $QUALTUI_PROJECT, else the enclosing project).")
+    @click.option("--coder", default=None, help="Coder name for new codings (default: $QUALTUI_CODER or login).")
+    @functools.wraps(fn)
+    def wrapper(*args: Any, project_path: str | None, coder: str | None, **kwargs: Any) -> Any:
+        from qualtui.project import Project, find_project_root
+
+        ctx = click.get_current_context()
+        parent = ctx.find_root().obj or {}
+        root = find_project_root(project_path or parent.get("project"))
+        return fn(*args, project=Project.open(root, coder=coder or parent.get("coder")), **kwargs)
+
+    return wrapper
+
+
+def format_option(default: str = "table", extra: Sequence[str] = ()) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice([*FORMATS, *extra]), default=default,
+                        show_default=True, help="Output format.")
+
+
+def safe(value: Any) -> str:
+    """A cell for the terminal: never let stored text carry escape sequences out."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = "; ".join(f"{k}={v}" for k, v in value.items())
+    return strip_controls(str(value)).replace("\n", " ")
+
+
+def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, *, headers: Sequence[str] | None = None) -> None:
+    """Print rows as an aligned table, CSV or JSON (JSON keeps native types)."""
+    out = click.get_text_stream("stdout")
+    if fmt == "json":
+        out.write(json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([safe(row.get(c)) for c in columns])
+        out.write(buf.getvalue())
+        return
+    heads = list(headers or columns)
+    cells = [[safe(row.get(c)) for c in columns] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
+    widths = [min(w, 60) for w in widths]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(_fit(v, w) for v, w in zip(values, widths)).rstrip()
+
+    out.write(line(heads) + "\n")
+    for row in cells:
+        out.write(line(row) + "\n")
+
+
+def _fit(value: str, width: int) -> str:
+    if len(value) > width:
+        return value[: width - 1] + "\u2026"
+    return value.ljust(width)
+
+
+def parse_attributes(pairs: Sequence[str]) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QualtuiError(f"attribute {safe(pair)!r} must look like key=value")
+        attrs[key.strip()] = value.strip()
+    return attrs
+
+
+def warn(message: str) -> None:
+    click.echo(f"qualtui: warning: {safe(message)}", err=True)
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty() and sys.stdin.isatty()

@@ -1,0 +1,183 @@
+"""Project and document commands: init, add, docs, show, attr."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from qualtui.cli.common import emit, format_option, parse_attributes, project_options, safe, warn
+from qualtui.errors import ImportRejected, QualtuiError
+
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False), default=".")
+@click.option("--name", help="Project name (default: the folder name).")
+@click.option("--shared-group", is_flag=True,
+              help="Let the folder's group read and write (files 0660, folders 2770) for a team; default is private.")
+def init(path: str, name: str | None, shared_group: bool) -> None:
+    """Create a new project in PATH (a folder; created if missing)."""
+    from qualtui.project import Project
+
+    project = Project.init(path, name=name, shared_group=shared_group)
+    mode = "shared with the folder's group" if shared_group else "private to you (0600/0700)"
+    click.echo(f"Created project {safe(project.name)!r} in {safe(str(project.root))}; files are {mode}.")
+
+
+def _document_name(path: Path, explicit: str | None, many: bool) -> str:
+    if explicit:
+        if many:
+            raise QualtuiError("--name can only be used when adding one file")
+        return explicit
+    return path.stem
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE", help="Document attribute (repeatable).")
+@click.option("--name", help="Document name (one file only; default: the file name without extension).")
+@click.option("--max-size", type=click.FloatRange(min=0.001), default=50.0, show_default=True,
+              help="Largest file accepted, in MB.")
+@project_options
+def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | None, max_size: float) -> None:
+    """Import transcripts (.txt .md .docx .vtt .srt .odt).
+
+    Each file is imported whole or not at all; a summary is printed at the end
+    and the command exits non-zero if any file was rejected.
+    """
+    from qualtui.importers import read_transcript
+
+    attributes = parse_attributes(attrs)
+    added, rejected = 0, 0
+    show_progress = len(files) > 3 and sys.stderr.isatty()
+    items = click.progressbar(files, label="Importing", file=sys.stderr) if show_progress else None
+    iterator = items if items is not None else files
+    try:
+        if items is not None:
+            items.__enter__()
+        for path in iterator:
+            label = safe(path.name)
+            try:
+                transcript = read_transcript(path, max_bytes=int(max_size * 1024 * 1024))
+                doc = project.docs.add(transcript, _document_name(path, name, len(files) > 1),
+                                       source=path.name, attributes=attributes)
+            except (ImportRejected, QualtuiError) as exc:
+                rejected += 1
+                click.echo(f"qualtui: rejected {label}: {safe(str(exc))}", err=True)
+                continue
+            for message in transcript.warnings:
+                warn(f"{label}: {message}")
+            added += 1
+            speakers = ", ".join(doc.speakers[:4]) + (" ..." if len(doc.speakers) > 4 else "")
+            click.echo(f"added {safe(doc.name)}: {doc.words:,} words, {doc.turns} turns"
+                       + (f" ({safe(speakers)})" if speakers else ""))
+    finally:
+        if items is not None:
+            items.__exit__(None, None, None)
+    click.echo(f"{added} added, {rejected} rejected")
+    if rejected:
+        sys.exit(1)
+
+
+@click.command()
+@format_option()
+@project_options
+def docs(project, fmt: str) -> None:
+    """List documents: id, name, words, turns, speakers, attributes, codings."""
+    rows = []
+    for doc in project.docs.all():
+        rows.append({
+            "id": doc.id[:8] if fmt == "table" else doc.id, "name": doc.name, "words": doc.words,
+            "turns": doc.turns, "speakers": doc.speakers, "attributes": doc.attributes,
+            "codings": len(project.codings.for_document(doc.id)),
+        })
+    emit(rows, ["id", "name", "words", "turns", "speakers", "attributes", "codings"], fmt)
+
+
+def _parse_lines(spec: str | None, total: int) -> tuple[int, int]:
+    if not spec:
+        return 1, total
+    first, sep, last = spec.partition("-")
+    try:
+        a = int(first) if first else 1
+        b = int(last) if sep and last else (total if sep else a)
+    except ValueError:
+        raise QualtuiError(f"--lines {safe(spec)!r} must look like 10-40") from None
+    if a < 1 or b < a:
+        raise QualtuiError(f"--lines {safe(spec)!r} is not a valid range")
+    return a, min(b, total)
+
+
+@click.command()
+@click.argument("document")
+@click.option("--lines", "line_spec", metavar="A-B", help="Only these lines (e.g. 1-40).")
+@click.option("--codes/--no-codes", default=True, show_default=True, help="Show the codes touching each line.")
+@project_options
+def show(project, document: str, line_spec: str | None, codes: bool) -> None:
+    """Print a transcript with line numbers, speaker turns and codes per line."""
+    from qualtui.textlines import line_of, line_span, line_starts
+
+    doc = project.docs.get(document)
+    text = project.docs.text(doc.id)
+    starts = line_starts(text)
+    first, last = _parse_lines(line_spec, len(starts))
+    labels: dict[int, list[str]] = {}
+    if codes:
+        names = {c.id: c.name for c in project.codes.all()}
+        for coding in project.codings.for_document(doc.id):
+            for line in range(line_of(starts, coding.start), line_of(starts, coding.end - 1) + 1):
+                name = names.get(coding.code, "?")
+                if name not in labels.setdefault(line, []):
+                    labels[line].append(name)
+    label_starts = {t.label_start: t for t in project.docs.turns(doc.id) if t.speaker}
+    width = len(str(last))
+    color = sys.stdout.isatty()
+    click.echo(f"{safe(doc.name)}  lines {first}-{last} of {len(starts)}")
+    for line in range(first, last + 1):
+        start, end = line_span(starts, len(text), line)
+        body = safe(text[start:end])
+        turn = label_starts.get(start)
+        if turn is not None and color:
+            cut = turn.start - start
+            body = click.style(body[:cut], bold=True) + body[cut:]
+        tail = f"  [{safe(', '.join(labels[line]))}]" if line in labels else ""
+        click.echo(f"{line:>{width}}  {body}{tail}")
+
+
+@click.group()
+def attr() -> None:
+    """Document attributes (e.g. group=staff)."""
+
+
+@attr.command("set")
+@click.argument("document")
+@click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
+@project_options
+def attr_set(project, document: str, pairs: tuple[str, ...]) -> None:
+    """Set attributes of a document."""
+    doc = project.docs.get(document)
+    for key, value in parse_attributes(pairs).items():
+        doc = project.docs.set_attribute(doc.id, key, value)
+    click.echo(f"{safe(doc.name)}: {safe(doc.attributes)}")
+
+
+@attr.command("unset")
+@click.argument("document")
+@click.argument("keys", nargs=-1, required=True)
+@project_options
+def attr_unset(project, document: str, keys: tuple[str, ...]) -> None:
+    """Remove attributes from a document."""
+    doc = project.docs.get(document)
+    for key in keys:
+        doc = project.docs.set_attribute(doc.id, key, None)
+    click.echo(f"{safe(doc.name)}: {safe(doc.attributes)}")
+
+
+@attr.command("list")
+@format_option()
+@project_options
+def attr_list(project, fmt: str) -> None:
+    """Every document's attributes, one row per document and key."""
+    rows = [{"document": d.name, "key": k, "value": v} for d in project.docs.all() for k, v in sorted(d.attributes.items())]
+    emit(rows, ["document", "key", "value"], fmt)

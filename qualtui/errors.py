@@ -1,0 +1,13 @@
+"""User-facing errors: the CLI prints their message on one line, no traceback."""
+
+
+class QualtuiError(Exception):
+    """Something the user can fix: bad input, unknown name, missing project."""
+
+
+class NotFoundError(QualtuiError):
+    pass
+
+
+class ImportRejected(QualtuiError):
+    """A file could not be imported; nothing was changed."""

@@ -1,0 +1,55 @@
+"""Undo and redo for one editing session.
+
+Every undoable edit is a ``Change``: a label plus two functions that replay the
+edit in either direction against the store (so undo is itself durable).  The
+edit functions in ``qualtui.edits`` return the ``Change`` they made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    undo: Callable[[], None]
+    redo: Callable[[], None]
+
+
+class History:
+    def __init__(self, limit: int = 1000) -> None:
+        self.limit = limit
+        self._done: list[Change] = []
+        self._undone: list[Change] = []
+
+    def record(self, change: Change) -> None:
+        self._done.append(change)
+        del self._done[: -self.limit]
+        self._undone.clear()
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    def undo(self) -> Change | None:
+        """Undo the last change; if the store refuses, the change stays undoable."""
+        if not self._done:
+            return None
+        change = self._done[-1]
+        change.undo()
+        self._undone.append(self._done.pop())
+        return change
+
+    def redo(self) -> Change | None:
+        if not self._undone:
+            return None
+        change = self._undone[-1]
+        change.redo()
+        self._done.append(self._undone.pop())
+        return change

@@ -1,0 +1,76 @@
+"""Transcript importers: file -> normalised ``Transcript`` (text + speaker turns).
+
+Each format lives in its own module and registers a reader here.  Readers
+receive raw bytes (already size-checked) and raise ``ImportRejected`` with a
+one-line reason for anything they cannot read.  Nothing here touches a project.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from qualtui.errors import ImportRejected
+from qualtui.model import Transcript
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+Reader = Callable[[bytes, str], Transcript]
+
+
+def _readers() -> dict[str, Reader]:
+    # Imported lazily so `qualtui --help` stays fast.
+    from qualtui.importers import plain
+
+    readers: dict[str, Reader] = {".txt": plain.read_plain, ".md": plain.read_plain, ".text": plain.read_plain}
+    for module_name, extensions, attr in (
+        ("qualtui.importers.docx_reader", (".docx",), "read_docx"),
+        ("qualtui.importers.vtt", (".vtt",), "read_vtt"),
+        ("qualtui.importers.srt", (".srt",), "read_srt"),
+        ("qualtui.importers.odt", (".odt",), "read_odt"),
+    ):
+        try:
+            module = __import__(module_name, fromlist=[attr])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for ext in extensions:
+            readers[ext] = getattr(module, attr)
+    return readers
+
+
+def supported_extensions() -> list[str]:
+    return sorted(_readers())
+
+
+def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Transcript:
+    """Read and normalise one transcript file, or raise ``ImportRejected``."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    readers = _readers()
+    if ext not in readers:
+        raise ImportRejected(f"unsupported file type {ext or '(none)'!s}; qualtui reads {', '.join(sorted(readers))}")
+    try:
+        size = os.stat(path).st_size
+        if not path.is_file():
+            raise ImportRejected("not a regular file")
+        if size > max_bytes:
+            raise ImportRejected(f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit (--max-size)")
+        if size == 0:
+            raise ImportRejected("file is empty")
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ImportRejected("no such file") from None
+    except IsADirectoryError:
+        raise ImportRejected("is a folder, not a file") from None
+    except PermissionError:
+        raise ImportRejected("permission denied") from None
+    if len(data) > max_bytes:
+        raise ImportRejected(f"file is over the {max_bytes / 1048576:.0f} MB limit (--max-size)")
+    transcript = readers[ext](data, path.name)
+    if not transcript.text.strip():
+        raise ImportRejected("no text found in the file")
+    return transcript

@@ -1,0 +1,182 @@
+"""The codebook: hierarchical codes (themes are codes with children)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from qualtui.errors import NotFoundError, QualtuiError
+from qualtui.model import Code, new_id, now_iso
+from qualtui.services.documents import resolve
+from qualtui.textnorm import clean_label
+
+if TYPE_CHECKING:
+    from qualtui.project import Project
+
+TABLE = "codes"
+
+# Distinct in 256 colours and still distinct when mapped to the 16 ANSI colours.
+PALETTE = (
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
+    "#f032e6", "#bfef45", "#9a6324", "#469990", "#dcbeff", "#ffe119",
+)
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+EDITABLE = ("name", "parent", "color", "description", "inclusion", "exclusion", "example", "codable")
+
+
+def normalise_color(value: str) -> str:
+    value = value.strip()
+    if not _COLOR.match(value):
+        raise QualtuiError(f"{clean_label(value)!r} is not a colour; use #RRGGBB")
+    if len(value) == 4:
+        value = "#" + "".join(c * 2 for c in value[1:])
+    return value.lower()
+
+
+class CodeService:
+    def __init__(self, project: "Project") -> None:
+        self.project = project
+        self.file = project.store.project
+
+    # reads -----------------------------------------------------------------
+    def all(self) -> list[Code]:
+        codes = [Code.from_record(r) for r in self.file.raw(TABLE).values()]
+        return sorted(codes, key=lambda c: c.name.casefold())
+
+    def by_id(self, code_id: str) -> Code:
+        record = self.file.get(TABLE, code_id)
+        if record is None:
+            raise NotFoundError(f"no code with id {code_id}")
+        return Code.from_record(record)
+
+    def get(self, ref: str) -> Code:
+        """By id, name (case-insensitive), unique prefix, or a path like 'Theme/Code'."""
+        codes = self.all()
+        if "/" in ref:
+            by_path = [c for c in codes if self.path(c, codes).casefold() == ref.strip().casefold()]
+            if len(by_path) == 1:
+                return by_path[0]
+        return resolve(codes, ref, "code")
+
+    def find(self, name: str) -> Code | None:
+        folded = clean_label(name).casefold()
+        return next((c for c in self.all() if c.name.casefold() == folded), None)
+
+    def children(self, code_id: str | None, codes: list[Code] | None = None) -> list[Code]:
+        return [c for c in (codes or self.all()) if c.parent == code_id]
+
+    def descendants(self, code_id: str, codes: list[Code] | None = None) -> list[Code]:
+        codes = codes or self.all()
+        out: list[Code] = []
+        stack = [code_id]
+        while stack:
+            current = stack.pop()
+            for child in codes:
+                if child.parent == current:
+                    out.append(child)
+                    stack.append(child.id)
+        return out
+
+    def path(self, code: Code, codes: list[Code] | None = None) -> str:
+        by_id = {c.id: c for c in (codes or self.all())}
+        parts = [code.name]
+        seen = {code.id}
+        parent = code.parent
+        while parent and parent in by_id and parent not in seen:
+            seen.add(parent)
+            parts.append(by_id[parent].name)
+            parent = by_id[parent].parent
+        return "/".join(reversed(parts))
+
+    def tree(self) -> list[tuple[int, Code]]:
+        """Depth-first (depth, code) pairs, siblings sorted by name; orphans become roots."""
+        codes = self.all()
+        ids = {c.id for c in codes}
+        children: dict[str | None, list[Code]] = {}
+        for code in codes:
+            parent = code.parent if code.parent in ids else None
+            children.setdefault(parent, []).append(code)
+        out: list[tuple[int, Code]] = []
+        seen: set[str] = set()
+
+        def walk(parent: str | None, depth: int) -> None:
+            for code in children.get(parent, []):
+                if code.id not in seen:
+                    seen.add(code.id)
+                    out.append((depth, code))
+                    walk(code.id, depth + 1)
+
+        walk(None, 0)
+        return out
+
+    # writes ----------------------------------------------------------------
+    def _check_name(self, name: str, exclude: str | None = None) -> str:
+        name = clean_label(name, 100)
+        if not name:
+            raise QualtuiError("a code needs a name")
+        if "/" in name:
+            raise QualtuiError("code names cannot contain '/' (it separates parent and child)")
+        for code in self.all():
+            if code.id != exclude and code.name.casefold() == name.casefold():
+                raise QualtuiError(f"a code named {code.name!r} already exists")
+        return name
+
+    def _check_parent(self, parent: str | None, code_id: str | None = None) -> None:
+        if parent is None:
+            return
+        self.by_id(parent)
+        if code_id and (parent == code_id or parent in {c.id for c in self.descendants(code_id)}):
+            raise QualtuiError("a code cannot be moved under itself or one of its sub-codes")
+
+    def next_color(self) -> str:
+        return PALETTE[len(self.file.raw(TABLE)) % len(PALETTE)]
+
+    def create(self, name: str, *, parent: str | None = None, color: str | None = None,
+               description: str = "", codable: bool = True, **criteria: str) -> Code:
+        name = self._check_name(name)
+        self._check_parent(parent)
+        code = Code(
+            id=new_id(), name=name, parent=parent,
+            color=normalise_color(color) if color else self.next_color(),
+            description=description, codable=codable, created=now_iso(), created_by=self.project.coder,
+            **{k: v for k, v in criteria.items() if k in ("inclusion", "exclusion", "example")},
+        )
+        self.file.put(TABLE, code.to_record())
+        self.project.audit("code.create", code=code.id, name=code.name, parent=parent)
+        return code
+
+    def update(self, code_id: str, **changes: Any) -> Code:
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise QualtuiError(f"cannot change {', '.join(sorted(unknown))} of a code")
+        if "name" in changes:
+            changes["name"] = self._check_name(changes["name"], exclude=code_id)
+        if "parent" in changes:
+            self._check_parent(changes["parent"], code_id)
+        if changes.get("color"):
+            changes["color"] = normalise_color(changes["color"])
+
+        def apply(table: dict) -> dict:
+            if code_id not in table:
+                raise NotFoundError(f"no code with id {code_id}")
+            record = dict(table[code_id], **changes)
+            table[code_id] = record
+            return record
+
+        record = self.file.mutate(TABLE, apply)
+        self.project.audit("code.update", code=code_id, fields=sorted(changes))
+        return Code.from_record(record)
+
+    def put(self, codes: Iterable[Code]) -> None:
+        """Store codes exactly as given (used by undo, merge and import)."""
+        codes = list(codes)
+        self.file.put_many(TABLE, [c.to_record() for c in codes])
+        self.project.audit("code.put", codes=[c.id for c in codes])
+
+    def delete_records(self, code_ids: Iterable[str]) -> list[str]:
+        """Remove code records only; callers deal with codings and children first."""
+        removed = self.file.delete_many(TABLE, list(code_ids))
+        if removed:
+            self.project.audit("code.delete", codes=removed)
+        return removed

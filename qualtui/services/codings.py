@@ -1,0 +1,177 @@
+"""Codings: a code applied to a half-open ``[start, end)`` span of one document."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from qualtui.errors import NotFoundError, QualtuiError
+from qualtui.model import Coding, new_id, now_iso
+
+if TYPE_CHECKING:
+    from qualtui.project import Project
+
+TABLE = "codings"
+
+
+def _sort_key(coding: Coding) -> tuple[int, int, str]:
+    return (coding.start, coding.end, coding.id)
+
+
+class CodingService:
+    def __init__(self, project: "Project") -> None:
+        self.project = project
+        self.store = project.store
+
+    # reads -----------------------------------------------------------------
+    def for_document(self, doc_id: str) -> list[Coding]:
+        raw = self.store.document_file(doc_id).raw(TABLE)
+        return sorted((Coding.from_record(r) for r in raw.values()), key=_sort_key)
+
+    def iter_all(self, doc_ids: Iterable[str] | None = None) -> Iterator[Coding]:
+        ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]
+        for doc_id in ids:
+            yield from self.for_document(doc_id)
+
+    def for_code(self, code_ids: str | Iterable[str], doc_ids: Iterable[str] | None = None) -> list[Coding]:
+        wanted = {code_ids} if isinstance(code_ids, str) else set(code_ids)
+        return [c for c in self.iter_all(doc_ids) if c.code in wanted]
+
+    def get(self, doc_id: str, coding_id: str) -> Coding:
+        record = self.store.document_file(doc_id).get(TABLE, coding_id)
+        if record is None:
+            raise NotFoundError(f"no coding with id {coding_id}")
+        return Coding.from_record(record)
+
+    def at(self, doc_id: str, offset: int) -> list[Coding]:
+        return [c for c in self.for_document(doc_id) if c.covers(offset)]
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """code id -> (segments, documents) across the project."""
+        segments: Counter[str] = Counter()
+        documents: Counter[str] = Counter()
+        for doc in self.project.docs.all():
+            seen: set[str] = set()
+            for record in self.store.document_file(doc.id).raw(TABLE).values():
+                segments[record["code"]] += 1
+                seen.add(record["code"])
+            documents.update(seen)
+        return {code: (segments[code], documents[code]) for code in segments}
+
+    # writes ----------------------------------------------------------------
+    def _validate(self, doc_id: str, code_id: str, start: int, end: int) -> None:
+        length = self.project.docs.by_id(doc_id).length
+        if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= length:
+            raise QualtuiError(f"span [{start}, {end}) is not inside the document (0-{length})")
+        code = self.project.codes.by_id(code_id)
+        if not code.codable:
+            raise QualtuiError(f"{code.name!r} is a grouping, not a codable code")
+
+    def add(self, doc_id: str, code_id: str, start: int, end: int, *, memo: str | None = None,
+            coder: str | None = None) -> Coding:
+        """Code a span.  Coding the same span with the same code twice returns the existing coding."""
+        self._validate(doc_id, code_id, start, end)
+        coder = coder or self.project.coder
+        coding = Coding(id=new_id(), document=doc_id, code=code_id, start=start, end=end,
+                        coder=coder, created=now_iso(), memo=memo or None)
+
+        def apply(table: dict) -> dict:
+            for record in table.values():
+                if (record["code"], record["start"], record["end"], record["coder"]) == (code_id, start, end, coder):
+                    return record
+            table[coding.id] = coding.to_record()
+            return table[coding.id]
+
+        stored = Coding.from_record(self.store.document_file(doc_id).mutate(TABLE, apply))
+        if stored.id == coding.id:
+            self.project.audit("coding.add", document=doc_id, coding=coding.id, code=code_id, start=start, end=end)
+        return stored
+
+    def add_many(self, doc_id: str, spans: Iterable[tuple[str, int, int]], *, coder: str | None = None) -> list[Coding]:
+        """Code many spans of one document in one durable write; existing identical codings are skipped."""
+        coder = coder or self.project.coder
+        length = self.project.docs.by_id(doc_id).length
+        codings = []
+        for code_id, start, end in spans:
+            if not 0 <= start < end <= length:
+                raise QualtuiError(f"span [{start}, {end}) is not inside the document (0-{length})")
+            codings.append(Coding(id=new_id(), document=doc_id, code=code_id, start=start, end=end,
+                                  coder=coder, created=now_iso()))
+
+        def apply(table: dict) -> list[Coding]:
+            existing = {(r["code"], r["start"], r["end"], r["coder"]) for r in table.values()}
+            added = []
+            for coding in codings:
+                key = (coding.code, coding.start, coding.end, coding.coder)
+                if key not in existing:
+                    existing.add(key)
+                    table[coding.id] = coding.to_record()
+                    added.append(coding)
+            return added
+
+        added = self.store.document_file(doc_id).mutate(TABLE, apply)
+        if added:
+            self.project.audit("coding.add", document=doc_id, codings=[c.id for c in added])
+        return added
+
+    def put(self, codings: Iterable[Coding]) -> None:
+        """Store codings exactly as given (undo, merge, import)."""
+        by_doc: dict[str, list[Coding]] = {}
+        for coding in codings:
+            by_doc.setdefault(coding.document, []).append(coding)
+        for doc_id, items in by_doc.items():
+            self.store.document_file(doc_id).put_many(TABLE, [c.to_record() for c in items])
+            self.project.audit("coding.put", document=doc_id, codings=[c.id for c in items])
+
+    def remove(self, doc_id: str, coding_ids: str | Iterable[str]) -> list[Coding]:
+        """Remove codings; returns what was removed (so it can be restored)."""
+        ids = [coding_ids] if isinstance(coding_ids, str) else list(coding_ids)
+
+        def apply(table: dict) -> list[Coding]:
+            return [Coding.from_record(table.pop(i)) for i in ids if i in table]
+
+        removed = self.store.document_file(doc_id).mutate(TABLE, apply)
+        if removed:
+            self.project.audit("coding.remove", document=doc_id, codings=[c.id for c in removed])
+        return removed
+
+    def update(self, doc_id: str, coding_id: str, **changes) -> Coding:
+        """Change memo, code or span of one coding."""
+        allowed = {"memo", "code", "start", "end"}
+        if set(changes) - allowed:
+            raise QualtuiError(f"cannot change {', '.join(sorted(set(changes) - allowed))} of a coding")
+
+        def apply(table: dict) -> dict:
+            if coding_id not in table:
+                raise NotFoundError(f"no coding with id {coding_id}")
+            record = dict(table[coding_id], **changes)
+            table[coding_id] = record
+            return record
+
+        if {"code", "start", "end"} & set(changes):
+            current = self.get(doc_id, coding_id)
+            self._validate(doc_id, changes.get("code", current.code), changes.get("start", current.start),
+                           changes.get("end", current.end))
+        record = self.store.document_file(doc_id).mutate(TABLE, apply)
+        self.project.audit("coding.update", document=doc_id, coding=coding_id, fields=sorted(changes))
+        return Coding.from_record(record)
+
+    def recode(self, code_from: str, code_to: str) -> int:
+        """Move every coding of one code to another (merging); returns how many moved."""
+        moved = 0
+        for doc in self.project.docs.all():
+            def apply(table: dict) -> int:
+                count = 0
+                for key, record in list(table.items()):
+                    if record["code"] == code_from:
+                        table[key] = dict(record, code=code_to)
+                        count += 1
+                return count
+
+            if any(r["code"] == code_from for r in self.store.document_file(doc.id).raw(TABLE).values()):
+                n = self.store.document_file(doc.id).mutate(TABLE, apply)
+                if n:
+                    self.project.audit("coding.recode", document=doc.id, code_from=code_from, code_to=code_to, count=n)
+                moved += n
+        return moved

@@ -1,0 +1,163 @@
+"""Documents: import, look up, attributes.  Text and turns are immutable once stored."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from qualtui.errors import NotFoundError, QualtuiError
+from qualtui.model import Document, Transcript, Turn, new_id, now_iso
+from qualtui.textnorm import clean_label, count_words
+
+if TYPE_CHECKING:
+    from qualtui.project import Project
+
+TABLE = "documents"
+
+
+def resolve(items: list, ref: str, what: str, key=lambda item: item.name):
+    """Find one item by exact id, exact name (case-insensitive), or unique prefix of either."""
+    ref = ref.strip()
+    folded = ref.casefold()
+    for item in items:
+        if item.id == ref:
+            return item
+    exact = [item for item in items if key(item).casefold() == folded]
+    if len(exact) == 1:
+        return exact[0]
+    prefix = [item for item in items if key(item).casefold().startswith(folded) or item.id.startswith(ref)]
+    if len(prefix) == 1:
+        return prefix[0]
+    if len(prefix) > 1:
+        names = ", ".join(sorted(key(item) for item in prefix)[:6])
+        raise NotFoundError(f"{what} {clean_label(ref)!r} is ambiguous: {names}")
+    raise NotFoundError(f"no {what} named {clean_label(ref)!r}")
+
+
+class DocumentService:
+    def __init__(self, project: "Project") -> None:
+        self.project = project
+        self.store = project.store
+
+    def all(self) -> list[Document]:
+        docs = [Document.from_record(r) for r in self.store.project.raw(TABLE).values()]
+        return sorted(docs, key=lambda d: d.name.casefold())
+
+    def by_id(self, doc_id: str) -> Document:
+        record = self.store.project.get(TABLE, doc_id)
+        if record is None:
+            raise NotFoundError(f"no document with id {doc_id}")
+        return Document.from_record(record)
+
+    def get(self, ref: str) -> Document:
+        return resolve(self.all(), ref, "document")
+
+    def text(self, doc_id: str) -> str:
+        return self.store.read_text(doc_id)
+
+    def turns(self, doc_id: str) -> list[Turn]:
+        raw = self.store.read_json(self.store.turns_path(doc_id), default=[])
+        return [Turn.from_record(t) for t in raw]
+
+    def add(self, transcript: Transcript, name: str, *, source: str = "",
+            attributes: Mapping[str, str] | None = None) -> Document:
+        """Store a new document.  The record is written last: it is the commit point."""
+        name = clean_label(name, 120)
+        if not name:
+            raise QualtuiError("a document needs a name")
+        if any(d.name.casefold() == name.casefold() for d in self.all()):
+            raise QualtuiError(f"a document named {name!r} already exists (use --name to choose another)")
+        text = transcript.text
+        doc = Document(
+            id=new_id(),
+            name=name,
+            length=len(text),
+            words=count_words(text),
+            turns=len(transcript.turns),
+            speakers=sorted({t.speaker for t in transcript.turns if t.speaker}, key=str.casefold),
+            attributes={clean_label(k, 60): clean_label(v) for k, v in (attributes or {}).items()},
+            source=clean_label(source, 200),
+            source_format=transcript.source_format,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            created=now_iso(),
+            imported_by=self.project.coder,
+        )
+        self.store.write_text(doc.id, text)
+        self.store.write_json(self.store.turns_path(doc.id), [t.to_record() for t in transcript.turns])
+        self.store.document_file(doc.id).ensure_exists()
+        self.store.project.put(TABLE, doc.to_record())
+        self.project.audit("document.add", document=doc.id, name=doc.name, sha256=doc.sha256)
+        return doc
+
+    def set_attribute(self, doc_id: str, key: str, value: str | None) -> Document:
+        """Set (or, with value None, remove) one attribute."""
+        key = clean_label(key, 60)
+        if not key:
+            raise QualtuiError("an attribute needs a name")
+        clean_value = None if value is None else clean_label(value)
+
+        def apply(table: dict) -> dict:
+            if doc_id not in table:
+                raise NotFoundError(f"no document with id {doc_id}")
+            record = dict(table[doc_id])
+            attrs = dict(record.get("attributes") or {})
+            if clean_value is None:
+                attrs.pop(key, None)
+            else:
+                attrs[key] = clean_value
+            record["attributes"] = attrs
+            table[doc_id] = record
+            return record
+
+        record = self.store.project.mutate(TABLE, apply)
+        self.project.audit("document.attribute", document=doc_id, key=key, value=clean_value)
+        return Document.from_record(record)
+
+    def rename(self, doc_id: str, name: str) -> Document:
+        name = clean_label(name, 120)
+        if not name:
+            raise QualtuiError("a document needs a name")
+
+        def apply(table: dict) -> dict:
+            if doc_id not in table:
+                raise NotFoundError(f"no document with id {doc_id}")
+            if any(r["name"].casefold() == name.casefold() and i != doc_id for i, r in table.items()):
+                raise QualtuiError(f"a document named {name!r} already exists")
+            record = dict(table[doc_id], name=name)
+            table[doc_id] = record
+            return record
+
+        record = self.store.project.mutate(TABLE, apply)
+        self.project.audit("document.rename", document=doc_id, name=name)
+        return Document.from_record(record)
+
+    def replace_content(self, doc_id: str, transcript: Transcript) -> Document:
+        """Only for re-anchoring operations (pseudonymisation): new text and turns."""
+        text = transcript.text
+        self.store.write_text(doc_id, text)
+        self.store.write_json(self.store.turns_path(doc_id), [t.to_record() for t in transcript.turns])
+
+        def apply(table: dict) -> dict:
+            record = dict(table[doc_id])
+            record.update(
+                length=len(text), words=count_words(text), turns=len(transcript.turns),
+                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                speakers=sorted({t.speaker for t in transcript.turns if t.speaker}, key=str.casefold),
+            )
+            table[doc_id] = record
+            return record
+
+        return Document.from_record(self.store.project.mutate(TABLE, apply))
+
+    def delete(self, doc_id: str) -> None:
+        """Remove a document, its codings and its memos."""
+        self.by_id(doc_id)
+        self.store.project.delete(TABLE, doc_id)
+        self.store.delete_document_files(doc_id)
+        self.project.memos.delete_about(doc_id)
+        self.project.audit("document.delete", document=doc_id)
+
+    def signature(self, doc_id: str) -> tuple | None:
+        """Changes whenever this document's codings file is replaced (by any process)."""
+        return self.store.document_file(doc_id).signature()

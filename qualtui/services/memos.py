@@ -1,0 +1,92 @@
+"""Memos: project journal entries, and memos about a document or a code.
+
+A coding's memo is stored on the coding itself (``Coding.memo``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from qualtui.errors import NotFoundError, QualtuiError
+from qualtui.model import MEMO_KINDS, Memo, new_id, now_iso
+from qualtui.textnorm import clean_label, strip_controls
+
+if TYPE_CHECKING:
+    from qualtui.project import Project
+
+TABLE = "memos"
+
+
+def clean_memo_text(text: str) -> str:
+    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class MemoService:
+    def __init__(self, project: "Project") -> None:
+        self.project = project
+        self.file = project.store.project
+
+    def all(self, kind: str | None = None, target: str | None = None) -> list[Memo]:
+        memos = [Memo.from_record(r) for r in self.file.raw(TABLE).values()]
+        memos = [m for m in memos if (kind is None or m.kind == kind) and (target is None or m.target == target)]
+        return sorted(memos, key=lambda m: (m.created, m.id))
+
+    def get(self, memo_id: str) -> Memo:
+        record = self.file.get(TABLE, memo_id)
+        if record is None:
+            raise NotFoundError(f"no memo with id {memo_id}")
+        return Memo.from_record(record)
+
+    def about(self, kind: str, target: str | None) -> Memo | None:
+        """The (first) memo about one document or code."""
+        found = self.all(kind=kind, target=target)
+        return found[0] if found else None
+
+    def add(self, kind: str, text: str, *, target: str | None = None, title: str = "") -> Memo:
+        if kind not in MEMO_KINDS or kind == "coding":
+            raise QualtuiError(f"memo kind must be one of project, document, code (not {kind!r})")
+        if kind != "project" and not target:
+            raise QualtuiError(f"a {kind} memo needs the {kind} it is about")
+        stamp = now_iso()
+        memo = Memo(id=new_id(), kind=kind, target=target, text=clean_memo_text(text), title=clean_label(title),
+                    author=self.project.coder, created=stamp, modified=stamp)
+        self.file.put(TABLE, memo.to_record())
+        self.project.audit("memo.add", memo=memo.id, kind=kind, target=target)
+        return memo
+
+    def update(self, memo_id: str, *, text: str | None = None, title: str | None = None) -> Memo:
+        changes: dict = {"modified": now_iso()}
+        if text is not None:
+            changes["text"] = clean_memo_text(text)
+        if title is not None:
+            changes["title"] = clean_label(title)
+
+        def apply(table: dict) -> dict:
+            if memo_id not in table:
+                raise NotFoundError(f"no memo with id {memo_id}")
+            table[memo_id] = dict(table[memo_id], **changes)
+            return table[memo_id]
+
+        record = self.file.mutate(TABLE, apply)
+        self.project.audit("memo.update", memo=memo_id)
+        return Memo.from_record(record)
+
+    def put(self, memos: Iterable[Memo]) -> None:
+        memos = list(memos)
+        self.file.put_many(TABLE, [m.to_record() for m in memos])
+        self.project.audit("memo.put", memos=[m.id for m in memos])
+
+    def delete(self, memo_ids: str | Iterable[str]) -> list[Memo]:
+        ids = [memo_ids] if isinstance(memo_ids, str) else list(memo_ids)
+
+        def apply(table: dict) -> list[Memo]:
+            return [Memo.from_record(table.pop(i)) for i in ids if i in table]
+
+        removed = self.file.mutate(TABLE, apply)
+        if removed:
+            self.project.audit("memo.delete", memos=[m.id for m in removed])
+        return removed
+
+    def delete_about(self, target: str) -> list[Memo]:
+        return self.delete([m.id for m in self.all(target=target)])

@@ -1,0 +1,109 @@
+"""Atomic, durable file writes with explicit permissions.
+
+The umask is never trusted: every file and folder we create gets its mode set
+explicitly, so a project is private (0600/0700) whatever the user's shell says.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_FILE_MODE = 0o600
+DEFAULT_DIR_MODE = 0o700
+SHARED_FILE_MODE = 0o660
+SHARED_DIR_MODE = 0o2770  # setgid so new files keep the team's group
+
+
+@dataclass(frozen=True)
+class Permissions:
+    file_mode: int = DEFAULT_FILE_MODE
+    dir_mode: int = DEFAULT_DIR_MODE
+
+    @classmethod
+    def shared(cls) -> "Permissions":
+        return cls(SHARED_FILE_MODE, SHARED_DIR_MODE)
+
+
+PRIVATE = Permissions()
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new entry in *path* durable."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure_dir(path: Path, perms: Permissions = PRIVATE) -> Path:
+    """Create *path* (and missing parents inside it) with the project's folder mode."""
+    path = Path(path)
+    if path.is_dir():
+        return path
+    parent = path.parent
+    if not parent.exists():
+        ensure_dir(parent, perms)
+    os.mkdir(path, perms.dir_mode)
+    os.chmod(path, perms.dir_mode)
+    fsync_dir(parent)
+    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes, perms: Permissions = PRIVATE) -> None:
+    """Replace *path* with *data* so that a crash leaves either the old or the new file.
+
+    The temp file lives in the same folder (so ``os.replace`` is a rename on one
+    file system), is fsynced before the rename, and the folder is fsynced after.
+    """
+    path = Path(path)
+    folder = path.parent
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, perms.file_mode)
+    try:
+        os.fchmod(fd, perms.file_mode)
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(folder)
+
+
+def append_line(path: Path, line: str, perms: Permissions = PRIVATE) -> None:
+    """Append one line (a newline is added) and fsync it.
+
+    O_APPEND makes concurrent appends from several processes land whole as long
+    as each line is written with a single write call.
+    """
+    path = Path(path)
+    existed = path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, perms.file_mode)
+    try:
+        if not existed:
+            os.fchmod(fd, perms.file_mode)
+        data = (line.rstrip("\n") + "\n").encode("utf-8")
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if not existed:
+        fsync_dir(path.parent)

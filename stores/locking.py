@@ -1,0 +1,66 @@
+"""Inter-process file locks.
+
+We lock a sidecar ``<name>.lock`` file rather than the data file itself, because
+the data file is replaced (a new inode) on every atomic write.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from pathlib import Path
+
+from stores.atomic import PRIVATE, Permissions
+
+_local_locks: dict[str, "_Reentrant"] = {}
+_registry_guard = threading.Lock()
+
+
+class _Reentrant:
+    def __init__(self) -> None:
+        self.thread_lock = threading.RLock()
+        self.depth = 0
+        self.fd: int | None = None
+
+
+class FileLock:
+    """An exclusive lock, re-entrant within a process, shared across processes."""
+
+    def __init__(self, path: Path, perms: Permissions = PRIVATE) -> None:
+        self.path = Path(str(path) + ".lock")
+        self.perms = perms
+        key = str(self.path)
+        with _registry_guard:
+            self._state = _local_locks.setdefault(key, _Reentrant())
+
+    def __enter__(self) -> "FileLock":
+        state = self._state
+        state.thread_lock.acquire()
+        try:
+            if state.depth == 0:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.perms.file_mode)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                state.fd = fd
+            state.depth += 1
+        except BaseException:
+            state.thread_lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        state = self._state
+        try:
+            state.depth -= 1
+            if state.depth == 0 and state.fd is not None:
+                fd, state.fd = state.fd, None
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                finally:
+                    os.close(fd)
+        finally:
+            state.thread_lock.release()

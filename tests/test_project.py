@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qualtui import edits
+from qualtui.errors import QualtuiError
+from qualtui.history import History
+from qualtui.project import Project, find_project_root
+
+
+def test_find_project_like_git(tmp_path, monkeypatch, project):
+    sub = project.root / "documents"
+    monkeypatch.delenv("QUALTUI_PROJECT", raising=False)
+    assert find_project_root(None, cwd=sub) == project.root.resolve()
+    with pytest.raises(QualtuiError, match="not inside a qualtui project"):
+        find_project_root(None, cwd=tmp_path)
+    monkeypatch.setenv("QUALTUI_PROJECT", str(project.root))
+    assert find_project_root(None, cwd=tmp_path) == project.root.resolve()
+
+
+def test_document_add_and_lookup(project, doc, transcript_text):
+    assert project.docs.get("su01").id == doc.id
+    assert project.docs.get(doc.id[:6]).id == doc.id
+    assert project.docs.text(doc.id) == transcript_text.strip("\n")
+    assert doc.speakers == ["Interviewer", "Sam"]
+    turns = project.docs.turns(doc.id)
+    assert [t.speaker for t in turns] == ["Interviewer", "Sam", "Interviewer", "Sam"]
+    with pytest.raises(QualtuiError, match="already exists"):
+        project.docs.add(project_transcript(), "su01")
+
+
+def project_transcript():
+    from qualtui.importers.plain import read_plain
+
+    return read_plain(b"A: x\nB: y\n", "x.txt")
+
+
+def test_coding_round_trip_and_undo(project, doc):
+    code, change = edits.create_code(project, "Peer support")
+    history = History()
+    history.record(change)
+    coding, change = edits.add_coding(project, doc.id, code.id, 10, 20)
+    history.record(change)
+    assert [c.id for c in project.codings.for_document(doc.id)] == [coding.id]
+    history.undo()
+    assert project.codings.for_document(doc.id) == []
+    history.redo()
+    assert project.codings.for_document(doc.id) == [coding]
+    assert project.codings.counts() == {code.id: (1, 1)}
+    with pytest.raises(QualtuiError):
+        project.codings.add(doc.id, code.id, 5, 5000)
+    log = [json.loads(line) for line in (project.root / "audit.jsonl").read_text().splitlines()]
+    assert {"init", "code.create", "coding.add", "coding.remove", "coding.put"} <= {e["action"] for e in log}
+
+
+def test_reopen_sees_everything(project, doc):
+    code = project.codes.create("Hope", description="Talk of a better future")
+    project.codings.add(doc.id, code.id, 0, 11)
+    again = Project.open(project.root)
+    assert again.codes.get("hope").description == "Talk of a better future"
+    assert len(again.codings.for_code(code.id)) == 1
+
+
+def test_code_tree_and_cycles(project):
+    theme = project.codes.create("Belonging", codable=False)
+    child = project.codes.create("Shared experience", parent=theme.id)
+    assert [(d, c.name) for d, c in project.codes.tree()] == [(0, "Belonging"), (1, "Shared experience")]
+    assert project.codes.get("Belonging/Shared experience").id == child.id
+    with pytest.raises(QualtuiError, match="under itself"):
+        project.codes.update(theme.id, parent=child.id)
+    with pytest.raises(QualtuiError, match="already exists"):
+        project.codes.create("belonging")
