@@ -24,6 +24,10 @@ COMMANDS: dict[str, str] = {
     "attr": "qualtui.cli.documents:attr",
     "demo": "qualtui.cli.app:demo",
     "open": "qualtui.cli.app:open_",
+    "export": "qualtui.cli.export:export",
+    "code": "qualtui.cli.codings:code",
+    "uncode": "qualtui.cli.codings:uncode",
+    "codings": "qualtui.cli.codings:codings",
 }
 
 

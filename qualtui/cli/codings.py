@@ -1,0 +1,96 @@
+"""Coding from the command line: code, uncode, codings (scriptable and testable)."""
+
+from __future__ import annotations
+
+import click
+
+from qualtui.cli.common import emit, format_option, project_options, safe
+from qualtui.errors import QualtuiError
+
+
+def parse_span(project, doc, span: str | None, lines: str | None) -> tuple[int, int]:
+    """--span START:END (code points, half-open) or --lines A-B (whole lines)."""
+    from qualtui.textlines import line_span, line_starts
+
+    if bool(span) == bool(lines):
+        raise QualtuiError("give exactly one of --span START:END or --lines A-B")
+    if span:
+        a, sep, b = span.partition(":")
+        try:
+            return int(a), int(b)
+        except ValueError:
+            raise QualtuiError(f"--span {safe(span)!r} must look like 120:180") from None
+    text = project.docs.text(doc.id)
+    starts = line_starts(text)
+    first, sep, last = lines.partition("-")
+    try:
+        a, b = int(first), int(last or first)
+    except ValueError:
+        raise QualtuiError(f"--lines {safe(lines)!r} must look like 10-12") from None
+    if not 1 <= a <= b <= len(starts):
+        raise QualtuiError(f"--lines {safe(lines)!r} is outside the document (1-{len(starts)})")
+    return line_span(starts, len(text), a)[0], line_span(starts, len(text), b)[1]
+
+
+@click.command()
+@click.argument("document")
+@click.argument("code_name", metavar="CODE")
+@click.option("--span", help="Half-open code-point span START:END.")
+@click.option("--lines", help="Whole lines A-B (as numbered by 'qualtui show').")
+@click.option("--memo", help="A memo on the new coding.")
+@click.option("--create", is_flag=True, help="Create the code if it does not exist.")
+@project_options
+def code(project, document: str, code_name: str, span: str | None, lines: str | None, memo: str | None,
+         create: bool) -> None:
+    """Apply CODE to a span of DOCUMENT."""
+    doc = project.docs.get(document)
+    start, end = parse_span(project, doc, span, lines)
+    found = project.codes.find(code_name) if create else None
+    target = found or (project.codes.create(code_name) if create else project.codes.get(code_name))
+    coding = project.codings.add(doc.id, target.id, start, end, memo=memo)
+    click.echo(f"coded {safe(doc.name)} [{coding.start}, {coding.end}) as {safe(target.name)} ({coding.id})")
+
+
+@click.command()
+@click.argument("document")
+@click.argument("coding_ids", nargs=-1, required=True, metavar="CODING_ID...")
+@project_options
+def uncode(project, document: str, coding_ids: tuple[str, ...]) -> None:
+    """Remove codings (by id or unique id prefix) from DOCUMENT."""
+    doc = project.docs.get(document)
+    existing = project.codings.for_document(doc.id)
+    chosen = []
+    for ref in coding_ids:
+        matches = [c.id for c in existing if c.id.startswith(ref)]
+        if len(matches) != 1:
+            raise QualtuiError(f"{'no' if not matches else 'more than one'} coding matches {safe(ref)!r}")
+        chosen.append(matches[0])
+    removed = project.codings.remove(doc.id, chosen)
+    click.echo(f"removed {len(removed)} coding{'s' if len(removed) != 1 else ''}")
+
+
+@click.command()
+@click.argument("document", required=False)
+@click.option("--code", "code_name", help="Only codings of this code.")
+@format_option()
+@project_options
+def codings(project, document: str | None, code_name: str | None, fmt: str) -> None:
+    """List codings (of one document, or all), with line numbers and text."""
+    from qualtui.textlines import line_starts, lines_of_span
+
+    docs = [project.docs.get(document)] if document else project.docs.all()
+    code_filter = project.codes.get(code_name).id if code_name else None
+    names = {c.id: c.name for c in project.codes.all()}
+    rows = []
+    for doc in docs:
+        text = project.docs.text(doc.id)
+        starts = line_starts(text)
+        for c in project.codings.for_document(doc.id):
+            if code_filter and c.code != code_filter:
+                continue
+            first, last = lines_of_span(starts, c.start, c.end)
+            rows.append({"id": c.id if fmt != "table" else c.id[:8], "document": doc.name,
+                         "code": names.get(c.code, c.code), "start": c.start, "end": c.end,
+                         "lines": f"{first}-{last}" if first != last else str(first), "coder": c.coder,
+                         "created": c.created, "memo": c.memo, "text": text[c.start:c.end]})
+    emit(rows, ["id", "document", "code", "lines", "start", "end", "coder", "created", "memo", "text"], fmt)
