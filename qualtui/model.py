@@ -20,12 +20,17 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 class _Record:
     """Mixin: build from a store record, ignoring unknown keys (forward compatible)."""
 
     @classmethod
     def from_record(cls, record: dict[str, Any]):
-        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
         return cls(**{k: _copy(v) for k, v in record.items() if k in names})
 
     def to_record(self) -> dict[str, Any]:

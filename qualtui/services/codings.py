@@ -36,7 +36,13 @@ class CodingService:
 
     def for_code(self, code_ids: str | Iterable[str], doc_ids: Iterable[str] | None = None) -> list[Coding]:
         wanted = {code_ids} if isinstance(code_ids, str) else set(code_ids)
-        return [c for c in self.iter_all(doc_ids) if c.code in wanted]
+        ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]
+        found: list[Coding] = []
+        for doc_id in ids:
+            raw = self.store.document_file(doc_id).raw(TABLE)
+            matches = [Coding.from_record(r) for r in raw.values() if r["code"] in wanted]
+            found.extend(sorted(matches, key=_sort_key))
+        return found
 
     def get(self, doc_id: str, coding_id: str) -> Coding:
         record = self.store.document_file(doc_id).get(TABLE, coding_id)
