@@ -28,6 +28,9 @@ COMMANDS: dict[str, str] = {
     "code": "qualtui.cli.codings:code",
     "uncode": "qualtui.cli.codings:uncode",
     "codings": "qualtui.cli.codings:codings",
+    "codes": "qualtui.cli.codes:codes",
+    "memo": "qualtui.cli.memos:memo",
+    "memos": "qualtui.cli.memos:memos",
 }
 
 

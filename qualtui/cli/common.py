@@ -28,12 +28,21 @@ def project_options(fn: Callable) -> Callable:
     def wrapper(*args: Any, project_path: str | None, coder: str | None, **kwargs: Any) -> Any:
         from qualtui.project import Project, find_project_root
 
-        ctx = click.get_current_context()
-        parent = ctx.find_root().obj or {}
-        root = find_project_root(project_path or parent.get("project"))
-        return fn(*args, project=Project.open(root, coder=coder or parent.get("coder")), **kwargs)
+        project_path, coder = _inherited(project_path, coder)
+        root = find_project_root(project_path)
+        return fn(*args, project=Project.open(root, coder=coder), **kwargs)
 
     return wrapper
+
+
+def _inherited(project_path: str | None, coder: str | None) -> tuple[str | None, str | None]:
+    """Options given to an enclosing group (``qualtui -p X codes new``) apply to its subcommands."""
+    ctx = click.get_current_context().parent
+    while ctx is not None:
+        project_path = project_path or ctx.params.get("project_path") or (ctx.obj or {}).get("project")
+        coder = coder or ctx.params.get("coder") or (ctx.obj or {}).get("coder")
+        ctx = ctx.parent
+    return project_path, coder
 
 
 def format_option(default: str = "table", extra: Sequence[str] = ()) -> Callable:
@@ -54,7 +63,7 @@ def safe(value: Any) -> str:
 
 def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, *, headers: Sequence[str] | None = None) -> None:
     """Print rows as an aligned table, CSV or JSON (JSON keeps native types)."""
-    out = click.get_text_stream("stdout")
+    out = _Echo()
     if fmt == "json":
         out.write(json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False, indent=2) + "\n")
         return
@@ -101,3 +110,10 @@ def warn(message: str) -> None:
 
 def stdout_is_tty() -> bool:
     return sys.stdout.isatty() and sys.stdin.isatty()
+
+
+class _Echo:
+    """Writes through click.echo so CliRunner captures it and broken pipes are handled."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)

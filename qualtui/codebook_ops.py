@@ -1,0 +1,163 @@
+"""Codebook operations beyond a single field edit: merge, split, delete.
+
+Each performs the whole operation durably and returns a ``Change`` that undoes
+it exactly (codings come back with their ids, coders and memos).  Writes are
+ordered so that a crash part-way leaves a valid project: codings are moved
+before the code they belonged to is removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from qualtui.errors import QualtuiError
+from qualtui.history import Change
+from qualtui.model import Code, Coding, Memo, now_iso
+from qualtui.project import Project
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    source: Code
+    target: Code
+    moved: int
+    duplicates: int
+    children: int
+    memos: int
+
+
+def _codings_by_doc(codings: Iterable[Coding]) -> dict[str, list[Coding]]:
+    grouped: dict[str, list[Coding]] = {}
+    for coding in codings:
+        grouped.setdefault(coding.document, []).append(coding)
+    return grouped
+
+
+def _join(first: str, second: str, heading: str) -> str:
+    first, second = first.strip(), second.strip()
+    if not second or second == first:
+        return first
+    if not first:
+        return second
+    return f"{first}\n\n{heading}\n{second}"
+
+
+def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[MergeResult, Change]:
+    """Merge *source* into *target*: its codings, sub-codes, memos and definition move; nothing is lost.
+
+    A source coding identical to one the target already has (same span, same
+    coder) is removed rather than duplicated; undo brings it back.
+    """
+    if source_id == target_id:
+        raise QualtuiError("cannot merge a code into itself")
+    source, target = project.codes.by_id(source_id), project.codes.by_id(target_id)
+    if target_id in {c.id for c in project.codes.descendants(source_id)}:
+        raise QualtuiError(f"cannot merge {source.name!r} into its own sub-code {target.name!r}")
+    all_codes = project.codes.all()
+    children = [c for c in all_codes if c.parent == source_id]
+    moved_codings = project.codings.for_code([source_id])
+    target_keys = {(c.document, c.start, c.end, c.coder) for c in project.codings.for_code([target_id])}
+    memos_before = project.memos.all(kind="code", target=source_id)
+    merged_target = replace(
+        target,
+        description=_join(target.description, source.description, f"(merged from {source.name})"),
+        inclusion=_join(target.inclusion, source.inclusion, f"(merged from {source.name})"),
+        exclusion=_join(target.exclusion, source.exclusion, f"(merged from {source.name})"),
+        example=_join(target.example, source.example, f"(merged from {source.name})"),
+        codable=target.codable or source.codable,
+    )
+
+    def apply() -> tuple[int, int]:
+        project.codes.put([merged_target])
+        moved = duplicates = 0
+        for doc_id, items in _codings_by_doc(moved_codings).items():
+            keep = [replace(c, code=target_id) for c in items if (doc_id, c.start, c.end, c.coder) not in target_keys]
+            drop = [c.id for c in items if (doc_id, c.start, c.end, c.coder) in target_keys]
+            if keep:
+                project.codings.put(keep)
+            if drop:
+                project.codings.remove(doc_id, drop)
+            moved, duplicates = moved + len(keep), duplicates + len(drop)
+        if children:
+            project.codes.put([replace(c, parent=target_id) for c in children])
+        if memos_before:
+            project.memos.put([replace(m, target=target_id, modified=now_iso(),
+                                       title=m.title or f"from {source.name}") for m in memos_before])
+        project.codes.delete_records([source_id])
+        project.audit("code.merge", source=source_id, target=target_id, moved=moved, duplicates=duplicates)
+        return moved, duplicates
+
+    def undo() -> None:
+        project.codes.put([source, target] + children)
+        project.codings.put(moved_codings)
+        if memos_before:
+            project.memos.put(memos_before)
+        project.audit("code.merge.undo", source=source_id, target=target_id)
+
+    moved, duplicates = apply()
+    result = MergeResult(source, merged_target, moved, duplicates, len(children), len(memos_before))
+    return result, Change(f"merge {source.name!r} into {target.name!r}", undo=undo, redo=lambda: apply() and None)
+
+
+def split_code(project: Project, code_id: str, new_name: str, coding_ids: Iterable[str], *,
+               as_child: bool = False) -> tuple[Code, Change]:
+    """Create a new code (a sibling, or a child with *as_child*) and move the chosen codings to it."""
+    original = project.codes.by_id(code_id)
+    wanted = set(coding_ids)
+    chosen = [c for c in project.codings.for_code([code_id]) if c.id in wanted]
+    missing = wanted - {c.id for c in chosen}
+    if missing:
+        raise QualtuiError(f"{len(missing)} of the chosen codings are not codings of {original.name!r}")
+    new_code = project.codes.create(new_name, parent=code_id if as_child else original.parent,
+                                    description=f"Split from {original.name}.")
+
+    def apply() -> None:
+        project.codes.put([new_code])
+        project.codings.put([replace(c, code=new_code.id) for c in chosen])
+        project.audit("code.split", code=code_id, new_code=new_code.id, codings=len(chosen))
+
+    def undo() -> None:
+        project.codings.put(chosen)
+        project.codes.delete_records([new_code.id])
+
+    apply()
+    return new_code, Change(f"split {original.name!r}", undo=undo, redo=apply)
+
+
+@dataclass(frozen=True)
+class DeletePlan:
+    code: Code
+    codings: list[Coding]
+    children: list[Code]
+    memos: list[Memo]
+
+
+def plan_delete(project: Project, code_id: str) -> DeletePlan:
+    """What deleting a code would remove (for the confirmation question)."""
+    code = project.codes.by_id(code_id)
+    return DeletePlan(code, project.codings.for_code([code_id]), project.codes.children(code_id),
+                      project.memos.all(kind="code", target=code_id))
+
+
+def delete_code(project: Project, code_id: str) -> tuple[DeletePlan, Change]:
+    """Delete a code with its codings and memos; its sub-codes move up to its parent."""
+    plan = plan_delete(project, code_id)
+
+    def apply() -> None:
+        for doc_id, items in _codings_by_doc(plan.codings).items():
+            project.codings.remove(doc_id, [c.id for c in items])
+        if plan.children:
+            project.codes.put([replace(c, parent=plan.code.parent) for c in plan.children])
+        if plan.memos:
+            project.memos.delete([m.id for m in plan.memos])
+        project.codes.delete_records([code_id])
+
+    def undo() -> None:
+        project.codes.put([plan.code] + plan.children)
+        project.codings.put(plan.codings)
+        if plan.memos:
+            project.memos.put(plan.memos)
+
+    apply()
+    return plan, Change(f"delete code {plan.code.name!r}", undo=undo, redo=apply)
