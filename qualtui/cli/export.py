@@ -10,7 +10,12 @@ import importlib
 import click
 
 # format -> "module:attribute"
-EXPORTERS: dict[str, str] = {}
+EXPORTERS: dict[str, str] = {
+    "md": "qualtui.cli.reports:export_md",
+    "html": "qualtui.cli.reports:export_html",
+    "docx": "qualtui.cli.reports:export_docx",
+    "csv": "qualtui.cli.reports:export_csv",
+}
 
 
 class _LazyExports(click.Group):

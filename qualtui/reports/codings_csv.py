@@ -1,0 +1,44 @@
+"""Every coding as one CSV row with its document's attributes, for R or pandas."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from qualtui.project import Project
+from qualtui.reports.model import _DocumentIndex
+from qualtui.textnorm import strip_controls
+
+BASE_COLUMNS = ["coding_id", "document", "document_id", "code", "code_path", "theme", "start", "end",
+                "first_line", "last_line", "speaker", "coder", "created", "memo", "text"]
+
+
+def codings_csv(project: Project) -> str:
+    docs = project.docs.all()
+    keys = sorted({k for d in docs for k in d.attributes}, key=str.casefold)
+    codes = project.codes.all()
+    by_id = {c.id: c for c in codes}
+
+    def theme(code_id: str) -> str:
+        seen: set[str] = set()
+        code = by_id.get(code_id)
+        while code is not None and code.parent in by_id and code.parent not in seen:
+            seen.add(code.id)
+            code = by_id[code.parent]
+        return code.name if code else ""
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(BASE_COLUMNS + [f"attr:{k}" for k in keys])
+    for doc in docs:
+        index = _DocumentIndex(doc.name, project.docs.text(doc.id), project.docs.turns(doc.id))
+        for coding in project.codings.for_document(doc.id):
+            quote = index.quote(coding)
+            code = by_id.get(coding.code)
+            writer.writerow([
+                coding.id, doc.name, doc.id, code.name if code else "", project.codes.path(code, codes) if code else "",
+                theme(coding.code), coding.start, coding.end, quote.first_line, quote.last_line, quote.speaker or "",
+                coding.coder, coding.created, strip_controls(coding.memo or ""),
+                index.text[coding.start:coding.end],
+            ] + [doc.attributes.get(k, "") for k in keys])
+    return buffer.getvalue()
