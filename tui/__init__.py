@@ -1,0 +1,1 @@
+"""The terminal user interface (everything that imports Textual)."""
