@@ -1,0 +1,82 @@
+"""Parsing untrusted XML (.docx/.odt parts, REFI-QDA files) with the standard library only.
+
+    from qualtui.safexml import parse_xml
+    root = parse_xml(data, what="word/document.xml")   # xml.etree.ElementTree.Element
+
+Refused with a one-line ``ImportRejected``: any DOCTYPE (so no entity
+definitions at all: no "billion laughs" expansion and no external entities or
+XXE), entity and notation declarations, input over ``max_bytes`` and nesting
+deeper than ``max_depth``.  Element and attribute names come out in
+ElementTree's ``{namespace}local`` form; a UTF-8 BOM (or UTF-16 with a BOM)
+is fine.  Comments and processing instructions are dropped.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from xml.parsers import expat
+
+from qualtui.errors import ImportRejected
+
+MAX_XML_BYTES = 100 * 1024 * 1024
+MAX_XML_DEPTH = 200
+
+
+class _Refused(Exception):
+    """Raised from inside an expat handler to stop parsing at once."""
+
+
+def _qualified(name: str) -> str:
+    # expat reports "uri}local" with namespace_separator="}"; ElementTree wants "{uri}local".
+    return "{" + name if "}" in name else name
+
+
+def parse_xml(data: bytes, *, what: str = "XML", max_bytes: int = MAX_XML_BYTES,
+              max_depth: int = MAX_XML_DEPTH) -> ET.Element:
+    """Parse ``data`` into an Element tree, or raise ``ImportRejected`` naming ``what``."""
+    if len(data) > max_bytes:
+        raise ImportRejected(f"{what} is {len(data) / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB XML limit")
+    builder = ET.TreeBuilder()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > max_depth:
+            raise _Refused(f"{what} is nested more than {max_depth} levels deep")
+        builder.start(_qualified(name), {_qualified(k): v for k, v in attrs.items()})
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+        builder.end(_qualified(name))
+
+    def refuse(reason: str):
+        def handler(*_args: object) -> None:
+            raise _Refused(f"{what} {reason}")
+        return handler
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = builder.data
+    parser.StartDoctypeDeclHandler = refuse("contains a DOCTYPE declaration (entities are not allowed)")
+    parser.EntityDeclHandler = refuse("declares entities (possible entity-expansion attack)")
+    parser.UnparsedEntityDeclHandler = refuse("declares entities (possible entity-expansion attack)")
+    parser.NotationDeclHandler = refuse("declares notations")
+    parser.ExternalEntityRefHandler = refuse("refers to an external entity")
+    try:
+        parser.Parse(bytes(data), True)
+    except _Refused as exc:
+        raise ImportRejected(f"unsafe XML: {exc}") from None
+    except expat.ExpatError as exc:
+        message = expat.ErrorString(exc.code) if exc.code else str(exc)
+        raise ImportRejected(f"{what} is not well-formed XML ({message}, line {exc.lineno})") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise ImportRejected(f"{what} cannot be parsed ({type(exc).__name__})") from None
+    try:
+        return builder.close()
+    except AssertionError:
+        raise ImportRejected(f"{what} has no root element") from None
