@@ -1,0 +1,211 @@
+"""What an analysis looks at: a filtered snapshot of documents, codings and turns.
+
+A ``Corpus`` reads each document's text, turns and codings at most once, so a
+screen can build one and run several analyses over it.  ``Scope`` says which
+documents (by attribute or by name) and whose codings (by coder) count.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from qualtui.errors import QualtuiError
+from qualtui.model import Code, Coding, Document, Turn
+from qualtui.textlines import line_of, line_starts
+from qualtui.textnorm import clean_label
+
+if TYPE_CHECKING:
+    from qualtui.project import Project
+
+
+def parse_attribute_filters(pairs: Iterable[str]) -> dict[str, frozenset[str]]:
+    """``["group=staff", "group=manager", "site=A"]`` -> {group: {staff, manager}, site: {A}} (casefolded).
+
+    Keys are ANDed; repeated values of one key are ORed.
+    """
+    wanted: dict[str, set[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key, value = clean_label(key, 60).casefold(), clean_label(value).casefold()
+        if not sep or not key:
+            raise QualtuiError(f"attribute filter {clean_label(pair)!r} must look like key=value")
+        wanted.setdefault(key, set()).add(value)
+    return {k: frozenset(v) for k, v in wanted.items()}
+
+
+def attribute_value(doc: Document, key: str) -> str | None:
+    """The document's value for *key*, matching the key exactly, else case-insensitively."""
+    if key in doc.attributes:
+        return doc.attributes[key]
+    folded = key.casefold()
+    return next((v for k, v in doc.attributes.items() if k.casefold() == folded), None)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which documents and codings an analysis counts.  Empty means everything."""
+
+    attributes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    documents: frozenset[str] | None = None   # document ids
+    coders: frozenset[str] | None = None      # casefolded coder names
+
+    @classmethod
+    def build(cls, project: "Project", *, attributes: Iterable[str] = (), documents: Iterable[str] = (),
+              coders: Iterable[str] = ()) -> "Scope":
+        """From command-line style values: ``k=v`` pairs, document names/ids, coder names."""
+        doc_ids = frozenset(project.docs.get(ref).id for ref in documents) or None
+        coder_names = frozenset(clean_label(c).casefold() for c in coders if c.strip()) or None
+        return cls(parse_attribute_filters(attributes), doc_ids, coder_names)
+
+    def admits_document(self, doc: Document) -> bool:
+        if self.documents is not None and doc.id not in self.documents:
+            return False
+        for key, values in self.attributes.items():
+            value = attribute_value(doc, key)
+            if value is None or value.casefold() not in values:
+                return False
+        return True
+
+    def admits_coding(self, coding: Coding) -> bool:
+        return self.coders is None or coding.coder.casefold() in self.coders
+
+
+def turn_extent(turn: Turn) -> tuple[int, int]:
+    """A turn including its speaker label: [label_start, end)."""
+    start = turn.label_start if turn.label_start is not None else turn.start
+    return min(start, turn.start), turn.end
+
+
+class DocumentView:
+    """One document's text, line starts, turns and (scoped) codings, each read once."""
+
+    def __init__(self, corpus: "Corpus", doc: Document) -> None:
+        self.corpus = corpus
+        self.doc = doc
+        self._text: str | None = None
+        self._starts: list[int] | None = None
+        self._turns: list[Turn] | None = None
+        self._turn_ends: list[int] = []
+        self._codings: list[Coding] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.doc.id
+
+    @property
+    def name(self) -> str:
+        return self.doc.name
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.corpus.project.docs.text(self.doc.id)
+        return self._text
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = line_starts(self.text)
+        return self._starts
+
+    def line(self, offset: int) -> int:
+        return line_of(self.line_starts, offset)
+
+    def lines(self, start: int, end: int) -> tuple[int, int]:
+        return self.line(start), self.line(max(start, end - 1))
+
+    @property
+    def turns(self) -> list[Turn]:
+        if self._turns is None:
+            turns = sorted(self.corpus.project.docs.turns(self.doc.id), key=turn_extent)
+            self._turns = turns
+            # Turns never overlap, so their ends are sorted too (bisect below relies on it).
+            self._turn_ends = [t.end for t in turns]
+        return self._turns
+
+    def turns_overlapping(self, start: int, end: int) -> list[Turn]:
+        """Turns whose extent (label included) overlaps [start, end); a point (start == end) counts too."""
+        turns = self.turns
+        found = []
+        for index in range(bisect_right(self._turn_ends, start), len(turns)):
+            turn_start, turn_end = turn_extent(turns[index])
+            if turn_start >= max(end, start + 1):
+                break
+            if turn_end > start:
+                found.append(turns[index])
+        return found
+
+    def speakers(self, start: int, end: int) -> tuple[str, ...]:
+        """Distinct speakers of the turns the span touches, in order."""
+        seen: dict[str, None] = {}
+        for turn in self.turns_overlapping(start, end):
+            if turn.speaker:
+                seen.setdefault(turn.speaker, None)
+        return tuple(seen)
+
+    @property
+    def codings(self) -> list[Coding]:
+        """This document's codings within the scope's coders, sorted by offset."""
+        if self._codings is None:
+            scope = self.corpus.scope
+            self._codings = [c for c in self.corpus.project.codings.for_document(self.doc.id)
+                             if scope.admits_coding(c)]
+        return self._codings
+
+    def context(self, start: int, end: int, lines: int) -> tuple[str, str]:
+        """Text before and after [start, end): the rest of its lines plus *lines* whole lines each way."""
+        if lines <= 0:
+            return "", ""
+        starts = self.line_starts
+        first, last = self.lines(start, end)
+        before_from = starts[max(1, first - lines) - 1]
+        after_line = min(len(starts), last + lines)
+        after_to = starts[after_line] - 1 if after_line < len(starts) else len(self.text)
+        return self.text[before_from:start], self.text[end:max(end, after_to)]
+
+    def snippet(self, start: int, end: int, width: int) -> tuple[str, str]:
+        """Up to *width* characters either side of [start, end), within the span's own lines."""
+        starts = self.line_starts
+        first, last = self.lines(start, end)
+        line_begin = starts[first - 1]
+        line_end = starts[last] - 1 if last < len(starts) else len(self.text)
+        return self.text[max(line_begin, start - width):start], self.text[end:min(line_end, end + width)]
+
+
+class Corpus:
+    """The documents in scope, the codebook, and lazily loaded per-document views."""
+
+    def __init__(self, project: "Project", scope: Scope | None = None) -> None:
+        self.project = project
+        self.scope = scope or Scope()
+        self.codes: list[Code] = project.codes.all()
+        self.code_by_id: dict[str, Code] = {c.id: c for c in self.codes}
+        self.documents: list[DocumentView] = [
+            DocumentView(self, d) for d in project.docs.all() if self.scope.admits_document(d)
+        ]
+        self._tree: list[tuple[int, Code]] | None = None
+        self._paths: dict[str, str] | None = None
+
+    @property
+    def tree(self) -> list[tuple[int, Code]]:
+        """(depth, code) in codebook order."""
+        if self._tree is None:
+            self._tree = self.project.codes.tree()
+        return self._tree
+
+    def path(self, code_id: str) -> str:
+        """'Theme/Code' for a code id (the id itself if the code was deleted)."""
+        if self._paths is None:
+            self._paths = {c.id: self.project.codes.path(c, self.codes) for c in self.codes}
+        return self._paths.get(code_id, code_id)
+
+    def descendants(self, code_id: str) -> list[str]:
+        return [c.id for c in self.project.codes.descendants(code_id, self.codes)]
+
+    def code_ids_for(self, ref: str, *, children: bool = False) -> list[str]:
+        """The code named *ref* (id, name or Theme/Code path), plus its descendants with *children*."""
+        code = self.project.codes.get(ref)
+        return [code.id, *self.descendants(code.id)] if children else [code.id]

@@ -1,0 +1,65 @@
+"""Retrieval: every segment coded with a code (or a theme and its sub-codes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from qualtui.analysis.corpus import Corpus
+
+
+@dataclass(frozen=True)
+class Segment:
+    coding_id: str
+    document_id: str
+    document: str
+    code_id: str
+    code: str                     # 'Theme/Code' path
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+    text: str
+    speakers: tuple[str, ...]
+    coder: str
+    created: str
+    memo: str | None
+    before: str = ""              # context, only when asked for
+    after: str = ""
+
+    @property
+    def lines(self) -> str:
+        return str(self.first_line) if self.first_line == self.last_line else f"{self.first_line}-{self.last_line}"
+
+    def citation(self) -> str:
+        """'SU02, Participant, l. 118-120' (speakers joined by ' & '; omitted when unknown)."""
+        parts = [self.document]
+        if self.speakers:
+            parts.append(" & ".join(self.speakers))
+        parts.append(f"l. {self.lines}")
+        return ", ".join(parts)
+
+
+def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0) -> list[Segment]:
+    """Segments coded with any of *code_ids* in the corpus's scope, by document then offset.
+
+    *context* adds that many whole lines (plus the rest of the segment's own
+    lines) before and after each segment.
+    """
+    wanted = set(code_ids)
+    segments: list[Segment] = []
+    for view in corpus.documents:
+        matching = [c for c in view.codings if c.code in wanted]
+        if not matching:
+            continue
+        text = view.text
+        for coding in matching:
+            first, last = view.lines(coding.start, coding.end)
+            before, after = view.context(coding.start, coding.end, context)
+            segments.append(Segment(
+                coding_id=coding.id, document_id=view.id, document=view.name, code_id=coding.code,
+                code=corpus.path(coding.code), start=coding.start, end=coding.end, first_line=first,
+                last_line=last, text=text[coding.start:coding.end], speakers=view.speakers(coding.start, coding.end),
+                coder=coding.coder, created=coding.created, memo=coding.memo, before=before, after=after,
+            ))
+    return segments

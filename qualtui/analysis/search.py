@@ -1,0 +1,115 @@
+"""Search across transcripts: plain or regex, case, whole words, by speaker.
+
+Python's regex engine cannot be interrupted, so a pathological pattern is
+contained rather than stopped: each document (or each turn, when restricted to
+speakers) is searched separately, zero-length matches are skipped, and the
+search stops after ``limit`` hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qualtui.analysis.corpus import Corpus, DocumentView
+from qualtui.errors import QualtuiError
+from qualtui.textnorm import clean_label
+
+DEFAULT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    pattern: str
+    regex: bool = False
+    case_sensitive: bool = False
+    whole_word: bool = False
+    speakers: tuple[str, ...] = ()   # only in turns of these speakers (case-insensitive)
+    limit: int = DEFAULT_LIMIT
+
+    def compile(self) -> re.Pattern[str]:
+        """The compiled pattern; a bad regex is a one-line QualtuiError."""
+        if not self.pattern:
+            raise QualtuiError("the search pattern is empty")
+        if self.limit < 1:
+            raise QualtuiError("the hit limit must be at least 1")
+        body = self.pattern if self.regex else re.escape(self.pattern)
+        if self.whole_word:
+            # Lookarounds rather than \b, so patterns that start or end with punctuation still work.
+            body = rf"(?<!\w)(?:{body})(?!\w)"
+        flags = re.MULTILINE | (0 if self.case_sensitive else re.IGNORECASE)
+        try:
+            return re.compile(body, flags)
+        except re.error as exc:
+            where = f" at position {exc.pos}" if exc.pos is not None and not self.whole_word else ""
+            raise QualtuiError(f"bad regular expression {clean_label(self.pattern, 80)!r}: {exc.msg}{where}") from None
+        except (OverflowError, RecursionError):
+            raise QualtuiError("the regular expression is too large") from None
+
+
+@dataclass(frozen=True)
+class Hit:
+    document_id: str
+    document: str
+    start: int
+    end: int
+    text: str
+    first_line: int
+    last_line: int
+    speaker: str | None   # speaker of the turn the hit starts in
+    before: str           # context: a snippet of the hit's line, or whole lines when asked for
+    after: str
+
+    @property
+    def lines(self) -> str:
+        return str(self.first_line) if self.first_line == self.last_line else f"{self.first_line}-{self.last_line}"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: SearchQuery
+    hits: tuple[Hit, ...]
+    truncated: bool        # stopped at query.limit; there are more hits
+    documents: int         # documents searched
+
+
+def _regions(view: DocumentView, speakers: frozenset[str]) -> Iterator[tuple[int, int, str | None]]:
+    """(start, end, speaker) ranges to search: the whole text, or the speech of the chosen speakers' turns."""
+    if not speakers:
+        yield 0, len(view.text), None
+        return
+    for turn in view.turns:
+        if turn.speaker and turn.speaker.casefold() in speakers and turn.end > turn.start:
+            yield turn.start, turn.end, turn.speaker
+
+
+def search(corpus: Corpus, query: SearchQuery, *, context: int = 0, snippet: int = 40) -> SearchResult:
+    """Hits in the corpus's documents, by document then offset.
+
+    Each hit carries *context* whole lines either side, or with ``context=0``
+    up to *snippet* characters of its own line(s).
+    """
+    pattern = query.compile()
+    speakers = frozenset(s.casefold() for s in query.speakers)
+    hits: list[Hit] = []
+    for view in corpus.documents:
+        text = view.text
+        for region_start, region_end, region_speaker in _regions(view, speakers):
+            for match in pattern.finditer(text, region_start, region_end):
+                start, end = match.span()
+                if start == end:
+                    continue
+                if len(hits) == query.limit:
+                    return SearchResult(query, tuple(hits), True, len(corpus.documents))
+                if context > 0:
+                    before, after = view.context(start, end, context)
+                else:
+                    before, after = view.snippet(start, end, snippet)
+                speaker = region_speaker
+                if speaker is None:
+                    touched = view.turns_overlapping(start, start)
+                    speaker = touched[0].speaker if touched else None
+                first, last = view.lines(start, end)
+                hits.append(Hit(view.id, view.name, start, end, match.group(), first, last, speaker, before, after))
+    return SearchResult(query, tuple(hits), False, len(corpus.documents))
