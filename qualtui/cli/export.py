@@ -15,6 +15,8 @@ EXPORTERS: dict[str, str] = {
     "html": "qualtui.cli.reports:export_html",
     "docx": "qualtui.cli.reports:export_docx",
     "csv": "qualtui.cli.reports:export_csv",
+    "qdpx": "qualtui.cli.refi:export_qdpx_command",
+    "qdc": "qualtui.cli.refi:export_qdc_command",
 }
 
 

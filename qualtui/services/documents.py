@@ -61,8 +61,14 @@ class DocumentService:
         return [Turn.from_record(t) for t in raw]
 
     def add(self, transcript: Transcript, name: str, *, source: str = "",
-            attributes: Mapping[str, str] | None = None) -> Document:
-        """Store a new document.  The record is written last: it is the commit point."""
+            attributes: Mapping[str, str] | None = None, doc_id: str | None = None,
+            created: str | None = None, imported_by: str | None = None) -> Document:
+        """Store a new document.  The record is written last: it is the commit point.
+
+        ``doc_id``, ``created`` and ``imported_by`` keep another tool's values (REFI-QDA import).
+        """
+        if doc_id is not None and self.store.project.get(TABLE, doc_id) is not None:
+            raise QualtuiError(f"a document with id {doc_id} already exists")
         name = clean_label(name, 120)
         if not name:
             raise QualtuiError("a document needs a name")
@@ -70,7 +76,7 @@ class DocumentService:
             raise QualtuiError(f"a document named {name!r} already exists (use --name to choose another)")
         text = transcript.text
         doc = Document(
-            id=new_id(),
+            id=doc_id or new_id(),
             name=name,
             length=len(text),
             words=count_words(text),
@@ -80,8 +86,8 @@ class DocumentService:
             source=clean_label(source, 200),
             source_format=transcript.source_format,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            created=now_iso(),
-            imported_by=self.project.coder,
+            created=created or now_iso(),
+            imported_by=imported_by or self.project.coder,
         )
         self.store.write_text(doc.id, text)
         self.store.write_json(self.store.turns_path(doc.id), [t.to_record() for t in transcript.turns])

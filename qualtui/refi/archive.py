@@ -1,0 +1,73 @@
+"""Opening a .qdpx (or a bare .qde) safely and finding its parts leniently."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualtui.errors import ImportRejected
+from qualtui.safezip import SafeZip, ZipLimits
+
+MB = 1024 * 1024
+MAX_ARCHIVE_BYTES = 500 * MB
+MAX_XML_BYTES = 200 * MB
+MAX_SOURCE_BYTES = 50 * MB
+LIMITS = ZipLimits(max_total_bytes=1024 * MB, max_member_bytes=MAX_XML_BYTES)
+
+
+def read_input(path: Path, what: str) -> bytes:
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise ImportRejected(f"{path} is not a file" if path.exists() else f"{path} does not exist")
+        size = os.stat(path).st_size
+        if size > MAX_ARCHIVE_BYTES:
+            raise ImportRejected(f"{path.name} is {size / MB:.0f} MB, over the {MAX_ARCHIVE_BYTES // MB} MB limit")
+        return path.read_bytes()
+    except PermissionError:
+        raise ImportRejected(f"permission denied reading {path}") from None
+
+
+@dataclass
+class Archive:
+    """A project file: the .qde bytes, and where its internal sources are (if zipped)."""
+
+    qde: bytes
+    zip: SafeZip | None
+    qde_name: str
+
+    @classmethod
+    def open(cls, data: bytes, label: str) -> "Archive":
+        if not data.startswith(b"PK"):
+            return cls(data, None, label)          # a bare .qde exchanged on its own
+        archive = SafeZip(data, kind=label, limits=LIMITS)
+        root_qdes = [n for n in archive.names() if "/" not in n.replace("\\", "/") and n.lower().endswith(".qde")]
+        if not root_qdes:
+            raise ImportRejected(f"{label} has no .qde project file at the top of the archive")
+        if len(root_qdes) > 1:
+            raise ImportRejected(f"{label} has {len(root_qdes)} .qde files at the top; expected exactly one")
+        return cls(archive.read(root_qdes[0], max_bytes=MAX_XML_BYTES), archive, root_qdes[0])
+
+    def source_bytes(self, path: str | None) -> tuple[bytes | None, str]:
+        """The bytes of a source path, or (None, why not)."""
+        if not path:
+            return None, "no plain-text path"
+        lowered = path.strip()
+        for prefix in ("internal://", "internal:/"):
+            if lowered.lower().startswith(prefix):
+                lowered = lowered[len(prefix):]
+                break
+        else:
+            if "://" in lowered:
+                return None, "the text is outside the archive (relative:// or absolute:// path)"
+        name = lowered.replace("\\", "/").lstrip("/")
+        if self.zip is None:
+            return None, "a bare .qde carries no source files"
+        if not name or ".." in name.split("/"):
+            return None, "unsafe path"
+        base = name.rsplit("/", 1)[-1]
+        found = self.zip.find(f"sources/{base}") or self.zip.find(name)
+        if found is None:
+            return None, "its text file is missing from the archive"
+        return self.zip.read(found, max_bytes=MAX_SOURCE_BYTES), ""

@@ -1,0 +1,236 @@
+"""project.qde / .qdc -> plain records, leniently (vendor variants), counting what is skipped."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+
+from qualtui.refi.common import normalise_guid
+from qualtui.refi.xmlread import child, child_text, children, grandchildren, local
+
+
+@dataclass
+class RCode:
+    guid: str | None
+    name: str
+    codable: bool
+    color: str | None
+    description: str
+    notes: list[str] = field(default_factory=list)
+    children: list["RCode"] = field(default_factory=list)
+
+
+@dataclass
+class RCoding:
+    guid: str | None
+    code: str | None
+    user: str | None
+    created: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RSelection:
+    guid: str | None
+    name: str
+    start: int | None
+    end: int | None
+    user: str | None
+    created: str | None
+    description: str
+    codings: list[RCoding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RSource:
+    guid: str | None
+    name: str
+    what: str                       # "text source", "PDF text representation", "media transcript"
+    path: str | None                # plainTextPath
+    inline: str | None              # PlainTextContent
+    user: str | None
+    created: str | None
+    description: str
+    selections: list[RSelection] = field(default_factory=list)
+    whole: list[RCoding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    values: list[tuple[str | None, str]] = field(default_factory=list)   # (variable guid, value)
+
+
+@dataclass
+class RNote:
+    guid: str | None
+    name: str
+    text: str
+    description: str
+    user: str | None
+    created: str | None
+    modified: str | None
+
+
+@dataclass
+class RProject:
+    name: str
+    origin: str
+    creator: str | None
+    users: dict[str, str] = field(default_factory=dict)
+    codes: list[RCode] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)
+    sources: list[RSource] = field(default_factory=list)
+    notes: list[RNote] = field(default_factory=list)
+    project_notes: list[str] = field(default_factory=list)
+    description: str = ""
+    cases: list[tuple[str, list[str], list[tuple[str | None, str]]]] = field(default_factory=list)
+    source_sets: list[tuple[str, list[str]]] = field(default_factory=list)
+    links: list[tuple[str | None, str | None]] = field(default_factory=list)   # (origin, target)
+    skipped: Counter = field(default_factory=Counter)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value.strip()) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _bool(value: str | None, default: bool = True) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() not in ("false", "0", "no")
+
+
+def _g(el: ET.Element, attr: str) -> str | None:
+    return normalise_guid(el.get(attr))
+
+
+def _refs(el: ET.Element, name: str = "NoteRef") -> list[str]:
+    return [g for g in (_g(ref, "targetGUID") for ref in children(el, name)) if g]
+
+
+def read_codes(parent: ET.Element) -> list[RCode]:
+    out = []
+    for el in children(parent, "Code"):
+        out.append(RCode(
+            guid=_g(el, "guid"), name=el.get("name") or "", codable=_bool(el.get("isCodable")),
+            color=el.get("color"), description=child_text(el, "Description") or "",
+            notes=_refs(el), children=read_codes(el),
+        ))
+    return out
+
+
+def _codings(el: ET.Element) -> list[RCoding]:
+    out = []
+    for c in children(el, "Coding"):
+        ref = child(c, "CodeRef")
+        out.append(RCoding(guid=_g(c, "guid"), code=_g(ref, "targetGUID") if ref is not None else None,
+                           user=_g(c, "creatingUser"), created=c.get("creationDateTime"), notes=_refs(c)))
+    return out
+
+
+def _values(el: ET.Element) -> list[tuple[str | None, str]]:
+    out = []
+    for value in children(el, "VariableValue"):
+        ref = child(value, "VariableRef")
+        content = next((v for v in value if local(v.tag).endswith("Value")), None)
+        if content is not None:
+            out.append((_g(ref, "targetGUID") if ref is not None else None, "".join(content.itertext()).strip()))
+    return out
+
+
+def _text_source(el: ET.Element, name: str, what: str, skipped: Counter) -> RSource:
+    source = RSource(
+        guid=_g(el, "guid"), name=name, what=what, path=el.get("plainTextPath"),
+        inline=child_text(el, "PlainTextContent"), user=_g(el, "creatingUser"),
+        created=el.get("creationDateTime"), description=child_text(el, "Description") or "",
+        whole=_codings(el), notes=_refs(el), values=_values(el),
+    )
+    for sel in children(el, "PlainTextSelection"):
+        source.selections.append(RSelection(
+            guid=_g(sel, "guid"), name=sel.get("name") or "", start=_int(sel.get("startPosition")),
+            end=_int(sel.get("endPosition")), user=_g(sel, "creatingUser"), created=sel.get("creationDateTime"),
+            description=child_text(sel, "Description") or "", codings=_codings(sel), notes=_refs(sel),
+        ))
+    return source
+
+
+def read_project(root: ET.Element) -> RProject:
+    project = RProject(name=root.get("name") or "", origin=root.get("origin") or "",
+                       creator=_g(root, "creatingUserGUID"))
+    skipped = project.skipped
+    for user in grandchildren(root, "Users", "User"):
+        guid = _g(user, "guid")
+        if guid:
+            project.users[guid] = user.get("name") or user.get("id") or guid[:8]
+    for book in children(root, "CodeBook"):
+        for codes in children(book, "Codes"):
+            project.codes.extend(read_codes(codes))
+    for var in grandchildren(root, "Variables", "Variable"):
+        guid = _g(var, "guid")
+        if guid:
+            project.variables[guid] = var.get("name") or ""
+    for case in grandchildren(root, "Cases", "Case"):
+        project.cases.append((case.get("name") or "", _refs(case, "SourceRef"), _values(case)))
+        if list(children(case, "SelectionRef")) or list(children(case, "CodeRef")):
+            skipped["case references to selections or codes"] += 1
+    for holder in children(root, "Sources"):
+        for el in holder:
+            kind = local(el.tag)
+            name = el.get("name") or ""
+            if kind == "TextSource":
+                project.sources.append(_text_source(el, name, "text source", skipped))
+                continue
+            if kind == "PDFSource":
+                skipped["PDF sources (the file itself)"] += 1
+                skipped["PDF area selections"] += len(list(children(el, "PDFSelection")))
+                for rep in children(el, "Representation"):
+                    project.sources.append(_text_source(rep, name, "PDF text representation", skipped))
+            elif kind == "PictureSource":
+                skipped["picture sources"] += 1
+                skipped["picture selections"] += len(list(children(el, "PictureSelection")))
+                for desc in children(el, "TextDescription"):
+                    project.sources.append(_text_source(desc, name, "picture text description", skipped))
+            elif kind in ("AudioSource", "VideoSource"):
+                label = "audio" if kind == "AudioSource" else "video"
+                skipped[f"{label} sources (the media itself)"] += 1
+                skipped[f"{label} selections"] += len(list(children(el, f"{label.capitalize()}Selection")))
+                for transcript in children(el, "Transcript"):
+                    skipped["transcript (sync-point) selections"] += len(list(children(transcript, "TranscriptSelection")))
+                    project.sources.append(_text_source(transcript, transcript.get("name") or name,
+                                                        "media transcript", skipped))
+            else:
+                skipped[f"unknown source type {kind}"] += 1
+            for media_sel_kind in ("Coding",):
+                skipped["codings of whole non-text sources"] += len(list(children(el, media_sel_kind)))
+    for note in grandchildren(root, "Notes", "Note"):
+        project.notes.append(RNote(
+            guid=_g(note, "guid"), name=note.get("name") or "", text=child_text(note, "PlainTextContent") or "",
+            description=child_text(note, "Description") or "", user=_g(note, "creatingUser"),
+            created=note.get("creationDateTime"), modified=note.get("modifiedDateTime"),
+        ))
+        if note.get("plainTextPath") and child(note, "PlainTextContent") is None:
+            skipped["notes stored as separate files"] += 1
+    for link in grandchildren(root, "Links", "Link"):
+        project.links.append((_g(link, "originGUID"), _g(link, "targetGUID")))
+    for set_el in grandchildren(root, "Sets", "Set"):
+        members = _refs(set_el, "MemberSource")
+        if members:
+            project.source_sets.append((set_el.get("name") or "", members))
+        if list(children(set_el, "MemberCode")):
+            skipped["sets of codes (code groups)"] += 1
+        if list(children(set_el, "MemberNote")):
+            skipped["sets of notes"] += 1
+        if not members and not list(children(set_el, "MemberCode")) and not list(children(set_el, "MemberNote")):
+            skipped["empty sets"] += 1
+    skipped["graphs (networks)"] += len(list(grandchildren(root, "Graphs", "Graph")))
+    project.description = child_text(root, "Description") or ""
+    project.project_notes = _refs(root)
+    return project
+
+
+def read_codebook(root: ET.Element) -> list[RCode]:
+    """Codes from a .qdc (CodeBook root) or from a project's CodeBook."""
+    if local(root.tag) == "Project":
+        return [c for book in children(root, "CodeBook") for codes in children(book, "Codes") for c in read_codes(codes)]
+    return [c for codes in children(root, "Codes") for c in read_codes(codes)]
