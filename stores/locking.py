@@ -24,6 +24,15 @@ class _Reentrant:
         self.fd: int | None = None
 
 
+def _fix_mode(fd: int, mode: int) -> None:
+    """os.open's mode is filtered by the umask; a lock file must have the project's mode too."""
+    if os.fstat(fd).st_mode & 0o7777 != mode:
+        try:
+            os.fchmod(fd, mode)
+        except PermissionError:  # another team member's lock file: theirs to fix
+            pass
+
+
 class FileLock:
     """An exclusive lock, re-entrant within a process, shared across processes."""
 
@@ -41,6 +50,7 @@ class FileLock:
             if state.depth == 0:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.perms.file_mode)
                 try:
+                    _fix_mode(fd, self.perms.file_mode)
                     fcntl.flock(fd, fcntl.LOCK_EX)
                 except BaseException:
                     os.close(fd)

@@ -196,6 +196,18 @@ class RecordFile:
         """Read-modify-write under the lock; *fn* sees the freshest data on disk."""
         return self._write(lambda: self._table(table).mutate(fn))
 
+    def mutate_tables(self, fn: Callable[[dict[str, dict[str, Record]]], Any]) -> Any:
+        """Read-modify-write several tables at once (table -> id -> record), in one durable write."""
+
+        def run() -> Any:
+            data = self.storage.read() or {}
+            data = {name: dict(table) for name, table in data.items()}
+            result = fn(data)
+            self.storage.write(data)
+            return result
+
+        return self._write(run)
+
     def ensure_exists(self) -> None:
         if not self.path.exists():
             self._write(lambda: self.storage.read() is None and self.storage.write({}))

@@ -38,6 +38,10 @@ COMMANDS: dict[str, str] = {
     "codes": "qualtui.cli.codes:codes",
     "memo": "qualtui.cli.memos:memo",
     "memos": "qualtui.cli.memos:memos",
+    "check": "qualtui.cli.safety:check",
+    "backup": "qualtui.cli.safety:backup",
+    "pseudonymise": "qualtui.cli.safety:pseudonymise",
+    "pseudonymize": "qualtui.cli.safety:pseudonymize",
 }
 
 

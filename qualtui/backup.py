@@ -1,0 +1,233 @@
+"""Project backups: one ``.tar.gz`` or ``.zip`` archive of the whole project folder.
+
+A backup is a consistent snapshot: it is read under the project file's lock, so
+no code, document or memo changes while it is taken.  The archive holds one
+folder, ``<project folder>-<time>/``, which is itself a complete project:
+
+    mkdir restored && tar xzf backups/backup-20250101T120000Z.tar.gz -C restored
+
+Backups leave out ``backups/`` itself, lock files and temporary files.  Archive
+files are 0600 (the project's file mode inside a shared-group project).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import tarfile
+import time
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from stores import FileLock, Permissions
+from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
+from stores.project_store import AUDIT_LOG, BACKUPS_DIR, MARKER
+from qualtui.errors import QualtuiError
+from qualtui.integrity import is_temp_file, project_permissions
+
+AUTO_PREFIX = "auto-"
+MANUAL_PREFIX = "backup-"
+AUTO_STATE = "automatic.json"
+DEFAULT_KEEP = 5
+FORMATS = {".tar.gz": "tar", ".tgz": "tar", ".zip": "zip"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # relative, with "/" separators
+    data: bytes | None  # None for a folder
+    mtime: float
+
+
+def _permissions(root: Path) -> Permissions:
+    try:
+        meta = (json.loads((root / MARKER).read_bytes()).get("meta") or {}).get("project")
+    except (OSError, ValueError, AttributeError):
+        meta = None
+    return project_permissions(meta if isinstance(meta, dict) else None)
+
+
+def _included(root: Path):
+    """(relative path, DirEntry) of everything a backup holds, folders first."""
+    stack = [("", root)]
+    while stack:
+        relative, folder = stack.pop()
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            name = relative + entry.name
+            if entry.is_symlink() or is_temp_file(entry.name) or entry.name.endswith(".lock"):
+                continue
+            if entry.is_dir():
+                if name == BACKUPS_DIR:
+                    continue
+                yield name, entry
+                stack.append((name + "/", Path(entry.path)))
+            elif entry.is_file():
+                yield name, entry
+
+
+def fingerprint(root: str | os.PathLike) -> str:
+    """Changes whenever any file a backup would hold changes."""
+    digest = hashlib.sha256()
+    for name, entry in _included(Path(root)):
+        st = entry.stat(follow_symlinks=False)
+        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
+    return digest.hexdigest()
+
+
+def snapshot(root: str | os.PathLike) -> list[Entry]:
+    """Every included file's bytes, read while no project-wide change can happen."""
+    root = Path(root)
+    with FileLock(root / MARKER, _permissions(root)):
+        entries = []
+        for name, entry in _included(root):
+            st = entry.stat(follow_symlinks=False)
+            if entry.is_dir():
+                entries.append(Entry(name, None, st.st_mtime))
+                continue
+            try:
+                data = Path(entry.path).read_bytes()
+            except FileNotFoundError:  # removed meanwhile (a coding file of a deleted document)
+                continue
+            if name == AUDIT_LOG and not data.endswith(b"\n") and b"\n" in data:
+                data = data[: data.rindex(b"\n") + 1]  # an append in progress is not part of the snapshot
+            entries.append(Entry(name, data, st.st_mtime))
+    return entries
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _folder_name(root: Path) -> str:
+    name = re.sub(r"[^\w.-]+", "-", root.resolve().name).strip(".-") or "project"
+    return name[:60]
+
+
+def archive_bytes(entries: list[Entry], top: str, kind: str, perms: Permissions) -> bytes:
+    buffer = io.BytesIO()
+    if kind == "zip":
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for entry in entries:
+                stamp = time.gmtime(max(entry.mtime, 315532800))[:6]
+                if entry.data is None:
+                    info = zipfile.ZipInfo(f"{top}/{entry.path}/", stamp)
+                    info.external_attr = (0o40000 | perms.dir_mode) << 16
+                    archive.writestr(info, b"")
+                else:
+                    info = zipfile.ZipInfo(f"{top}/{entry.path}", stamp)
+                    info.external_attr = (0o100000 | perms.file_mode) << 16
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(info, entry.data)
+        return buffer.getvalue()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        folder = tarfile.TarInfo(top)
+        folder.type, folder.mode, folder.mtime = tarfile.DIRTYPE, perms.dir_mode, int(time.time())
+        archive.addfile(folder)
+        for entry in entries:
+            info = tarfile.TarInfo(f"{top}/{entry.path}")
+            info.mtime = int(entry.mtime)
+            if entry.data is None:
+                info.type, info.mode = tarfile.DIRTYPE, perms.dir_mode
+                archive.addfile(info)
+            else:
+                info.size, info.mode = len(entry.data), perms.file_mode
+                archive.addfile(info, io.BytesIO(entry.data))
+    return buffer.getvalue()
+
+
+def archive_kind(path: Path) -> str:
+    name = path.name.lower()
+    for suffix, kind in FORMATS.items():
+        if name.endswith(suffix):
+            return kind
+    raise QualtuiError("a backup file name must end in .tar.gz, .tgz or .zip")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _unique(folder: Path, prefix: str, suffix: str) -> Path:
+    stamp = _stamp()
+    candidate = folder / f"{prefix}{stamp}{suffix}"
+    counter = 2
+    while candidate.exists():
+        candidate = folder / f"{prefix}{stamp}-{counter}{suffix}"
+        counter += 1
+    return candidate
+
+
+def write_backup(root: str | os.PathLike, output: str | os.PathLike | None = None, *,
+                 prefix: str = MANUAL_PREFIX, kind: str = "tar") -> Path:
+    """Write one archive of the project; returns its path.
+
+    *output* may be a file (its extension picks the format), a folder (a
+    timestamped name is chosen in it) or None (``backups/`` in the project).
+    """
+    root = Path(root)
+    if not (root / MARKER).is_file():
+        raise QualtuiError(f"{root} is not a qualtui project")
+    perms = _permissions(root)
+    suffix = ".zip" if kind == "zip" else ".tar.gz"
+    if output is None:
+        target = _unique(ensure_dir(root / BACKUPS_DIR, perms), prefix, suffix)
+    else:
+        target = Path(output).expanduser()
+        if target.is_dir():
+            target = _unique(target, prefix, suffix)
+        else:
+            kind = archive_kind(target)
+            if target.exists():
+                raise QualtuiError(f"{target.name} already exists; choose another name")
+            if not target.parent.is_dir():
+                raise QualtuiError(f"folder {target.parent} does not exist")
+    if output is not None and _inside(target, root) and not _inside(target, root / BACKUPS_DIR):
+        raise QualtuiError("write backups outside the project folder, or into its backups/ folder")
+    top = f"{_folder_name(root)}-{_stamp()}"
+    data = archive_bytes(snapshot(root), top, kind, perms)
+    atomic_write_bytes(target, data, perms if _inside(target, root) else PRIVATE)
+    return target
+
+
+def backups(root: str | os.PathLike, prefix: str = "") -> list[Path]:
+    """The archives in the project's backups/ folder, oldest first."""
+    folder = Path(root) / BACKUPS_DIR
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if p.is_file() and p.name.startswith(prefix)
+             and any(p.name.endswith(s) for s in FORMATS)]
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def automatic_backup(project_or_root, keep: int = DEFAULT_KEEP) -> Path | None:
+    """Take a rotating automatic backup unless nothing changed since the last one.
+
+    Meant to run when the coding screen opens.  Keeps the newest *keep*
+    automatic backups; manual backups are never deleted.
+    """
+    root = Path(getattr(project_or_root, "root", project_or_root))
+    perms = _permissions(root)
+    state_path = root / BACKUPS_DIR / AUTO_STATE
+    current = fingerprint(root)
+    try:
+        state = json.loads(state_path.read_bytes())
+    except (OSError, ValueError):
+        state = {}
+    existing = backups(root, AUTO_PREFIX)
+    if isinstance(state, dict) and state.get("fingerprint") == current and any(p.name == state.get("file") for p in existing):
+        return None
+    target = write_backup(root, prefix=AUTO_PREFIX)
+    state = {"fingerprint": current, "file": target.name}
+    atomic_write_bytes(state_path, json.dumps(state).encode(), perms)
+    for old in backups(root, AUTO_PREFIX)[:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,381 @@
+"""``qualtui check``: verify a project folder file by file, and repair what is safe to repair.
+
+The check reads the files directly (not through ``Project``) so that it still
+works, and still explains itself, when the project is too damaged to open.  It
+is also the oracle of the crash and concurrency tests, so it must stay fast:
+one pass over each file, no per-coding lookups that grow quadratically.
+
+Repairs never touch transcript text.  Anything a repair removes (codings,
+files, a torn audit line) is first copied into ``backups/repair-<time>/``,
+after a full backup of the project has been written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stores import SCHEMA_VERSION, Permissions
+from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
+from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, MARKER, META_ID
+from qualtui.model import MEMO_KINDS, Code, Coding, Document, Memo, Turn
+
+TEMP_FILE = re.compile(r"^\..+\.(\d+)\.tmp$")
+JOURNAL_SUFFIX = ".pseudonymise.json"  # a document's pending pseudonymisation (see qualtui.pseudonymise)
+RUN_RECORD = "pseudonymise"  # meta record of an unfinished pseudonymisation run
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    where: str
+    message: str
+    repairable: bool = True
+
+    def line(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class ProjectFiles:
+    """What the check read, for the repair to act on."""
+
+    data: dict[str, Any] | None = None
+    perms: Permissions = PRIVATE
+    documents: dict[str, dict] = field(default_factory=dict)
+    codes: dict[str, dict] = field(default_factory=dict)
+    coding_ids: set[str] = field(default_factory=set)
+
+
+def is_temp_file(name: str) -> bool:
+    return TEMP_FILE.match(name) is not None
+
+
+def writer_alive(name: str) -> bool:
+    """Whether the process that owns temp file *name* (pid in its name) still runs."""
+    match = TEMP_FILE.match(name)
+    if not match:
+        return False
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OverflowError:
+        return False
+    return True
+
+
+def project_permissions(meta: dict | None) -> Permissions:
+    return Permissions.shared() if meta and meta.get("shared_group") else PRIVATE
+
+
+def _load_json(path: Path) -> Any:
+    return json.loads(path.read_bytes())
+
+
+def check(root: str | os.PathLike) -> list[Problem]:
+    """Every problem found in the project folder (empty when it is sound)."""
+    return _Checker(Path(root)).run()[0]
+
+
+class _Checker:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.files = ProjectFiles()
+
+    def add(self, kind: str, where: str, message: str, repairable: bool = True) -> None:
+        self.problems.append(Problem(kind, where, message, repairable))
+
+    def run(self) -> tuple[list[Problem], ProjectFiles]:
+        marker = self.root / MARKER
+        if not marker.is_file():
+            self.add("project-file", MARKER, "missing: this is not a qualtui project", False)
+            return self.problems, self.files
+        try:
+            data = _load_json(marker)
+            if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+                raise ValueError("not an object of tables")
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.add("project-file", MARKER, f"damaged ({exc}); restore it from a backup", False)
+            return self.problems, self.files
+        self.files.data = data
+        self.check_meta(data.get("meta", {}))
+        self.check_codes(data.get("codes", {}))
+        self.check_documents(data.get("documents", {}))
+        self.check_memos(data.get("memos", {}))
+        self.check_audit()
+        self.check_folder_entries()
+        return self.problems, self.files
+
+    # project file ------------------------------------------------------------
+    def check_meta(self, table: dict) -> None:
+        meta = table.get(META_ID)
+        if not isinstance(meta, dict):
+            self.add("meta", MARKER, "has no project metadata")
+            return
+        self.files.perms = project_permissions(meta)
+        schema = meta.get("schema")
+        if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+            self.add("meta", MARKER, f"schema version {schema!r} is not valid", False)
+        elif schema > SCHEMA_VERSION:
+            self.add("meta", MARKER, f"written by a newer qualtui (schema {schema} > {SCHEMA_VERSION})", False)
+        run = table.get(RUN_RECORD)
+        if isinstance(run, dict):
+            done = len(run.get("done") or [])
+            self.add("pseudonymise-run", MARKER,
+                     f"a pseudonymisation was interrupted after {done} document(s); rerun 'qualtui pseudonymise' "
+                     "with the same mapping file to finish it", False)
+
+    def _records(self, table: dict, cls: type, what: str) -> dict[str, Any]:
+        parsed = {}
+        for key, record in table.items():
+            where = f"{what} {key}"
+            try:
+                if not isinstance(record, dict) or record.get("id") != key:
+                    raise TypeError("its id does not match its key")
+                item = cls.from_record(record)
+                _check_types(item)
+            except (TypeError, ValueError) as exc:
+                self.add("record", where, f"unreadable record ({exc})", False)
+                continue
+            parsed[key] = item
+        return parsed
+
+    def check_codes(self, table: dict) -> None:
+        codes: dict[str, Code] = self._records(table, Code, "code")
+        self.files.codes = {k: table[k] for k in codes}
+        for code in codes.values():
+            if code.parent is not None and code.parent not in codes:
+                self.add("code-parent", f"code {code.id}", "its parent code does not exist")
+        for cycle in find_cycles(codes):
+            self.add("code-cycle", f"code {cycle[0]}", f"is in a parent cycle of {len(cycle)} code(s)")
+
+    def check_documents(self, table: dict) -> None:
+        documents: dict[str, Document] = self._records(table, Document, "document")
+        self.files.documents = {k: table[k] for k in documents}
+        docs_dir = self.root / DOCUMENTS_DIR
+        for doc in documents.values():
+            if not _safe_id(doc.id):
+                self.add("record", f"document {doc.id!r}", "has an unsafe id", False)
+                continue
+            if (docs_dir / f"{doc.id}{JOURNAL_SUFFIX}").exists():
+                self.add("pseudonymise-pending", f"document {doc.id}",
+                         "its pseudonymisation was interrupted; 'qualtui check --repair' completes it")
+                continue
+            length = self.check_text(doc, docs_dir / f"{doc.id}.txt")
+            self.check_turns(doc, docs_dir / f"{doc.id}.turns.json", length)
+            self.check_codings(doc, docs_dir / f"{doc.id}.json", length)
+
+    def check_text(self, doc: Document, path: Path) -> int | None:
+        where = f"{DOCUMENTS_DIR}/{path.name}"
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+        except FileNotFoundError:
+            self.add("text", where, f"the text of document {doc.id} is missing; restore it from a backup", False)
+            return None
+        except UnicodeDecodeError:
+            self.add("text", where, "is not valid UTF-8; restore it from a backup", False)
+            return None
+        if doc.sha256 and hashlib.sha256(raw).hexdigest() != doc.sha256:
+            self.add("text", where, "has changed since import (sha256 differs); restore it from a backup", False)
+            return None
+        if doc.length != len(text):
+            self.add("text", where, f"length {len(text)} differs from the recorded {doc.length}", False)
+        return len(text)
+
+    def check_turns(self, doc: Document, path: Path, length: int | None) -> None:
+        where = f"{DOCUMENTS_DIR}/{path.name}"
+        try:
+            raw = _load_json(path)
+            if not isinstance(raw, list):
+                raise ValueError("not a list")
+            turns = [Turn.from_record(t) for t in raw]
+            for turn in turns:
+                _check_types(turn)
+        except FileNotFoundError:
+            self.add("turns", where, "speaker turns file is missing")
+            return
+        except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+            self.add("turns", where, f"speaker turns file is damaged ({exc})")
+            return
+        if length is None:
+            return
+        bad = sum(1 for t in turns if not (0 <= (t.label_start if t.label_start is not None else t.start)
+                                           <= t.start <= t.end <= length))
+        if bad:
+            self.add("turns", where, f"{bad} speaker turn(s) lie outside the text")
+
+    def check_codings(self, doc: Document, path: Path, length: int | None) -> None:
+        where = f"{DOCUMENTS_DIR}/{path.name}"
+        try:
+            data = _load_json(path)
+            if not isinstance(data, dict) or not isinstance(data.get("codings", {}), dict):
+                raise ValueError("not a codings file")
+        except FileNotFoundError:
+            self.add("codings-file", where, "codings file is missing")
+            return
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.add("codings-file", where, f"codings file is damaged ({exc})")
+            return
+        for key, record in data.get("codings", {}).items():
+            reason = invalid_coding(key, record, doc.id, length, self.files.codes)
+            if reason:
+                self.add("coding", f"coding {key} in {doc.name!r}", reason)
+            else:
+                self.files.coding_ids.add(key)
+
+    def check_memos(self, table: dict) -> None:
+        memos: dict[str, Memo] = self._records(table, Memo, "memo")
+        for memo in memos.values():
+            if memo.kind not in MEMO_KINDS:
+                self.add("memo", f"memo {memo.id}", f"unknown kind {memo.kind!r}")
+            elif not memo_target_exists(memo, self.files):
+                self.add("memo", f"memo {memo.id}", f"the {memo.kind} it is about no longer exists")
+
+    # audit log and folder -----------------------------------------------------
+    def check_audit(self) -> None:
+        path = self.root / AUDIT_LOG
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            self.add("audit", AUDIT_LOG, "the audit log is missing", False)
+            return
+        lines = raw.split(b"\n")
+        tail = lines.pop()  # empty when the log ends with a newline
+        for number, line in enumerate(lines, 1):
+            if not _json_object(line):
+                self.add("audit", f"{AUDIT_LOG} line {number}", "is not a readable audit entry", False)
+        if tail:
+            self.add("audit-torn", f"{AUDIT_LOG} line {len(lines) + 1}",
+                     "the last entry is incomplete (torn by a crash)")
+
+    def check_folder_entries(self) -> None:
+        perms = self.files.perms
+        docs_dir = self.root / DOCUMENTS_DIR
+        known = set()
+        for doc_id in self.files.documents:
+            known.update({f"{doc_id}.txt", f"{doc_id}.turns.json", f"{doc_id}.json", f"{doc_id}{JOURNAL_SUFFIX}"})
+        for folder, relative in ((self.root, ""), (docs_dir, f"{DOCUMENTS_DIR}/"), (self.root / BACKUPS_DIR, f"{BACKUPS_DIR}/")):
+            try:
+                st = os.lstat(folder)
+            except FileNotFoundError:
+                if folder == docs_dir:
+                    self.add("folder", DOCUMENTS_DIR, "the documents folder is missing")
+                continue
+            self.check_mode(relative or ".", st, perms.dir_mode, directory=True)
+            for entry in os.scandir(folder):
+                name = relative + entry.name
+                entry_stat = entry.stat(follow_symlinks=False)
+                if stat.S_ISLNK(entry_stat.st_mode):
+                    self.add("symlink", name, "is a symbolic link; qualtui never creates links in a project", False)
+                    continue
+                if is_temp_file(entry.name):
+                    if not writer_alive(entry.name):
+                        self.add("temp-file", name, "temporary file left behind by an interrupted write")
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if folder != self.root:  # backups/repair-* folders
+                        self.check_mode(name, entry_stat, perms.dir_mode, directory=True)
+                    continue
+                if folder == docs_dir and entry.name not in known and not entry.name.endswith(".lock"):
+                    self.add("orphan-file", name, "belongs to no document (left by an interrupted import or delete)")
+                self.check_mode(name, entry_stat, perms.file_mode, directory=False)
+
+    def check_mode(self, name: str, st: os.stat_result, wanted: int, *, directory: bool) -> None:
+        mode = stat.S_IMODE(st.st_mode)
+        if mode != wanted:
+            what = "folder" if directory else "file"
+            self.add("permissions", name, f"{what} mode is {mode:04o}, expected {wanted:04o}")
+
+
+def _safe_id(value: str) -> bool:
+    return bool(value) and "/" not in value and "\\" not in value and not value.startswith(".")
+
+
+def _json_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+_FIELD_TYPES = {"int": int, "str": str, "bool": bool}
+
+
+def _check_types(item: Any) -> None:
+    """Required scalar fields must have their declared type (a hand-edited file may not)."""
+    for name, declared in item.__dataclass_fields__.items():
+        wanted = _FIELD_TYPES.get(str(declared.type))
+        value = getattr(item, name)
+        if wanted is not None and (not isinstance(value, wanted) or (wanted is int and isinstance(value, bool))):
+            raise TypeError(f"{name} should be {declared.type}")
+
+
+def invalid_coding(key: str, record: Any, doc_id: str, length: int | None, codes: dict) -> str | None:
+    """Why one stored coding is not valid, or None."""
+    try:
+        if not isinstance(record, dict) or record.get("id") != key:
+            raise TypeError("its id does not match its key")
+        coding = Coding.from_record(record)
+        _check_types(coding)
+    except (TypeError, ValueError) as exc:
+        return f"unreadable ({exc})"
+    if coding.document != doc_id:
+        return "stored under another document"
+    if coding.code not in codes:
+        return "its code does not exist"
+    if not coding.start < coding.end or coding.start < 0 or (length is not None and coding.end > length):
+        return f"span [{coding.start}, {coding.end}) is not inside the text (0-{length})"
+    return None
+
+
+def memo_target_exists(memo: Memo, files: ProjectFiles) -> bool:
+    if memo.kind == "project":
+        return True
+    if memo.kind == "document":
+        return memo.target in files.documents
+    if memo.kind == "code":
+        return memo.target in files.codes
+    return memo.target in files.coding_ids
+
+
+def find_cycles(codes: dict[str, Any]) -> list[list[str]]:
+    """Parent cycles in the codebook, each as the list of code ids in it."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    cycles = []
+    for start in codes:
+        path: list[str] = []
+        current: str | None = start
+        while current in codes and state.get(current) is None:
+            state[current] = 1
+            path.append(current)
+            current = codes[current].parent if hasattr(codes[current], "parent") else codes[current].get("parent")
+        if current in codes and state.get(current) == 1:
+            cycles.append(path[path.index(current):])
+        for code_id in path:
+            state[code_id] = 2
+    return cycles
+
+
+def load_files(root: Path) -> tuple[list[Problem], ProjectFiles]:
+    return _Checker(Path(root)).run()
+
+
+def save_removed(folder: Path, name: str, payload: bytes, perms: Permissions) -> Path:
+    ensure_dir(folder, perms)
+    target = folder / name
+    atomic_write_bytes(target, payload, perms)
+    return target

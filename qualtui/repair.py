@@ -1,0 +1,236 @@
+"""``qualtui check --repair``: fix what is safe to fix, after a full backup.
+
+Transcript text is never changed.  Everything a repair removes (codings,
+orphaned files, damaged turn or codings files, a torn audit line) is first
+saved in ``backups/repair-<time>/`` next to the pre-repair backup.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from stores import ProjectStore, SCHEMA_VERSION
+from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, META_ID
+from qualtui.identity import resolve_coder
+from qualtui.integrity import (
+    Problem,
+    ProjectFiles,
+    find_cycles,
+    invalid_coding,
+    load_files,
+    save_removed,
+    writer_alive,
+)
+
+
+@dataclass
+class RepairReport:
+    backup: Path | None = None
+    saved: Path | None = None  # where removed things were kept
+    fixed: list[str] = field(default_factory=list)
+    remaining: list[Problem] = field(default_factory=list)
+
+
+def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
+    from qualtui.backup import write_backup
+
+    root = Path(root)
+    report = RepairReport()
+    problems, files = load_files(root)
+    if not problems:
+        return report
+    if files.data is None or not any(p.repairable for p in problems):
+        report.remaining = problems
+        return report
+    report.backup = write_backup(root, prefix="before-repair-")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    report.saved = root / BACKUPS_DIR / f"repair-{stamp}"
+    fixer = _Fixer(root, files, report)
+    if any(p.kind == "pseudonymise-pending" for p in problems):
+        fixer.complete_pseudonymisation(problems)
+        problems, fixer.files = load_files(root)
+    fixer.fix(problems)
+    report.remaining = load_files(root)[0]
+    if report.fixed:
+        fixer.store.audit({"coder": resolve_coder(coder), "action": "repair",
+                           "fixed": dict(Counter(line.split(":")[0] for line in report.fixed)),
+                           "backup": report.backup.name})
+    if report.saved is not None and not report.saved.exists():
+        report.saved = None
+    return report
+
+
+class _Fixer:
+    def __init__(self, root: Path, files: ProjectFiles, report: RepairReport) -> None:
+        self.root = root
+        self.files = files
+        self.report = report
+        self.store = ProjectStore(root, files.perms)
+
+    def done(self, kind: str, message: str) -> None:
+        self.report.fixed.append(f"{kind}: {message}")
+
+    def keep(self, name: str, payload: bytes) -> None:
+        assert self.report.saved is not None
+        save_removed(self.report.saved, name, payload, self.files.perms)
+
+    def complete_pseudonymisation(self, problems: list[Problem]) -> None:
+        from qualtui.pseudonymise import complete_pending
+
+        for problem in problems:
+            if problem.kind == "pseudonymise-pending":
+                doc_id = problem.where.split(" ", 1)[1]
+                complete_pending(self.store, doc_id)
+                self.done("pseudonymise", f"completed the interrupted pseudonymisation of document {doc_id}")
+
+    def fix(self, problems: list[Problem]) -> None:
+        kinds = defaultdict(list)
+        for problem in problems:
+            if problem.repairable:
+                kinds[problem.kind].append(problem)
+        if kinds["meta"]:
+            self.fix_meta()
+        if kinds["folder"]:
+            self.store.ensure_dir(self.store.documents_dir)
+            self.done("folder", "recreated the documents folder")
+        for problem in kinds["temp-file"]:
+            path = self.root / problem.where
+            if not writer_alive(path.name):
+                path.unlink(missing_ok=True)
+                self.done("temp-file", f"removed {problem.where}")
+        for problem in kinds["orphan-file"]:
+            path = self.root / problem.where
+            self.keep(path.name, path.read_bytes())
+            path.unlink()
+            self.done("orphan-file", f"moved {problem.where} to {self.report.saved.name}/")
+        if kinds["code-parent"] or kinds["code-cycle"]:
+            self.fix_codebook()
+        for problem in kinds["codings-file"]:
+            self.fix_codings_file(self.root / problem.where)
+        if kinds["coding"]:
+            self.fix_codings()
+        for problem in kinds["turns"]:
+            self.fix_turns(self.root / problem.where)
+        if kinds["memo"]:
+            self.fix_memos()
+        if kinds["audit-torn"]:
+            self.fix_audit()
+        for problem in kinds["permissions"]:
+            path = self.root / problem.where
+            if not path.exists():  # moved away by an earlier step
+                continue
+            mode = self.files.perms.dir_mode if path.is_dir() else self.files.perms.file_mode
+            os.chmod(path, mode)
+            self.done("permissions", f"set {problem.where} to {mode:04o}")
+
+    def fix_meta(self) -> None:
+        shared = bool(os.stat(self.root).st_mode & 0o2000)
+        self.store.project.put("meta", {"id": META_ID, "schema": SCHEMA_VERSION, "shared_group": shared,
+                                        "created": "", "name": self.root.name})
+        self.done("meta", "recreated the project metadata")
+
+    def fix_codebook(self) -> None:
+        def apply(table: dict) -> list[str]:
+            changed = []
+            for key, record in table.items():
+                if record.get("parent") is not None and record["parent"] not in table:
+                    table[key] = dict(record, parent=None)
+                    changed.append(key)
+            for cycle in find_cycles(table):
+                first = min(cycle)
+                table[first] = dict(table[first], parent=None)
+                changed.append(first)
+            return changed
+
+        for code_id in self.store.project.mutate("codes", apply):
+            self.done("code", f"moved code {code_id} to the top level")
+
+    def fix_codings_file(self, path: Path) -> None:
+        if path.exists():
+            self.keep(path.name, path.read_bytes())
+            path.unlink()
+        self.store.document_file(path.name[: -len(".json")]).ensure_exists()
+        self.done("codings-file", f"replaced {DOCUMENTS_DIR}/{path.name} with an empty codings file")
+
+    def fix_codings(self) -> None:
+        codes = self.store.project.raw("codes")
+        for doc_id, record in self.files.documents.items():
+            length = record.get("length")
+            try:
+                length = len(self.store.read_text(doc_id))
+            except Exception:  # missing or damaged text: only the structural checks apply
+                pass
+
+            def apply(table: dict) -> dict:
+                bad = {k: v for k, v in table.items() if invalid_coding(k, v, doc_id, length, codes)}
+                for key in bad:
+                    del table[key]
+                return bad
+
+            rf = self.store.document_file(doc_id)
+            try:
+                removed = rf.mutate("codings", apply) if rf.path.exists() else {}
+            except Exception:  # damaged file: handled by fix_codings_file
+                continue
+            if removed:
+                self.keep(f"codings-{doc_id}.json", json.dumps(removed, ensure_ascii=False, indent=1).encode())
+                self.done("coding", f"removed {len(removed)} invalid coding(s) from document {doc_id} "
+                          f"(kept in {self.report.saved.name}/codings-{doc_id}.json)")
+
+    def fix_turns(self, path: Path) -> None:
+        from qualtui.importers.speakers import detect_turns
+
+        doc_id = path.name[: -len(".turns.json")]
+        try:
+            text = self.store.read_text(doc_id)
+        except Exception:
+            return  # without the text, turns cannot be rebuilt
+        if path.exists():
+            self.keep(path.name, path.read_bytes())
+        turns = detect_turns(text)
+        self.store.write_json(path, [t.to_record() for t in turns])
+        self.store.project.mutate("documents", lambda table: table.__setitem__(doc_id, dict(
+            table[doc_id], turns=len(turns), speakers=sorted({t.speaker for t in turns if t.speaker}, key=str.casefold))))
+        self.done("turns", f"rebuilt the speaker turns of document {doc_id} from its text")
+
+    def fix_memos(self) -> None:
+        from qualtui.integrity import memo_target_exists
+        from qualtui.model import MEMO_KINDS, Memo
+
+        def apply(table: dict) -> list[str]:
+            moved = []
+            for key, record in table.items():
+                try:
+                    memo = Memo.from_record(record)
+                except TypeError:
+                    continue
+                if memo.kind not in MEMO_KINDS or not memo_target_exists(memo, self.files):
+                    title = f"(was about a removed {memo.kind}) {memo.title}".strip()
+                    table[key] = dict(record, kind="project", target=None, title=title)
+                    moved.append(key)
+            return moved
+
+        for memo_id in self.store.project.mutate("memos", apply):
+            self.done("memo", f"kept memo {memo_id} as a project memo (what it was about is gone)")
+
+    def fix_audit(self) -> None:
+        path = self.root / AUDIT_LOG
+        raw = path.read_bytes()
+        cut = raw.rfind(b"\n") + 1
+        tail = raw[cut:]
+        if not tail:
+            return
+        self.keep("audit-torn-line.txt", tail)
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, cut)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self.done("audit", f"removed the torn last audit entry (kept in {self.report.saved.name}/audit-torn-line.txt)")
+
