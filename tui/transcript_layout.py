@@ -49,10 +49,10 @@ def wrap_line(text: str, start: int, end: int, width: int) -> list[int]:
     """
     width = max(1, width)
     starts = [start]
-    if end - start <= width:
-        return starts
+    if end - start <= width // 2:
+        return starts  # fits even if every character is wide
     if text[start:end].isascii():
-        return _wrap_ascii(text, start, end, width, starts)
+        return starts if end - start <= width else _wrap_ascii(text, start, end, width, starts)
     return _wrap_cells(text, start, end, width, starts)
 
 
