@@ -302,7 +302,7 @@ class CodingIndex:
 def short_label(name: str, length: int = 6) -> str:
     """The gutter label of a code: the last part of its path, first *length* characters."""
     name = "".join(ch if ch.isprintable() else " " for ch in name).strip() or "?"
-    return name[:length]
+    return name[:length].rstrip() or "?"
 
 
 def fit_labels(labels: Sequence[str], width: int) -> tuple[int, str]:

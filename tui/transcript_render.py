@@ -22,7 +22,7 @@ MIN_TEXT_WIDTH = 20
 OTHER_MARK = "~"
 
 _CURSOR = Style(reverse=True)
-_CURSOR_IN_SELECTION = Style(reverse=False, bold=True, underline=True)
+_CURSOR_IN_SELECTION = Style(reverse=True, bold=True, underline=True)
 _SELECTED = Style(reverse=True)
 _OVERLAP = Style(underline=True)
 _OVERLAP_NO_COLOR = Style(underline=True, bold=True)
@@ -43,12 +43,18 @@ class RowPainter:
         self.right_width = right
         self.text_width = max(1, width - self.number_width - right - 1)
         self.base = widget.rich_style
-        self.gutter = self.base + widget.get_component_rich_style("transcript-view--gutter", partial=True)
-        self.speaker = widget.get_component_rich_style("transcript-view--speaker", partial=True)
-        self.search = widget.get_component_rich_style("transcript-view--search", partial=True)
+
+        def component(name: str) -> Style:
+            return widget.get_component_rich_style(name)  # full style: alpha colours blended
+
+        self.gutter = component("transcript-view--gutter")
+        speaker = component("transcript-view--speaker")
+        # colour and weight only, so a coded speaker label keeps the code's background
+        self.speaker = Style(color=speaker.color, bold=speaker.bold, italic=speaker.italic)
+        self.search = component("transcript-view--search")
         if no_color:
             self.search = Style(bold=True, italic=True)
-        self.labels = self.base + widget.get_component_rich_style("transcript-view--labels", partial=True)
+        self.labels = component("transcript-view--labels")
         self._styles: dict[tuple, Style] = {}
 
     # styles ----------------------------------------------------------------------
