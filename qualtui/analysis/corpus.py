@@ -130,12 +130,11 @@ class DocumentView:
         """Turns whose extent (label included) overlaps [start, end); a point (start == end) counts too."""
         turns = self.turns
         found = []
+        # Every turn from the first ending after *start* on ends after it too (turns are ordered).
         for index in range(bisect_right(self._turn_ends, start), len(turns)):
-            turn_start, turn_end = turn_extent(turns[index])
-            if turn_start >= max(end, start + 1):
+            if turn_extent(turns[index])[0] >= max(end, start + 1):
                 break
-            if turn_end > start:
-                found.append(turns[index])
+            found.append(turns[index])
         return found
 
     def speakers(self, start: int, end: int) -> tuple[str, ...]:
