@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from functools import lru_cache
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -21,6 +22,7 @@ def derived_guid(kind: str, *parts: str) -> str:
     return str(uuid.uuid5(QUALTUI_NS, "\x1f".join((kind, *parts))))
 
 
+@lru_cache(maxsize=1024)
 def user_guid(coder: str) -> str:
     return derived_guid("user", coder)
 

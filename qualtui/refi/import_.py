@@ -142,6 +142,7 @@ class _Doc:
     doc_id: str
     name: str
     selections: list[Selection]
+    scores: dict[Convention, Score] = field(default_factory=dict)
 
 
 class _Plan:
@@ -246,8 +247,13 @@ class _Plan:
             return prior[0]
         totals = {conv: Score(conv) for conv in prior}
         for doc in ambiguous:
-            for conv in prior:
-                totals[conv].add(score(doc.text, doc.selections, conv))
+            # Conventions that cannot differ on this text share one score.
+            for conv in doc.text.distinct(prior):
+                result = score(doc.text, doc.selections, conv)
+                for other in prior:
+                    if doc.text.distinct((conv, other)) == (conv,):
+                        totals[other].add(result)
+                        doc.scores[other] = result
         best = prior[0]
         for conv in prior[1:]:
             if totals[conv].key() > totals[best].key():
@@ -272,7 +278,7 @@ class _Plan:
         for doc in self.docs:
             src = doc.source
             if doc.selections and len(doc.text.distinct(ALL_CONVENTIONS)) > 1:
-                result = score(doc.text, doc.selections, conv)
+                result = doc.scores.get(conv) or score(doc.text, doc.selections, conv)
                 if not fits(result) and result.invalid > max(0, result.valid // 50):
                     self.uncoded.append(doc.name)
                     self.skipped["text selections in documents imported uncoded (offsets fit no convention)"] += \

@@ -23,6 +23,8 @@ class Writer:
         self.cleaned = 0
 
     def clean(self, value: str) -> str:
+        if value.isascii() and value.isprintable():
+            return value
         value = value.replace("\r\n", "\n").replace("\r", "\n")
         cleaned = _XML_ILLEGAL.sub("", value)
         if cleaned != value:
