@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "codes": "qualtui.cli.codes:codes",
     "memo": "qualtui.cli.memos:memo",
     "memos": "qualtui.cli.memos:memos",
+    "import-qdpx": "qualtui.cli.refi:import_qdpx_command",
+    "import-qdc": "qualtui.cli.refi:import_qdc_command",
     "check": "qualtui.cli.safety:check",
     "backup": "qualtui.cli.safety:backup",
     "pseudonymise": "qualtui.cli.safety:pseudonymise",
