@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -58,11 +59,11 @@ def _corpus(project, attrs: Sequence[str] = (), docs: Sequence[str] = (), coders
 def _plain_bars(ascii_bars: bool) -> bool:
     from qualtui.analysis.bars import can_draw_blocks
 
-    return ascii_bars or not can_draw_blocks(getattr(click.get_text_stream("stdout"), "encoding", None))
+    return ascii_bars or not can_draw_blocks(getattr(sys.stdout, "encoding", None))
 
 
 def _out(text: str) -> None:
-    click.get_text_stream("stdout").write(text)
+    sys.stdout.write(text)
 
 
 def _clean(text: str) -> str:
