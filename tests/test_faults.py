@@ -1,0 +1,148 @@
+"""Disk full, read-only folder, permission denied, I/O errors: a clear one-line error, nothing half-written.
+
+Tests run as root here, where chmod cannot make a folder read-only, so the
+errors are injected where the operating system would raise them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from qualtui.cli import main
+from qualtui.integrity import check
+
+
+def _fd_path(fd: int) -> str:
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
+
+
+@pytest.fixture
+def coded(project, doc):
+    code = project.codes.create("Hope")
+    project.codings.add(doc.id, code.id, 0, 11)
+    return project, doc
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.name.endswith(".lock")}
+
+
+def run_cli(args, capsys) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def inject(monkeypatch, name: str, error: int, root: Path | str, *, path_arg: bool = False) -> list:
+    """Make os.<name> fail with *error* for paths starting with *root*; returns the list of failed calls."""
+    real = getattr(os, name)
+    failed = []
+
+    def fake(target, *args, **kwargs):
+        where = str(target) if path_arg else _fd_path(target) if isinstance(target, int) else str(target)
+        if str(root) in where:
+            failed.append(where)
+            raise OSError(error, os.strerror(error), where)
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, fake)
+    return failed
+
+
+ERRORS = [
+    ("write", errno.ENOSPC, "disk is full"),
+    ("fsync", errno.EIO, "Input/output error"),
+    ("replace", errno.EROFS, "read-only"),
+    ("open", errno.EACCES, "permission denied"),
+    ("open", errno.EROFS, "read-only"),
+]
+
+
+@pytest.mark.parametrize("name, error, message", ERRORS)
+def test_coding_fails_cleanly(coded, capsys, monkeypatch, name, error, message):
+    project, doc = coded
+    before = snapshot(project.root)
+    failed = inject(monkeypatch, name, error, project.root / "documents", path_arg=name in ("replace", "open"))
+    code, out, err = run_cli(["-p", str(project.root), "code", "SU01", "Hope", "--span", "20:30"], capsys)
+    monkeypatch.undo()
+    assert failed, "the fault was never reached"
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("qualtui: error:") and message in err
+    assert snapshot(project.root) == before  # the old files intact, nothing half-written, no temp file
+    assert check(project.root) == []
+    assert len(project.codings.for_document(doc.id)) == 1
+
+
+@pytest.mark.parametrize("name, error, message", ERRORS[:3])
+def test_project_file_write_fails_cleanly(coded, capsys, monkeypatch, name, error, message):
+    project, doc = coded
+    before = snapshot(project.root)
+    inject(monkeypatch, name, error, f"{project.root}/.qualtui.json.", path_arg=name == "replace")
+    code, out, err = run_cli(["-p", str(project.root), "attr", "set", "SU01", "site=north"], capsys)
+    monkeypatch.undo()
+    assert code == 1 and err.count("\n") == 1 and message in err
+    assert snapshot(project.root) == before
+    assert project.docs.by_id(doc.id).attributes == {"group": "service user"}
+
+
+def test_backup_on_a_full_disk_leaves_no_partial_archive(coded, capsys, monkeypatch, tmp_path):
+    project, doc = coded
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    inject(monkeypatch, "write", errno.ENOSPC, out_dir)
+    code, out, err = run_cli(["-p", str(project.root), "backup", "-o", str(out_dir / "b.tar.gz")], capsys)
+    monkeypatch.undo()
+    assert code == 1 and "disk is full" in err and err.count("\n") == 1
+    assert list(out_dir.iterdir()) == []
+
+
+def test_import_on_a_full_disk_changes_nothing_visible(project, capsys, monkeypatch, tmp_path):
+    source = tmp_path / "SU09.txt"
+    source.write_text("A: hello\nB: there\n")
+    monkeypatch.setattr(os, "write", _only_for_turns(os.write))
+    code, out, err = run_cli(["-p", str(project.root), "add", str(source)], capsys)
+    monkeypatch.undo()
+    assert code == 1 and "disk is full" in err
+    assert project.docs.all() == []
+    problems = check(project.root)
+    assert {p.kind for p in problems} <= {"orphan-file"}  # the text written before the failure, not a document
+    from qualtui.repair import repair
+
+    assert repair(project.root).remaining == [] and project.docs.all() == []
+
+
+def _only_for_turns(real_write):
+    def fake(fd, data):
+        if ".turns.json" in _fd_path(fd):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    return fake
+
+
+def test_pseudonymise_on_a_full_disk_can_be_finished_later(coded, capsys, monkeypatch, tmp_path):
+    project, doc = coded
+    names = tmp_path / "names.csv"
+    names.write_text("Sam,P1\n")
+    original = project.docs.text(doc.id)
+    inject(monkeypatch, "write", errno.ENOSPC, project.root / "documents")
+    code, out, err = run_cli(["-p", str(project.root), "pseudonymise", "--map", str(names)], capsys)
+    monkeypatch.undo()
+    assert code == 1 and "disk is full" in err
+    assert project.docs.text(doc.id) == original
+    assert [p.kind for p in check(project.root)] == ["pseudonymise-run"]  # told to finish the run
+    code, out, err = run_cli(["-p", str(project.root), "pseudonymise", "--map", str(names)], capsys)
+    assert code == 0, err
+    assert "Sam" not in project.docs.text(doc.id) and check(project.root) == []
