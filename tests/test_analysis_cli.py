@@ -133,6 +133,7 @@ def test_autocode_speaker(built):
     (["search", "(", "--regex"], "qualtui: error: bad regular expression '(': missing ), unterminated subpattern"),
     (["retrieve", "Nope"], "qualtui: error: no code named 'Nope'"),
     (["matrix", "--attr", "role"], "qualtui: error: no document has the attribute 'role'"),
+    (["matrix", "--attr", "group=staff"], "qualtui: error: matrix --attr takes an attribute name such as 'group'"),
     (["autocode", "--speaker", "Bob", "--code", "x", "--create"], "qualtui: error: no turns spoken by 'Bob'"),
     (["retrieve", "Difficulty", "--attr", "group"], "qualtui: error: attribute filter 'group' must look like"),
 ])

@@ -208,6 +208,8 @@ def matrix(project, attribute: str, count: str, rollup: bool, used: bool, docs, 
     from qualtui.analysis.bars import bar
     from qualtui.analysis.frequencies import matrix as build
 
+    if "=" in attribute:
+        raise QualtuiError(f"matrix --attr takes an attribute name such as 'group', not {safe(attribute)!r}")
     table = build(_corpus(project, (), docs, coders), attribute, count=count, rollup=rollup)
     rows = [r for r in table.rows if r.total or not used]
     headings = [_clean(v) for v in table.values]
