@@ -14,7 +14,7 @@ from bisect import bisect_right
 
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -398,26 +398,42 @@ class TranscriptView(ScrollView, can_focus=True):
             self.post_message(self.SelectionChanged(self, new_selection))
 
     def _repaint_changes(self, layout: Layout, old_cursor: int, old_sel, new_sel) -> None:
-        rows: set[int] = {layout.row_of(old_cursor), layout.row_of(self._cursor)}
-        spans: list[tuple[int, int]] = []
+        """Refresh the cells whose look changed: the old and new cursor, and where the selection moved."""
+        spans: list[tuple[int, int]] = [(old_cursor, old_cursor + 1), (self._cursor, self._cursor + 1)]
         if old_sel != new_sel:
             if old_sel is None or new_sel is None:
                 spans.append(old_sel or new_sel)
             else:
-                spans.append((min(old_sel[0], new_sel[0]), max(old_sel[0], new_sel[0]) + 1))
-                spans.append((min(old_sel[1], new_sel[1]) - 1, max(old_sel[1], new_sel[1])))
+                spans.append((min(old_sel[0], new_sel[0]), max(old_sel[0], new_sel[0])))
+                spans.append((min(old_sel[1], new_sel[1]), max(old_sel[1], new_sel[1])))
         height = max(self.scrollable_content_region.height, 1)
         for start, end in spans:
-            first, last = layout.row_of(start), layout.row_of(max(start, end - 1))
-            if last - first > height:
+            if end > start and layout.row_of(end - 1) - layout.row_of(start) > height:
                 self._invalidate_all()
                 self.refresh()
                 return
-            rows.update(range(first, last + 1))
+        for start, end in spans:
+            if end > start:
+                self._refresh_offsets(layout, start, end)
+
+    def _refresh_offsets(self, layout: Layout, start: int, end: int) -> None:
+        """Drop the cached rows of [start, end) and repaint only the cells it covers.
+
+        Textual sends just the refreshed region, so a cursor step costs a few
+        cells over SSH rather than whole rows.
+        """
         width = self._content_width()
-        for row in sorted(rows):
+        left = self._painter.number_width if self._painter is not None else 0
+        scroll_y = int(self.scroll_y)
+        for row in range(layout.row_of(start), layout.row_of(end - 1) + 1):
             self._cache.discard((row, width, self._version))
-            self.refresh_line(row)
+            first, last = layout.row_offsets(row)
+            lo, hi = max(start, first), min(end, last + 1)
+            if hi <= lo:
+                continue
+            x0 = layout.column_of(lo)
+            x1 = layout.column_of(hi - 1) + 2  # the last cell may be a wide character
+            self.refresh(Region(left + x0, row - scroll_y, x1 - x0, 1))
 
     def _scroll_to_cursor(self, *, center: bool) -> None:
         layout = self._layout
