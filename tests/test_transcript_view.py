@@ -290,3 +290,18 @@ async def test_no_color_still_marks_coded_text(monkeypatch):
         coded = [seg for seg in strip if "patients" in seg.text]
         assert coded and coded[0].style.underline
         assert "Peer s" in strip.text
+
+
+@sync
+async def test_page_keys_scroll_a_page_and_a_click_moves_the_cursor():
+    app = Harness()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        view = app.query_one(TranscriptView)
+        await pilot.press("pagedown")
+        assert view.scroll_y == 5 and view._layout.row_of(view.cursor) == 5
+        await pilot.press("pageup")
+        assert view.scroll_y == 0 and view.cursor == 0
+        await pilot.click(TranscriptView, offset=(4 + 3, 1))
+        assert view.cursor == view._layout.row_starts[1] + 3
+        assert view.selection is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -527,10 +528,30 @@ class TranscriptView(ScrollView, can_focus=True):
         self._move("word_previous")
 
     def action_page_down(self) -> None:
-        self._move("page_down")
+        self._page(1)
 
     def action_page_up(self) -> None:
-        self._move("page_up")
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """Scroll a page and keep the cursor on the same screen row (like a pager)."""
+        layout = self._layout
+        if layout is None:
+            return
+        page = max(self.scrollable_content_region.height - 1, 1)
+        self.scroll_to(y=max(int(self.scroll_y) + direction * page, 0), animate=False, force=True)
+        self._move("page_down" if direction > 0 else "page_up")
+
+    def on_click(self, event: events.Click) -> None:
+        layout = self._layout
+        if layout is None or self._painter is None:
+            return
+        row = int(self.scroll_y) + event.y
+        if 0 <= row < layout.row_count:
+            self._goal_column = None
+            offset = layout.offset_at(row, event.x - self._painter.number_width)
+            anchor = (self._cursor if self._anchor is None else self._anchor) if event.shift else None
+            self._set_cursor(offset, anchor=anchor)
 
     def action_document_start(self) -> None:
         self._move("document_start")
