@@ -232,9 +232,6 @@ class _ProjectBuilder:
                 self.note_element(notes_el, guid, memo, coding)
         for guid in self.project_notes:
             self.w.element(root, "NoteRef", [("targetGUID", guid)])
-        for note in self.notes:
-            if note[1] is not None:
-                self._user(note[1].author)
         if self.users:
             for name in sorted(self.users, key=lambda n: (n.casefold(), n)):
                 self.w.element(users_el, "User", [("guid", user_guid(name)), ("name", name)])

@@ -42,7 +42,8 @@ class ImportReport:
     convention: str = ""
 
     def lines(self) -> list[str]:
-        order = ("documents", "codes", "codings", "memos", "attributes", "users", "merged codes")
+        order = ("documents", "codes", "codings", "memos", "attributes", "users", "merged codes",
+                 "duplicate codings merged")
         out = ["imported: " + ", ".join(f"{self.counts[k]} {k}" for k in order if k in self.counts)]
         if self.convention:
             out.append(f"offsets: {self.convention}")
@@ -279,7 +280,7 @@ class _Plan:
             src = doc.source
             if doc.selections and len(doc.text.distinct(ALL_CONVENTIONS)) > 1:
                 result = doc.scores.get(conv) or score(doc.text, doc.selections, conv)
-                if not fits(result) and result.invalid > max(0, result.valid // 50):
+                if not fits(result):
                     self.uncoded.append(doc.name)
                     self.skipped["text selections in documents imported uncoded (offsets fit no convention)"] += \
                         len(src.selections)

@@ -270,6 +270,8 @@ def score(source: SourceText, selections: list[Selection], conv: Convention) -> 
     raw = source.raw
     step = max(1, len(selections) // SAMPLE)
     for sel in selections[::step]:
+        if not 0 <= sel.start < sel.end:
+            continue   # empty or reversed in every convention: no evidence either way
         span = source.raw_span(sel.start, sel.end, conv)
         if span is None:
             result.invalid += 1
@@ -290,7 +292,7 @@ def score(source: SourceText, selections: list[Selection], conv: Convention) -> 
 
 def fits(result: Score) -> bool:
     """Whether a convention's placement is believable for one document."""
-    if result.invalid:
+    if result.invalid * 20 > result.valid + result.invalid:
         return False
     if result.name_hits + result.name_misses >= 1 and result.name_hits >= result.name_misses:
         return True
