@@ -41,8 +41,7 @@ def normalise_newlines(text: str) -> str:
 
 def normalise_text(text: str) -> str:
     """The canonical stored form: LF newlines, no BOM, no control characters, NFC."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.lstrip("\ufeff")  # every leading BOM, so normalising twice changes nothing
     text = normalise_newlines(text)
     text = strip_controls(text)
     return unicodedata.normalize("NFC", text)
@@ -65,24 +64,65 @@ def count_words(text: str) -> int:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
-    """Decode transcript bytes: UTF-8 (BOM optional), UTF-16 with a BOM, else cp1252/latin-1.
+    """Decode transcript bytes: UTF-8 (BOM optional), UTF-16 (BOM, or detected), else cp1252/latin-1.
 
-    Returns (text, encoding used, warnings).
+    Returns (text, encoding used, warnings); every fallback is reported in the
+    warnings.  Raises ``UnicodeDecodeError`` only for damaged UTF-16.
     """
     warnings: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", warnings
+        text, replaced = _utf8_lenient(data[3:])
+        if replaced:
+            warnings.append(f"{replaced} invalid UTF-8 byte sequence(s) replaced with \ufffd")
+        return text, "utf-8-sig", warnings
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16", warnings
+    bomless = bomless_utf16(data)
+    if bomless:
+        text = data.decode(bomless)
+        warnings.append(f"no byte order mark; decoded as {bomless.upper()}")
+        return text, bomless, warnings
     try:
         return data.decode("utf-8"), "utf-8", warnings
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    text, replaced = _utf8_lenient(data)
+    if _mostly_utf8(text, replaced):
+        warnings.append(f"{replaced} invalid UTF-8 byte sequence(s) (first at byte {first_bad}) replaced with \ufffd")
+        return text, "utf-8", warnings
     try:
         text = data.decode("cp1252")
         encoding = "cp1252"
     except UnicodeDecodeError:
         text = data.decode("latin-1")
         encoding = "latin-1"
-    warnings.append(f"not valid UTF-8; decoded as {encoding}")
+    warnings.append(f"not valid UTF-8 (first bad byte at {first_bad}); decoded as {encoding}: check accented letters")
     return text, encoding, warnings
+
+
+def _utf8_lenient(data: bytes) -> tuple[str, int]:
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+    return text, replaced
+
+
+def _mostly_utf8(text: str, replaced: int) -> bool:
+    """A few damaged bytes in text that is otherwise real multi-byte UTF-8 (not cp1252)."""
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return multibyte >= 3 and replaced <= max(2, multibyte // 10)
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """utf-16-le/be when almost every other byte is NUL (ASCII-range text saved as UTF-16 without a BOM)."""
+    sample = data[:4096]
+    if len(sample) < 8 or len(sample) % 2 and len(data) <= 4096:
+        return None
+    evens, odds = sample[0::2], sample[1::2]
+    for zeros, other, encoding in ((odds, evens, "utf-16-le"), (evens, odds, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+            try:
+                data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None

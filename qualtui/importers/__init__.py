@@ -70,7 +70,39 @@ def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Transcrip
         raise ImportRejected("permission denied") from None
     if len(data) > max_bytes:
         raise ImportRejected(f"file is over the {max_bytes / 1048576:.0f} MB limit (--max-size)")
-    transcript = readers[ext](data, path.name)
+    return read_bytes(data, path.name)
+
+
+def read_bytes(data: bytes, name: str) -> Transcript:
+    """Read transcript bytes as the format ``name``'s extension says, or raise ``ImportRejected``."""
+    ext = os.path.splitext(name)[1].lower()
+    readers = _readers()
+    if ext not in readers:
+        raise ImportRejected(f"unsupported file type {ext or '(none)'!s}; qualtui reads {', '.join(sorted(readers))}")
+    if not data:
+        raise ImportRejected("file is empty")
+    try:
+        transcript = readers[ext](data, name)
+    except RecursionError:
+        raise ImportRejected("the file is nested too deeply to read") from None
     if not transcript.text.strip():
         raise ImportRejected("no text found in the file")
+    problem = turn_problem(transcript)
+    if problem:
+        raise ImportRejected(f"could not work out the speaker turns ({problem}); please report this file's format")
     return transcript
+
+
+def turn_problem(transcript: Transcript) -> str | None:
+    """Why the turns do not fit the text (in it, ordered, not overlapping, trimmed), or None."""
+    text = transcript.text
+    previous_end = 0
+    for turn in transcript.turns:
+        label_start = turn.start if turn.label_start is None else turn.label_start
+        if not (previous_end <= label_start <= turn.start <= turn.end <= len(text)):
+            return f"turn at {turn.start}-{turn.end} is out of order or outside the text"
+        piece = text[turn.start:turn.end]
+        if piece != piece.strip():
+            return f"turn at {turn.start}-{turn.end} starts or ends with white space"
+        previous_end = turn.end
+    return None
