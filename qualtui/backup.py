@@ -214,7 +214,9 @@ def automatic_backup(project_or_root, keep: int = DEFAULT_KEEP) -> Path | None:
     Meant to run when the coding screen opens.  Keeps the newest *keep*
     automatic backups; manual backups are never deleted.
     """
-    root = Path(getattr(project_or_root, "root", project_or_root))
+    root = Path(project_or_root if isinstance(project_or_root, (str, os.PathLike)) else project_or_root.root)
+    if not (root / MARKER).is_file():
+        raise QualtuiError(f"{root} is not a qualtui project")
     perms = _permissions(root)
     state_path = root / BACKUPS_DIR / AUTO_STATE
     current = fingerprint(root)

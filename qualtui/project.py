@@ -18,6 +18,7 @@ from stores import ProjectStore, StoreError
 from qualtui import __version__
 from qualtui.errors import QualtuiError
 from qualtui.identity import resolve_coder
+from qualtui.textnorm import clean_label
 
 PROJECT_ENV = "QUALTUI_PROJECT"
 
@@ -71,7 +72,8 @@ class Project:
         try:
             store = ProjectStore.create(
                 root, shared_group=shared_group,
-                meta={"name": name or root.resolve().name, "created_with": __version__},
+                meta={"name": clean_label(name or "", 120) or clean_label(root.resolve().name, 120),
+                      "created_with": __version__},
             )
         except StoreError as exc:
             raise QualtuiError(str(exc)) from None

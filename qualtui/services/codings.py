@@ -19,6 +19,13 @@ def _sort_key(coding: Coding) -> tuple[int, int, str]:
     return (coding.start, coding.end, coding.id)
 
 
+def _clean_memo(memo: str | None) -> str | None:
+    """Memos may hold newlines, never terminal control characters."""
+    from qualtui.services.memos import clean_memo_text
+
+    return clean_memo_text(memo) or None if memo else None
+
+
 class CodingService:
     def __init__(self, project: "Project") -> None:
         self.project = project
@@ -80,7 +87,7 @@ class CodingService:
         self._validate(doc_id, code_id, start, end)
         coder = coder or self.project.coder
         coding = Coding(id=new_id(), document=doc_id, code=code_id, start=start, end=end,
-                        coder=coder, created=now_iso(), memo=memo or None)
+                        coder=coder, created=now_iso(), memo=_clean_memo(memo))
 
         def apply(table: dict) -> dict:
             for record in table.values():
@@ -147,6 +154,8 @@ class CodingService:
         allowed = {"memo", "code", "start", "end"}
         if set(changes) - allowed:
             raise QualtuiError(f"cannot change {', '.join(sorted(set(changes) - allowed))} of a coding")
+        if "memo" in changes:
+            changes["memo"] = _clean_memo(changes["memo"])
 
         def apply(table: dict) -> dict:
             if coding_id not in table:
