@@ -138,6 +138,9 @@ def test_words_sentences_and_turns():
     start, end = sentence_span(TEXT, line_start + 6, line_start + 5, line_end)
     assert TEXT[start:end] == "It was, it was hard at first."
 
+    cjk = "一二三。四五六。"
+    assert sentence_span(cjk, 5, 0, len(cjk)) == (4, 8)
+
     turns = [Turn(start=13, end=56, speaker="Interviewer", label_start=0),
              Turn(start=62, end=112, speaker="Sam", label_start=57)]
     assert turn_at(turns, 0) is turns[0]

@@ -305,3 +305,34 @@ async def test_page_keys_scroll_a_page_and_a_click_moves_the_cursor():
         await pilot.click(TranscriptView, offset=(4 + 3, 1))
         assert view.cursor == view._layout.row_starts[1] + 3
         assert view.selection is None
+
+
+class Tiny(App):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield TranscriptView()
+
+    def on_mount(self) -> None:
+        view = self.query_one(TranscriptView)
+        view.show_document(Document(id="e", name="E"), self.text, [], [], {})
+        view.focus()
+
+
+@sync
+async def test_empty_and_wide_documents_do_not_break_movement():
+    app = Tiny("")
+    async with app.run_test(size=(40, 6)) as pilot:
+        view = app.query_one(TranscriptView)
+        await pilot.press("j", "l", "w", "G", "t", "s", "p", "v", "right_square_bracket", "n")
+        assert view.cursor == 0 and view.selection is None and view.line_count == 1
+    app = Tiny("日本語のテキストはここにあります。" * 4 + "\nx")
+    async with app.run_test(size=(40, 6)) as pilot:
+        view = app.query_one(TranscriptView)
+        await pilot.press("j", "j")
+        assert view.current_line == 1 and view._layout.row_of(view.cursor) == 2
+        await pilot.press("s")
+        assert view.selection is not None
+        assert all(view.render_line(y).cell_length == 40 - 1 for y in range(5))  # minus the scrollbar

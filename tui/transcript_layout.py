@@ -212,7 +212,7 @@ def previous_in(sorted_offsets: Sequence[int], offset: int) -> int | None:
     return sorted_offsets[i - 1] if i > 0 else None
 
 
-_SENTENCE_END = re.compile(r"[.!?\u2026]+['\"\u2019\u201d)\]]*(?=\s)")
+_SENTENCE_END = re.compile(r"[.!?\u2026]+['\"\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f]+")
 
 
 def sentence_span(text: str, offset: int, lo: int, hi: int) -> tuple[int, int]:
