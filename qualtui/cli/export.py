@@ -5,9 +5,9 @@ Each format is a subcommand in the module that owns it, imported only when used.
 
 from __future__ import annotations
 
-import importlib
-
 import click
+
+from qualtui.cli import LazyGroup
 
 # format -> "module:attribute"
 EXPORTERS: dict[str, str] = {
@@ -20,16 +20,8 @@ EXPORTERS: dict[str, str] = {
 }
 
 
-class _LazyExports(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(EXPORTERS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = EXPORTERS.get(name)
-        if target is None:
-            return None
-        module_name, attr = target.split(":")
-        return getattr(importlib.import_module(module_name), attr)
+class _LazyExports(LazyGroup):
+    lazy_commands = EXPORTERS
 
 
 @click.group(cls=_LazyExports)
