@@ -24,7 +24,7 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # C0 controls except TAB and LF, DEL, and C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_LABEL_SPACE = re.compile(r"[\t\n\r\f\v]+")
+_LABEL_SPACE = re.compile(r" *[\t\n\r\f\v][\s]*")
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 

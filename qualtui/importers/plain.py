@@ -9,14 +9,16 @@ from qualtui.textnorm import bomless_utf16, decode_bytes, normalise_text
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes or a high share of control bytes mean this is not a text file."""
+    """A high share of control bytes (NUL among them) in the first 8 KB means this is not a text file.
+
+    A few stray controls in real text are tolerated: normalisation removes them.
+    """
     sample = data[:8192]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or bomless_utf16(data):
         return False  # UTF-16 legitimately contains NULs
-    if b"\x00" in sample:
-        return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls > max(4, len(sample) // 20)
+    nuls = sample.count(0)
+    return controls > max(4, len(sample) // 20) or nuls > max(2, len(sample) // 200)
 
 
 def decode_text(data: bytes) -> tuple[str, list[str]]:
