@@ -134,29 +134,31 @@ def label_segments(blocks: list[tuple[Block, list[tuple[str | None, str]]]]) -> 
 
 def merge_segments(segments: list[Segment]) -> list[Segment]:
     """Clean text and speakers; join consecutive segments of one speaker into one turn."""
-    merged: list[Segment] = []
+    groups: list[tuple[Segment, list[str]]] = []  # (first segment with the running end, texts)
     for segment in segments:
         text = clean_cue_text(segment.text)
         if not text:
             continue
         speaker = clean_speaker(segment.speaker) if segment.speaker else None
         segment = Segment(text, speaker, segment.begin_ms, segment.end_ms)
-        if merged and _continues(merged[-1], segment):
-            last = merged[-1]
-            merged[-1] = replace(last, text=f"{last.text} {text}",
-                                 end_ms=segment.end_ms if segment.end_ms is not None else last.end_ms)
+        if groups and _continues(groups[-1], segment):
+            head, texts = groups[-1]
+            texts.append(text)
+            if segment.end_ms is not None:
+                groups[-1] = (replace(head, end_ms=segment.end_ms), texts)
         else:
-            merged.append(segment)
-    return merged
+            groups.append((segment, [text]))
+    return [replace(head, text=" ".join(texts)) for head, texts in groups]
 
 
-def _continues(last: Segment, segment: Segment) -> bool:
+def _continues(group: tuple[Segment, list[str]], segment: Segment) -> bool:
+    last, texts = group
     if last.speaker != segment.speaker:
         return False
     if segment.speaker is not None:
         return True
     pause = (segment.begin_ms - last.end_ms) if segment.begin_ms is not None and last.end_ms is not None else 0
-    return pause < _PAUSE_MS and len(last.text) < _LONG_PARAGRAPH
+    return pause < _PAUSE_MS and sum(len(t) + 1 for t in texts) < _LONG_PARAGRAPH
 
 
 def render(segments: list[Segment], source_format: str, warnings: list[str]) -> Transcript:
