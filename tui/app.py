@@ -1,0 +1,171 @@
+"""The qualtui terminal app: ``run_app`` is what ``qualtui open`` calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from qualtui.config import Settings, load_settings, user_state_dir
+from qualtui.history import History
+from qualtui.identity import resolve_coder
+from qualtui.project import Project
+from qualtui.textnorm import safe_for_terminal
+from tui.commands import CodingCommands
+from tui.keymap import bindings_of, check_keymap, help_rows
+from tui.positions import Positions
+
+THEMES = {"dark": "textual-dark", "light": "textual-light", "ansi": "ansi-dark", "ansi-light": "ansi-light",
+          "high-contrast": "qualtui-high-contrast"}
+
+HIGH_CONTRAST = Theme(
+    name="qualtui-high-contrast", dark=True,
+    primary="#ffff00", secondary="#00ffff", accent="#ffff00", warning="#ffaa00", error="#ff5555",
+    success="#55ff55", foreground="#ffffff", background="#000000", surface="#000000", panel="#1a1a1a",
+    boost="#333333",
+)
+
+
+class QualtuiApp(App):
+    TITLE = "qualtui"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {CodingCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit (nothing to save: every edit is already on disk)", show=False, id="app.quit"),
+        Binding("question_mark,f1", "help", "Help: every key, generated from the bindings", show=False,
+                id="app.help"),
+        Binding("ctrl+p,colon", "command_palette", "Command palette: actions, codes, documents", show=False,
+                id="app.command_palette"),
+    ]
+
+    def __init__(self, root: Path, *, coder: str | None = None, blind: bool = False,
+                 settings: Settings | None = None, auto_backup: bool = True, state_dir: Path | None = None) -> None:
+        super().__init__()
+        self.animation_level = "none"
+        self.settings = settings if settings is not None else load_settings(root)
+        self.project = Project.open(root, coder=resolve_coder(coder, self.settings.coder))
+        self.history = History()
+        self.positions = Positions(state_dir or user_state_dir(), self.project.root)
+        self.blind = blind
+        self.auto_backup = auto_backup
+        self._reported: set[str] = set()
+        self.title = f"qualtui: {self.project.name}"
+
+    def on_mount(self) -> None:
+        from tui.screens.coding import CodingScreen
+
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = THEMES[self.settings.theme]
+        usable, unknown = check_keymap(self.settings.keymap, self.binding_ids())
+        self.set_keymap(usable)
+        if unknown:
+            self.notify("Unknown binding id in [keymap] (see ? for the ids): " + ", ".join(unknown),
+                        severity="warning", timeout=10)
+        self.push_screen(CodingScreen(self.project, self.positions, blind=self.blind))
+        if self.auto_backup:
+            self.run_worker(self._backup, thread=True, exit_on_error=False, group="backup")
+
+    # bindings and help ----------------------------------------------------------------------
+    @staticmethod
+    def binding_groups() -> list[tuple[str, list[Binding]]]:
+        from tui.screens.code_picker import CodePicker
+        from tui.screens.coding import CodingScreen
+        from tui.screens.dialogs import ChooseDialog, ConfirmDialog, SearchPrompt
+        from tui.screens.help import HelpScreen
+        from tui.screens.switcher import DocumentSwitcher
+        from tui.widgets.codebook_tree import CodebookTree
+        from tui.widgets.memo_pane import MemoEditor, MemoPane
+        from tui.widgets.transcript_view import TranscriptView
+
+        return [
+            ("Transcript: move and select", bindings_of(TranscriptView)),
+            ("Coding screen", bindings_of(CodingScreen)),
+            ("Everywhere", bindings_of(QualtuiApp)),
+            ("Codebook pane (Enter applies the code to the selection)", bindings_of(CodebookTree)),
+            ("Memo pane", bindings_of(MemoPane, MemoEditor)),
+            ("Code picker", bindings_of(CodePicker)),
+            ("Document switcher", bindings_of(DocumentSwitcher)),
+            ("Search prompt", bindings_of(SearchPrompt)),
+            ("Dialogs", bindings_of(ChooseDialog, ConfirmDialog)),
+            ("Help", bindings_of(HelpScreen)),
+        ]
+
+    def binding_ids(self) -> list[str]:
+        return [b.id for _, group in self.binding_groups() for b in group if b.id]
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        intro = ("Every key, with its binding id. Remap keys in ~/.config/qualtui/config.toml:\n"
+                 "  [keymap]\n  \"transcript.cursor_down\" = \"j,down\"\n"
+                 "Every edit is on disk before the screen shows it; q quits with nothing to save.\n")
+        self.push_screen(HelpScreen(help_rows(self.binding_groups(), self._keymap), intro))
+
+    def use_theme(self, name: str) -> None:
+        self.theme = THEMES[name]
+
+    def get_system_commands(self, screen):
+        return iter(())  # our provider lists what applies (no screenshots of sensitive text)
+
+    # quitting and errors ---------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        from tui.screens.coding import CodingScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CodingScreen):
+                if not screen.save_open_memo():
+                    return  # the error is shown and the text kept; quitting would lose it
+                screen.remember_position()
+        try:
+            self.positions.save()
+        except OSError:
+            pass  # only the reading position; never block quitting on it
+        self.exit()
+
+    def report_error(self, what: str, exc: BaseException, *, once: bool = False) -> None:
+        """The one place errors reach the user: a notification, one line, no traceback."""
+        message = _describe(exc)
+        key = f"{what}:{message}"
+        if once and key in self._reported:
+            return
+        self._reported.add(key)
+        self.notify(f"Could not {what}: {message}", severity="error", timeout=8)
+
+    def _backup(self) -> None:
+        try:
+            from qualtui.backup import automatic_backup
+        except ImportError:
+            return
+        try:
+            automatic_backup(self.project)
+        except Exception as exc:  # reported, never fatal: coding goes on
+            self.call_from_thread(self.report_error, "make the automatic backup", exc)
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        if getattr(widget, "cursor_blink", False):
+            widget.cursor_blink = False  # a blinking cursor sends bytes forever over SSH
+
+
+def _describe(exc: BaseException) -> str:
+    import errno
+
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return "the disk is full; nothing was half-written"
+        if exc.errno == errno.EROFS:
+            return "the project folder is read-only"
+        if isinstance(exc, PermissionError):
+            return f"permission denied: {exc.filename or exc}"
+        return safe_for_terminal(f"{exc.strerror or exc} {exc.filename or ''}".strip())
+    return safe_for_terminal(str(exc) or type(exc).__name__)
+
+
+def run_app(root: Path, *, coder: str | None, blind: bool = False, mouse: bool = True) -> None:
+    settings = load_settings(root)  # a bad config file is a one-line error before the screen starts
+    app = QualtuiApp(root, coder=coder, blind=blind, settings=settings)
+    app.run(mouse=mouse and settings.mouse)

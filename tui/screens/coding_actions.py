@@ -1,0 +1,325 @@
+"""The coding screen's actions.  Each edit: core call (durable) -> history -> widgets.
+
+A failed write (OSError, QualtuiError, StoreError) is reported and the widgets
+are left as they were, so the screen never shows an edit that is not on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from qualtui import edits
+from qualtui.errors import QualtuiError
+from qualtui.history import Change, History
+from qualtui.textlines import line_of
+from stores import StoreError
+from tui.screens.code_picker import CodePicker, Picked
+from tui.screens.dialogs import ChooseDialog, ConfirmDialog, SearchPrompt
+from tui.screens.switcher import DocumentRow, DocumentSwitcher, coded_fraction
+from tui.widgets.memo_pane import MemoPane
+
+if TYPE_CHECKING:
+    from tui.screens.coding import CodingScreen
+
+EDIT_ERRORS = (OSError, QualtuiError, StoreError)
+
+
+def combine(label: str, changes: list[Change]) -> Change:
+    """One undo step made of several changes (undone in reverse order)."""
+    def undo() -> None:
+        for change in reversed(changes):
+            change.undo()
+
+    def redo() -> None:
+        for change in changes:
+            change.redo()
+
+    return Change(label, undo=undo, redo=redo)
+
+
+class CodingActions:
+    history: History
+
+    def edit(self: "CodingScreen", what: str, fn: Callable[[], tuple[Any, Change]]) -> Any | None:
+        """Run one durable edit and record it for undo; None (and an error shown) if it failed."""
+        try:
+            result, change = fn()
+        except EDIT_ERRORS as exc:
+            self.report(what, exc)
+            return None
+        self.app.history.record(change)
+        return result
+
+    # coding ---------------------------------------------------------------------------
+    def action_code(self: "CodingScreen") -> None:
+        selection = self.selection_or_hint()
+        if selection is None:
+            return
+        start, end = selection
+        title = f"Code {end - start} characters (l.{line_of(self.starts, start)}) with:"
+        self.app.push_screen(CodePicker(list(self.codes.values()), self.paths, title, self.app.no_color),
+                             lambda picked: self.apply_picked(picked, selection))
+
+    def selection_or_hint(self: "CodingScreen") -> tuple[int, int] | None:
+        if self.doc is None:
+            self.notify("No document is open (d opens one).", severity="warning")
+            return None
+        selection = self.view.selection
+        if selection is None:
+            self.notify("Select text first: t turn, s sentence, p paragraph, or v then move.", severity="warning")
+        return selection
+
+    def apply_picked(self: "CodingScreen", picked: Picked | None, selection: tuple[int, int]) -> None:
+        if picked is None or self.doc is None:
+            return
+        if picked.code_id is not None:
+            self.apply_code(picked.code_id, selection)
+            return
+        name = picked.new_name or ""
+        doc_id, (start, end) = self.doc.id, selection
+
+        def create_and_code() -> tuple[Any, Change]:
+            code, created = edits.create_code(self.project, name)
+            try:
+                coding, coded = edits.add_coding(self.project, doc_id, code.id, start, end)
+            except EDIT_ERRORS:
+                created.undo()  # do not leave a half-done step behind
+                raise
+            return (code, coding), combine(f"code with new code {code.name!r}", [created, coded])
+
+        done = self.edit("create the code", create_and_code)
+        if done is not None:
+            code, _ = done
+            self.after_coding(code.id, f"Created {code.name!r} and coded the selection.")
+
+    def apply_code(self: "CodingScreen", code_id: str, selection: tuple[int, int] | None = None) -> None:
+        selection = selection or self.selection_or_hint()
+        if selection is None or self.doc is None:
+            return
+        doc_id, (start, end) = self.doc.id, selection
+        coding = self.edit("code the selection",
+                           lambda: edits.add_coding(self.project, doc_id, code_id, start, end))
+        if coding is not None:
+            name = self.codes[code_id].name if code_id in self.codes else "code"
+            self.after_coding(code_id, f"Coded with {name!r}.")
+
+    def after_coding(self: "CodingScreen", code_id: str, message: str) -> None:
+        recent = self.positions.recent
+        if code_id in recent:
+            recent.remove(code_id)
+        recent.insert(0, code_id)
+        del recent[9:]
+        self.reload_codebook()
+        self.view.clear_selection()
+        self.reload_codings()
+        self.notify(message, timeout=2)
+
+    def action_recent(self: "CodingScreen", number: int) -> None:
+        recent = [c for c in self.positions.recent if c in self.codes]
+        if number > len(recent):
+            self.notify(f"No recent code {number} yet: code something with c first.", severity="warning")
+            return
+        self.apply_code(recent[number - 1])
+
+    def on_option_list_option_selected(self: "CodingScreen", event) -> None:
+        if event.option_list is self.codebook and event.option.id in self.codes:
+            event.stop()
+            self.apply_code(event.option.id)
+
+    # removing -------------------------------------------------------------------------
+    def action_remove(self: "CodingScreen") -> None:
+        if self.doc is None:
+            return
+        here = self.view.codings_at_cursor
+        if not here:
+            self.notify("No coding under the cursor (] and [ jump to coded spans).", severity="warning")
+            return
+        if len(here) == 1:
+            self.confirm_remove(here[0])
+            return
+        labels = [self.describe_coding(c) for c in here]
+        self.app.push_screen(ChooseDialog("Remove which coding?", labels),
+                             lambda index: None if index is None else self.confirm_remove(here[index]))
+
+    def describe_coding(self: "CodingScreen", coding) -> str:
+        code = self.codes.get(coding.code)
+        first, last = line_of(self.starts, coding.start), line_of(self.starts, max(coding.end - 1, coding.start))
+        lines = f"l.{first}" if first == last else f"l.{first}-{last}"
+        return f"{code.name if code else '?'}  ({lines}, {coding.end - coding.start} chars, {coding.coder})"
+
+    def confirm_remove(self: "CodingScreen", coding) -> None:
+        if coding.coder != self.project.coder:
+            question = f"Remove {coding.coder}'s coding {self.describe_coding(coding)}?"
+            self.app.push_screen(ConfirmDialog(question), lambda yes: self.remove_coding(coding) if yes else None)
+        else:
+            self.remove_coding(coding)
+
+    def remove_coding(self: "CodingScreen", coding) -> None:
+        doc_id = coding.document
+        removed = self.edit("remove the coding", lambda: edits.remove_codings(self.project, doc_id, [coding.id]))
+        if removed is not None:
+            self.reload_codings()
+            self.notify(f"Removed {self.describe_coding(coding)}." if removed else "It was already removed.",
+                        timeout=2)
+
+    # undo / redo ----------------------------------------------------------------------
+    def action_undo(self: "CodingScreen") -> None:
+        self.replay(undo=True)
+
+    def action_redo(self: "CodingScreen") -> None:
+        self.replay(undo=False)
+
+    def replay(self: "CodingScreen", *, undo: bool) -> None:
+        history = self.app.history
+        if not (history.can_undo if undo else history.can_redo):
+            self.notify(f"Nothing to {'undo' if undo else 'redo'}.", timeout=2)
+            return
+        try:
+            change = history.undo() if undo else history.redo()
+        except EDIT_ERRORS as exc:
+            self.report("undo" if undo else "redo", exc)
+            self.reload_all()
+            return
+        self.reload_all()
+        if change is not None:
+            self.notify(f"{'Undid' if undo else 'Redid'}: {change.label}", timeout=2)
+
+    # search ---------------------------------------------------------------------------
+    def action_search(self: "CodingScreen") -> None:
+        if self.doc is None:
+            return
+        self.app.push_screen(SearchPrompt(*self.search_pattern), self.run_search)
+
+    def run_search(self: "CodingScreen", answer: tuple[str, bool] | None) -> None:
+        if answer is None:
+            return
+        pattern, regex = answer
+        try:
+            hits = self.view.set_search(pattern, regex=regex)
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.search_pattern = (pattern, regex)
+        if not pattern:
+            self.notify("Search cleared.", timeout=2)
+            return
+        self.notify(f"{hits} hit{'s' if hits != 1 else ''} for {pattern!r}" + (" (regex)" if regex else ""),
+                    timeout=3)
+        if hits:
+            self.view.search_next(True)
+
+    # memos ----------------------------------------------------------------------------
+    def action_memo(self: "CodingScreen") -> None:
+        if not self.memo.display:
+            self.pane_choice = {"codebook": self.codebook.display, "memo": True}
+            self.apply_pane_visibility()
+        self.memo.show_memo(*self.memo_target())
+        if self.memo.target is None:
+            self.notify("Open a document first (d).", severity="warning")
+            return
+        self.memo.start_editing()
+
+    def on_memo_pane_save(self: "CodingScreen", event: MemoPane.Save) -> None:
+        event.stop()
+        if self.save_memo(event.target, event.text, leave=event.leave) and event.leave and event.refocus:
+            self.view.focus()
+
+    def save_memo(self: "CodingScreen", target, text: str, *, leave: bool) -> bool:
+        if text == self.memo.text:
+            self.memo.saved(text, leave=leave)
+            return True
+        project = self.project
+        if target.kind == "coding":
+            fn = lambda: edits.set_coding_memo(project, target.doc_id, target.target_id, text)  # noqa: E731
+        else:
+            current = project.memos.about(target.kind, target.target_id)
+            fn = lambda: edits.save_memo(project, target.kind, target.target_id, text,  # noqa: E731
+                                         memo_id=current.id if current else None)
+        if self.edit("save the memo", fn) is None:
+            return False  # the editor stays open with the text
+        self.memo.saved(text, leave=leave)
+        if target.kind == "coding":
+            self.reload_codings()
+        self.notify("Memo saved.", timeout=2)
+        return True
+
+    def save_open_memo(self: "CodingScreen") -> bool:
+        """Before quitting: store a memo that is being edited.  False if it could not be saved."""
+        if not self.memo.editing or self.memo.target is None:
+            return True
+        return self.save_memo(self.memo.target, self.memo.query_one("#memo-editor").text, leave=True)
+
+    # documents, panes, layers ------------------------------------------------------------
+    def action_documents(self: "CodingScreen") -> None:
+        self.refresh_summaries()
+        rows = []
+        for doc in self.project.docs.all():
+            summary = self.summaries.get(doc.id)
+            spans: list[tuple[int, int]] = []
+            count = 0
+            if summary is not None:
+                wanted = self.visible_coders(summary.spans)
+                spans = [s for coder in wanted for s in summary.spans[coder]]
+                count = len(spans)
+            attrs = ", ".join(f"{k}={v}" for k, v in sorted(doc.attributes.items()))
+            rows.append(DocumentRow(doc.id, doc.name, attrs, coded_fraction(doc.length, spans), count,
+                                    self.doc is not None and doc.id == self.doc.id))
+        if not rows:
+            self.notify("No documents yet: add some with 'qualtui add FILES'.", severity="warning")
+            return
+        self.app.push_screen(DocumentSwitcher(rows), self.switch_to)
+
+    def visible_coders(self: "CodingScreen", coders) -> list[str]:
+        mode, who = self.coder_layer
+        if mode == "all":
+            return list(coders)
+        wanted = self.project.coder if mode == "mine" else who
+        return [c for c in coders if c == wanted]
+
+    def switch_to(self: "CodingScreen", doc_id: str | None) -> None:
+        if doc_id is None or (self.doc is not None and doc_id == self.doc.id):
+            return
+        try:
+            self.open_document(doc_id)
+        except EDIT_ERRORS as exc:
+            self.report("open the document", exc)
+        self.view.focus()
+
+    def action_focus_pane(self: "CodingScreen", step: int) -> None:
+        panes = [self.view]
+        if self.codebook.display:
+            panes.append(self.codebook)
+        if self.memo.display:
+            panes.append(self.memo.query_one("#memo-editor") if self.memo.editing
+                         else self.memo.query_one("#memo-scroll"))
+        current = next((i for i, p in enumerate(panes) if p is self.focused), 0)
+        panes[(current + step) % len(panes)].focus()
+
+    def action_toggle_pane(self: "CodingScreen", pane: str) -> None:
+        choice = {"codebook": self.codebook.display, "memo": self.memo.display}
+        choice[pane] = not choice[pane]
+        self.pane_choice = choice
+        self.apply_pane_visibility()
+        self.refresh_memo()
+
+    def action_layers(self: "CodingScreen") -> None:
+        if self.blind:
+            self.app.push_screen(ConfirmDialog("End blind mode and show other coders' codings?"),
+                                 lambda yes: self.end_blind() if yes else None)
+            return
+        cycle: list[tuple[str, str | None]] = [("all", None), ("mine", None)]
+        cycle += [("coder", name) for name in self.coders()]
+        position = cycle.index(self.coder_layer) if self.coder_layer in cycle else -1
+        self.set_layer(cycle[(position + 1) % len(cycle)])
+
+    def end_blind(self: "CodingScreen") -> None:
+        self.blind = False
+        self.set_layer(("all", None))
+
+    def set_layer(self: "CodingScreen", layer: tuple[str, str | None]) -> None:
+        self.coder_layer = layer
+        if self.doc is not None:
+            self.view.update_codings(self.visible_codings(self.all_codings), self.codes)
+        self.refresh_side()
+        self.notify(f"Showing: {self.layer_label()}", timeout=2)

@@ -1,0 +1,122 @@
+"""Small modal dialogs: choose one of several, confirm, and the search prompt."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 70; max-width: 95%; height: auto; max-height: 90%;
+    border: round $accent; background: $surface; padding: 0 1;
+}}
+{name} .title {{ text-style: bold; height: auto; }}
+{name} .hint {{ color: $foreground 60%; height: auto; }}
+{name} OptionList {{ height: auto; max-height: 20; border: none; }}
+"""
+
+
+class ChooseDialog(ModalScreen[int | None]):
+    """Pick one of several labelled choices; returns its index, or None on escape."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ChooseDialog")
+    BINDINGS = [
+        Binding("escape,q", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("j", "down", "Next choice", show=False, id="dialog.down"),
+        Binding("k", "up", "Previous choice", show=False, id="dialog.up"),
+    ]
+
+    def __init__(self, title: str, choices: list, hint: str = "Enter chooses, escape cancels") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title", markup=False)
+            yield OptionList(*[Option(c, id=str(i)) for i, c in enumerate(self.choices)])
+            yield Static(self.hint, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.option.id))
+
+    def action_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape,q", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, classes="title", markup=False)
+            yield Static("y / Enter: yes    n / escape: no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class SearchPrompt(ModalScreen[tuple[str, bool] | None]):
+    """Ask for a search pattern; ctrl+t (or tab to the box and space) toggles regex."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="SearchPrompt") + """
+    SearchPrompt Horizontal { height: auto; }
+    SearchPrompt Input { width: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel the search", id="search.cancel"),
+        Binding("ctrl+t", "toggle_regex", "Toggle regular expression", id="search.toggle_regex"),
+    ]
+
+    def __init__(self, pattern: str = "", regex: bool = False) -> None:
+        super().__init__()
+        self.pattern = pattern
+        self.regex = regex
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Search this document (empty clears the highlights)", classes="title")
+            with Horizontal():
+                yield Input(self.pattern, placeholder="text or pattern", id="search-input")
+                yield Checkbox("regex", self.regex, id="search-regex")
+            yield Static("Enter searches, then n / N for next / previous hit; ctrl+t toggles regex",
+                         classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False
+        self.query_one(Input).focus()
+
+    def action_toggle_regex(self) -> None:
+        box = self.query_one(Checkbox)
+        box.value = not box.value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss((event.value, self.query_one(Checkbox).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,127 @@
+"""The memo pane: the memo of whatever is focused, as markdown, editable in place.
+
+``m`` (or Enter in the pane) swaps the rendered memo for a TextArea; ctrl+s or
+leaving the editor (escape, tab, focus elsewhere) asks the screen to save it
+via ``MemoPane.Save``.  The screen writes it durably, then calls ``saved``; if
+the write fails the editor stays open with the text, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Markdown, Static, TextArea
+
+from qualtui.textnorm import clean_label
+
+
+@dataclass(frozen=True)
+class MemoTarget:
+    """What a memo is about: kind is "coding", "code" or "document"."""
+
+    kind: str
+    target_id: str
+    label: str
+    doc_id: str | None = None  # for codings
+    memo_id: str | None = None  # for code/document memos that exist already
+
+
+class MemoEditor(TextArea):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save the memo", id="memo.save"),
+        Binding("escape", "leave", "Save the memo and leave the editor", id="memo.leave"),
+    ]
+
+    def action_save(self) -> None:
+        self.parent_pane.request_save(leave=False)
+
+    def action_leave(self) -> None:
+        self.parent_pane.request_save(leave=True)
+
+    @property
+    def parent_pane(self) -> "MemoPane":
+        return self.query_ancestor(MemoPane)
+
+    def on_blur(self) -> None:
+        pane = self.parent_pane
+        if pane.editing:
+            pane.request_save(leave=True, refocus=False)
+
+
+class MemoPane(Vertical, can_focus=False):
+    DEFAULT_CSS = """
+    MemoPane { height: 1fr; }
+    MemoPane > #memo-title { height: 1; background: $panel; color: $foreground; text-style: bold; padding: 0 1; }
+    MemoPane > #memo-scroll { height: 1fr; padding: 0 1; }
+    MemoPane > #memo-scroll:focus { background-tint: $foreground 4%; }
+    MemoPane Markdown { margin: 0; padding: 0; }
+    MemoPane > MemoEditor { height: 1fr; border: none; }
+    """
+
+    BINDINGS = [Binding("enter", "edit", "Edit this memo", show=False, id="memo.edit")]
+
+    class Save(Message):
+        def __init__(self, target: MemoTarget, text: str, leave: bool, refocus: bool) -> None:
+            super().__init__()
+            self.target = target
+            self.text = text
+            self.leave = leave
+            self.refocus = refocus
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.target: MemoTarget | None = None
+        self.text = ""
+        self.editing = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("Memo", id="memo-title")
+        with VerticalScroll(id="memo-scroll", can_focus=True):
+            yield Markdown("", open_links=False)
+        editor = MemoEditor(id="memo-editor", soft_wrap=True, tab_behavior="focus")
+        editor.cursor_blink = False
+        editor.display = False
+        yield editor
+
+    def show_memo(self, target: MemoTarget | None, text: str) -> None:
+        if self.editing:
+            return  # never replace what someone is typing
+        if target == self.target and text == self.text:
+            return
+        self.target, self.text = target, text
+        title = "Memo" if target is None else f"Memo: {target.kind} {clean_label(target.label, 40)}"
+        self.query_one("#memo-title", Static).update(title)
+        hint = "*No memo yet. Press m to write one.*" if target is not None else "*Open a document.*"
+        self.query_one(Markdown).update(text or hint)
+
+    def start_editing(self) -> None:
+        if self.target is None:
+            return
+        editor = self.query_one(MemoEditor)
+        if not self.editing:
+            self.editing = True
+            editor.load_text(self.text)
+            editor.move_cursor(editor.document.end)
+            self.query_one("#memo-scroll").display = False
+            editor.display = True
+        editor.focus()
+
+    def action_edit(self) -> None:
+        self.start_editing()
+
+    def request_save(self, *, leave: bool, refocus: bool = True) -> None:
+        if self.editing and self.target is not None:
+            self.post_message(self.Save(self.target, self.query_one(MemoEditor).text, leave, refocus))
+
+    def saved(self, text: str, *, leave: bool) -> None:
+        """The screen stored *text*: show it, and close the editor if asked."""
+        self.text = text
+        if leave:
+            self.editing = False
+            self.query_one(MemoEditor).display = False
+            self.query_one("#memo-scroll").display = True
+            self.query_one(Markdown).update(text or "*No memo yet. Press m to write one.*")

@@ -1,0 +1,44 @@
+"""The status bar and the recent-codes footer (plain text: they name things, not just colour them)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from qualtui.textnorm import clean_label
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def show(self, *, document: str, line: int, lines: int, selection: int, codes: list[str],
+             coder: str, layer: str) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(clean_label(document, 40) or "(no document)", style="bold")
+        text.append(f"  l.{line}/{lines}")
+        if selection:
+            text.append(f"  sel {selection}", style="reverse")
+        text.append("  codes: " + (", ".join(codes) if codes else "-"))
+        text.append(f"  coder: {clean_label(coder, 30)}")
+        text.append(f"  [{layer}]", style="bold")
+        self.update(text)
+
+
+class RecentCodes(Static):
+    """The nine most recently used codes, as the keys 1..9 that apply them."""
+
+    DEFAULT_CSS = """
+    RecentCodes { height: 1; background: $panel-darken-1; color: $foreground; padding: 0 1; }
+    """
+
+    def show(self, names: list[str], hint: str) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if not names:
+            text.append("1-9: recent codes appear here  ", style="dim")
+        for number, name in enumerate(names[:9], 1):
+            text.append(f"{number}", style="bold reverse")
+            text.append(f" {clean_label(name, 14)}  ")
+        text.append(hint, style="dim")
+        self.update(text)
