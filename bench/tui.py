@@ -133,18 +133,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+LAST_OUTPUT = bytearray()
+
+
 def drain(child, quiet: float) -> int:
     """Read until the child has been silent for *quiet* seconds; returns bytes read."""
     import pexpect
 
-    total = 0
+    LAST_OUTPUT.clear()
     while True:
         try:
-            total += len(child.read_nonblocking(65536, timeout=quiet))
-        except pexpect.TIMEOUT:
-            return total
-        except pexpect.EOF:
-            return total
+            LAST_OUTPUT.extend(child.read_nonblocking(65536, timeout=quiet))
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return len(LAST_OUTPUT)
+
+
+def describe_update(data: bytes) -> str:
+    """Where an update wrote: bytes per screen row, from the cursor-position sequences."""
+    import re
+
+    per_row: dict[int, int] = {}
+    marks = list(re.finditer(rb"\x1b\[(\d+);(\d+)H", data))
+    for mark, following in zip(marks, marks[1:] + [None]):
+        end = following.start() if following else len(data)
+        row = int(mark.group(1))
+        per_row[row] = per_row.get(row, 0) + end - mark.start()
+    return ", ".join(f"row {row}: {size} B" for row, size in sorted(per_row.items()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=200, help="keys per key kind")
     parser.add_argument("--quiet", type=float, default=0.12, help="silence (s) that ends a key's output")
     parser.add_argument("--size", default="120x40")
+    parser.add_argument("--trace", action="store_true", help="show which screen rows each kind of key rewrote")
     args = parser.parse_args(argv)
     if args.harness:
         run_harness(args.harness)
@@ -206,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                     sizes.append(drain(child, args.quiet))
                     cpus.append(cpu_seconds(child.pid) - before)
                 results[key] = (sizes, cpus)
+                if args.trace:
+                    print(f"last '{key}' wrote {len(LAST_OUTPUT)} B: {describe_update(bytes(LAST_OUTPUT))}")
             child.send("g")
             drain(child, args.quiet)
             sel_sizes = []
