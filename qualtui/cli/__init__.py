@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "backup": "qualtui.cli.safety:backup",
     "pseudonymise": "qualtui.cli.safety:pseudonymise",
     "pseudonymize": "qualtui.cli.safety:pseudonymize",
+    "config": "qualtui.cli.config:config",
 }
 
 

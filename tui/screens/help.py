@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -34,15 +35,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
-        table.add_column("keys", style="bold", no_wrap=True)
-        table.add_column("what it does", ratio=3)
-        table.add_column("binding id (for [keymap])", style="dim", no_wrap=True)
+        table.add_column("keys", style="bold", max_width=14, overflow="fold")
+        table.add_column("what it does", ratio=1, overflow="fold")
+        table.add_column(Text("binding id (keymap)"), style="dim", max_width=30, overflow="fold")
         group = None
         for row in self.rows:
             if row.group != group:
                 group = row.group
-                table.add_row(f"[b u]{group}[/]", "", "")
-            table.add_row(row.keys, row.description, row.binding_id)
+                table.add_row("", Text(group, style="bold underline"), "")
+            table.add_row(Text(row.keys), Text(row.description), Text(row.binding_id))
         with VerticalScroll(can_focus=True):
             yield Static(self.intro, markup=False)
             yield Static(table)
