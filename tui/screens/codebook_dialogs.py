@@ -1,0 +1,136 @@
+"""Dialogs of the codebook screen: edit a code's codebook entry, and choose codings to split off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from qualtui.analysis.retrieval import Segment
+from qualtui.model import Code
+from qualtui.textnorm import clean_label
+from tui.screens.dialogs import DIALOG_CSS
+
+ENTRY_FIELDS = (("description", "Definition"), ("inclusion", "Include when"),
+                ("exclusion", "Exclude when"), ("example", "Example quote"))
+
+
+class CodeEntryForm(ModalScreen[dict | None]):
+    """Definition, inclusion, exclusion and example in TextAreas.
+
+    ctrl+s (or escape) hands the changed fields to *save*; the form closes only
+    if *save* returns True, so a failed write keeps the text on screen.
+    """
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="CodeEntryForm") + """
+    CodeEntryForm > Vertical { width: 100; height: 90%; max-height: 90%; }
+    CodeEntryForm VerticalScroll { height: 1fr; }
+    CodeEntryForm TextArea { height: 6; margin-bottom: 1; }
+    CodeEntryForm Label { text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save the codebook entry and close", id="entry.save"),
+        Binding("escape", "save", "Save (if changed) and close", id="entry.close"),
+    ]
+
+    def __init__(self, code: Code, path: str, save: Callable[[dict], bool]) -> None:
+        super().__init__()
+        self.code = code
+        self.path = path
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Codebook entry: {clean_label(self.path)}", classes="title", markup=False)
+            with VerticalScroll():
+                for field, label in ENTRY_FIELDS:
+                    yield Label(label)
+                    yield TextArea(getattr(self.code, field), id=f"entry-{field}", soft_wrap=True)
+            yield Static("tab: next field; ctrl+s or escape saves and closes (u undoes)", classes="hint")
+
+    def on_mount(self) -> None:
+        for area in self.query(TextArea):
+            area.cursor_blink = False
+        self.query_one(f"#entry-{ENTRY_FIELDS[0][0]}", TextArea).focus()
+
+    def changed_fields(self) -> dict:
+        values = {field: self.query_one(f"#entry-{field}", TextArea).text.strip() for field, _ in ENTRY_FIELDS}
+        return {k: v for k, v in values.items() if v != getattr(self.code, k)}
+
+    def action_save(self) -> None:
+        changes = self.changed_fields()
+        if not changes:
+            self.dismiss(None)
+        elif self.save(changes):
+            self.dismiss(changes)
+
+
+def segment_prompt(segment: Segment, width: int = 60) -> Text:
+    text = " ".join(segment.text.split())
+    if len(text) > width:
+        text = text[: width - 1] + "\u2026"
+    prompt = Text(no_wrap=True, overflow="ellipsis")
+    prompt.append(f"{clean_label(segment.document, 24)} l.{segment.lines} ", style="bold")
+    prompt.append(f"[{clean_label(segment.coder, 16)}] ", style="dim")
+    prompt.append(clean_label(text))
+    return prompt
+
+
+class SplitDialog(ModalScreen[tuple[str, list[str], bool] | None]):
+    """Mark codings with space, name the new code, choose sibling or sub-code; returns (name, ids, as_child)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="SplitDialog") + """
+    SplitDialog > Vertical { width: 110; height: 90%; max-height: 90%; }
+    SplitDialog SelectionList { height: 1fr; }
+    SplitDialog Horizontal { height: auto; }
+    SplitDialog Input { width: 1fr; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "split", "Split off the marked codings", id="split.confirm"),
+        Binding("escape", "cancel", "Cancel", id="split.cancel"),
+    ]
+
+    def __init__(self, code: Code, segments: list[Segment]) -> None:
+        super().__init__()
+        self.code = code
+        self.segments = segments
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Split {clean_label(self.code.name)!r}: mark the codings that move (space)",
+                         classes="title", markup=False)
+            yield SelectionList(*[Selection(segment_prompt(s), s.coding_id) for s in self.segments])
+            with Horizontal():
+                yield Input(placeholder="name of the new code", id="split-name")
+                yield Checkbox("as a sub-code", False, id="split-child")
+            yield Static("space marks; tab: name; Enter in the name or ctrl+s splits; escape cancels",
+                         classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False
+        self.query_one(SelectionList).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_split()
+
+    def action_split(self) -> None:
+        name = self.query_one(Input).value.strip()
+        marked = list(self.query_one(SelectionList).selected)
+        if not marked:
+            self.notify("Mark at least one coding with space", severity="warning")
+            self.query_one(SelectionList).focus()
+        elif not name:
+            self.notify("Name the new code", severity="warning")
+            self.query_one(Input).focus()
+        else:
+            self.dismiss((name, marked, self.query_one(Checkbox).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

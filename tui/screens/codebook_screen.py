@@ -1,0 +1,414 @@
+"""The codebook screen: the code tree with counts, every codebook operation by key, and a detail pane.
+
+Each edit is a core function (``qualtui.edits``, ``qualtui.codebook_ops``)
+that writes durably and returns a ``Change``; it is recorded in the shared
+history, so u / ctrl+r here and in the coding screen undo and redo it.  Enter
+opens the retrieval view; a jump chosen there is passed on as this screen's
+result (``JumpTo``).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Markdown, Static, Tree
+
+from qualtui import codebook_ops, edits
+from qualtui.analysis.corpus import Corpus
+from qualtui.analysis.retrieval import retrieve
+from qualtui.model import Code
+from qualtui.services.codebook import PALETTE
+from qualtui.textnorm import clean_label, strip_controls
+from tui.messages import JumpTo
+from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
+from tui.screens.dialogs import ChooseDialog, ConfirmDialog
+from tui.screens.memo_editor import MemoEditDialog
+from tui.screens.pickers import SWATCH, TOP_LEVEL, CodeChooser, TextPrompt
+from tui.screens.screen_base import ProjectScreen
+
+COLOR_NAMES = dict(zip(PALETTE, ("red", "green", "blue", "orange", "purple", "cyan", "magenta", "lime",
+                                 "brown", "teal", "lavender", "yellow")))
+
+
+def _b(keys: str, action: str, description: str, name: str) -> Binding:
+    return Binding(keys, action, description, show=False, id=f"codebook.{name}")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class CodebookScreen(ProjectScreen):
+    DEFAULT_CSS = """
+    CodebookScreen #cb-title { height: 1; background: $panel; text-style: bold; padding: 0 1; }
+    CodebookScreen #cb-panes { height: 1fr; }
+    CodebookScreen #cb-tree { width: 3fr; min-width: 30; border-right: vkey $panel-lighten-2; }
+    CodebookScreen #cb-detail { width: 2fr; padding: 0 1; }
+    CodebookScreen #cb-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    """
+    BINDINGS = [
+        _b("j", "cursor(1)", "Next code", "down"),
+        _b("k", "cursor(-1)", "Previous code", "up"),
+        _b("n", "create(False)", "New top-level code (or theme)", "create"),
+        _b("N,a", "create(True)", "New sub-code of the highlighted code", "create_child"),
+        _b("r", "rename", "Rename the code", "rename"),
+        _b("c", "recolor", "Change the code's colour", "recolor"),
+        _b("m", "move", "Move the code under another parent (or to the top level)", "move"),
+        _b("M", "merge", "Merge the code into another (codings, sub-codes, memos move; asks)", "merge"),
+        _b("S", "split", "Split: move marked codings to a new code", "split"),
+        _b("D", "delete", "Delete the code (asks; shows what goes; u undoes)", "delete"),
+        _b("g", "toggle_codable", "Toggle codable code / grouping (theme heading)", "toggle_codable"),
+        _b("e", "edit_entry", "Edit definition, inclusion, exclusion and example", "edit_entry"),
+        _b("w", "edit_memo", "Write or edit the code memo", "edit_memo"),
+        _b("enter", "retrieve", "Open the retrieval view: every segment coded with the code", "retrieve"),
+    ]
+
+    def __init__(self, project, history, *, current_document: str | None = None) -> None:
+        super().__init__(project, history, current_document=current_document)
+        self.codes: dict[str, Code] = {}
+        self.paths: dict[str, str] = {}
+        self.counts: dict[str, tuple[int, int]] = {}
+        self._shown_detail: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Codebook", id="cb-title")
+        with Horizontal(id="cb-panes"):
+            tree: Tree[str] = Tree("Codebook", id="cb-tree")
+            tree.show_root = False
+            tree.auto_expand = False
+            yield tree
+            with VerticalScroll(id="cb-detail"):
+                yield Markdown("", id="cb-markdown", open_links=False)
+        yield Static("Enter retrieve  n new  a sub-code  r rename  c colour  m move  M merge  S split  "
+                     "D delete  g group  e entry  w memo  u undo  esc back", id="cb-hint", markup=False)
+
+    @property
+    def tree(self) -> Tree[str]:
+        return self.query_one("#cb-tree", Tree)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.tree.focus()
+
+    # showing ----------------------------------------------------------------------------------
+    @property
+    def current(self) -> Code | None:
+        node = self.tree.cursor_node
+        return self.codes.get(node.data) if node is not None and node.data else None
+
+    def reload(self, select: str | None = None) -> None:
+        keep = select or (self.current.id if self.current else None)
+        try:
+            rows = self.project.codes.tree()
+            self.counts = self.project.codings.counts()
+        except Exception as exc:
+            self.report("read the codebook", exc)
+            return
+        all_codes = [code for _, code in rows]
+        self.codes = {c.id: c for c in all_codes}
+        self.paths = {c.id: self.project.codes.path(c, all_codes) for c in all_codes}
+        tree = self.tree
+        collapsed = {n.data for n in self.code_nodes() if n.data and not n.is_expanded and n.children}
+        tree.clear()
+        nodes = {None: tree.root}
+        parents = {c.id: (c.parent if c.parent in self.codes else None) for c in all_codes}
+        for _, code in rows:
+            node = nodes[parents[code.id]].add(self.label(code), data=code.id, expand=code.id not in collapsed)
+            nodes[code.id] = node
+        for code_id, node in nodes.items():
+            if code_id is not None and not node.children:
+                node.allow_expand = False
+        segments = sum(s for s, _ in self.counts.values())
+        self.query_one("#cb-title", Static).update(
+            f"Codebook: {plural(len(all_codes), 'code')}, {plural(segments, 'coding')}   (? help)")
+        target = nodes.get(keep) if keep else None
+        if target is None and rows:
+            target = nodes[rows[0][1].id]
+        if target is not None:
+            self.call_after_refresh(self._move_to, target)
+        self._shown_detail = None
+        self.show_detail()
+
+    def _move_to(self, node) -> None:
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        self.tree.move_cursor(node, animate=False)
+        self.show_detail()
+
+    def code_nodes(self):
+        stack = list(self.tree.root.children)
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(node.children)
+
+    def label(self, code: Code) -> Text:
+        segments, documents = self.counts.get(code.id, (0, 0))
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(SWATCH + " ", style="" if self.no_color else code.color)
+        text.append(clean_label(code.name), style="bold" if not code.parent else "")
+        if not code.codable:
+            text.append(" (group)", style="italic")
+        text.append(f"  {segments} seg / {documents} doc", style="dim")
+        return text
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        code = self.current
+        if code is None:
+            text = "No codes yet. Press **n** to create one (or **a** for a sub-code)."
+            key = None
+        else:
+            key = code.id
+            text = self.detail_markdown(code)
+        if key == self._shown_detail and key is not None:
+            return
+        self._shown_detail = key
+        self.query_one("#cb-markdown", Markdown).update(text)
+
+    def detail_markdown(self, code: Code) -> str:
+        segments, documents = self.counts.get(code.id, (0, 0))
+        kind = "codable" if code.codable else "grouping (theme heading, cannot be applied)"
+        colour = COLOR_NAMES.get(code.color, code.color)
+        parts = [f"## {_md(self.paths.get(code.id, code.name))}",
+                 f"{plural(segments, 'segment')} in {plural(documents, 'document')} · {kind} · colour {colour}"]
+        for field, heading in (("description", "Definition"), ("inclusion", "Include when"),
+                               ("exclusion", "Exclude when")):
+            value = strip_controls(getattr(code, field)).strip()
+            parts.append(f"### {heading}\n\n{value or '*(none yet: press e)*'}")
+        example = strip_controls(code.example).strip()
+        if example:
+            parts.append("### Example\n\n" + "\n".join("> " + line for line in example.splitlines()))
+        try:
+            memos = self.project.memos.all(kind="code", target=code.id)
+        except Exception as exc:
+            self.report("read the code memo", exc)
+            memos = []
+        for memo in memos:
+            title = f"Memo: {_md(memo.title)}" if memo.title else "Memo"
+            parts.append(f"### {title}\n\n{strip_controls(memo.text).strip()}")
+        if not memos:
+            parts.append("### Memo\n\n*(none yet: press w)*")
+        return "\n\n".join(parts)
+
+    # actions ------------------------------------------------------------------------------------
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.tree.action_cursor_down()
+        else:
+            self.tree.action_cursor_up()
+
+    def _need_code(self) -> Code | None:
+        code = self.current
+        if code is None:
+            self.notify("No code is highlighted", severity="warning")
+        return code
+
+    def action_create(self, as_child: bool) -> None:
+        parent = self._need_code() if as_child else None
+        if as_child and parent is None:
+            return
+        title = f"New sub-code of {clean_label(parent.name)!r}" if parent else "New top-level code"
+
+        def done(name: str | None) -> None:
+            if name:
+                code = self.run_edit("create the code", lambda: edits.create_code(
+                    self.project, name, parent=parent.id if parent else None))
+                if code:
+                    self.reload(select=code.id)
+
+        self.app.push_screen(TextPrompt(title, placeholder="code name"), done)
+
+    def action_rename(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+
+        def done(name: str | None) -> None:
+            if name and name != code.name:
+                self.run_edit("rename the code", lambda: edits.update_code(self.project, code.id, name=name))
+
+        self.app.push_screen(TextPrompt(f"Rename {clean_label(code.name)!r}", code.name), done)
+
+    def action_recolor(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+        choices = []
+        for hex_value in PALETTE:
+            label = Text()
+            label.append(SWATCH * 2 + " ", style="" if self.no_color else hex_value)
+            label.append(f"{COLOR_NAMES[hex_value]} {hex_value}")
+            if hex_value == code.color:
+                label.append("  (current)", style="italic")
+            choices.append(label)
+
+        def done(index: int | None) -> None:
+            if index is not None and PALETTE[index] != code.color:
+                self.run_edit("change the colour",
+                              lambda: edits.update_code(self.project, code.id, color=PALETTE[index]))
+
+        self.app.push_screen(ChooseDialog(f"Colour of {clean_label(code.name)!r}", choices), done)
+
+    def _others(self, code: Code) -> list[Code]:
+        excluded = {code.id} | {c.id for c in self.project.codes.descendants(code.id, list(self.codes.values()))}
+        return [c for c in self.codes.values() if c.id not in excluded]
+
+    def action_move(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+
+        def done(target: str | None) -> None:
+            if target is None:
+                return
+            parent = None if target == TOP_LEVEL else target
+            if parent != code.parent:
+                self.run_edit("move the code", lambda: edits.update_code(self.project, code.id, parent=parent))
+
+        self.app.push_screen(CodeChooser(f"Move {clean_label(code.name)!r} under", self._others(code), self.paths,
+                                         top_level=code.parent is not None, no_color=self.no_color), done)
+
+    def action_merge(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+
+        def chosen(target_id: str | None) -> None:
+            if target_id is None or target_id == TOP_LEVEL:
+                return
+            target = self.codes[target_id]
+            plan = codebook_ops.plan_delete(self.project, code.id)
+            question = (f"Merge {clean_label(code.name)!r} into {clean_label(target.name)!r}?\n"
+                        f"{plural(len(plan.codings), 'coding')}, {plural(len(plan.children), 'sub-code')} and "
+                        f"{plural(len(plan.memos), 'memo')} move to {clean_label(target.name)!r}; its definition "
+                        f"and criteria are appended. Nothing is lost; u undoes.")
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    result = self.run_edit("merge the codes",
+                                           lambda: codebook_ops.merge_codes(self.project, code.id, target_id))
+                    if result:
+                        self.reload(select=target_id)
+                        self.notify(f"Merged: {plural(result.moved, 'coding')} moved"
+                                    + (f", {result.duplicates} identical skipped" if result.duplicates else ""))
+
+            self.app.push_screen(ConfirmDialog(question), confirmed)
+
+        self.app.push_screen(CodeChooser(f"Merge {clean_label(code.name)!r} into", self._others(code),
+                                         self.paths, no_color=self.no_color), chosen)
+
+    def action_split(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+        try:
+            segments = retrieve(Corpus(self.project), [code.id])
+        except Exception as exc:
+            self.report("read the codings", exc)
+            return
+        if not segments:
+            self.notify(f"{clean_label(code.name)!r} has no codings to split", severity="warning")
+            return
+
+        def done(answer: tuple[str, list[str], bool] | None) -> None:
+            if answer:
+                name, ids, as_child = answer
+                new = self.run_edit("split the code", lambda: codebook_ops.split_code(
+                    self.project, code.id, name, ids, as_child=as_child))
+                if new:
+                    self.reload(select=new.id)
+                    self.notify(f"{plural(len(ids), 'coding')} moved to {clean_label(new.name)!r}")
+
+        self.app.push_screen(SplitDialog(code, segments), done)
+
+    def action_delete(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+        try:
+            plan = codebook_ops.plan_delete(self.project, code.id)
+        except Exception as exc:
+            self.report("delete the code", exc)
+            return
+        documents = len({c.document for c in plan.codings})
+        where = clean_label(self.codes[code.parent].name) if code.parent in self.codes else "the top level"
+        lines = [f"Delete {clean_label(code.name)!r}?",
+                 f"Goes with it: {plural(len(plan.codings), 'coding')} in {plural(documents, 'document')}, "
+                 f"{plural(len(plan.memos), 'code memo')}."]
+        if plan.children:
+            lines.append(f"{plural(len(plan.children), 'sub-code')} "
+                         f"({', '.join(clean_label(c.name, 40) for c in plan.children[:5])}"
+                         f"{', ...' if len(plan.children) > 5 else ''}) move up to {where}.")
+        lines.append("u undoes the deletion.")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run_edit("delete the code", lambda: codebook_ops.delete_code(self.project, code.id))
+
+        self.app.push_screen(ConfirmDialog("\n".join(lines)), confirmed)
+
+    def action_toggle_codable(self) -> None:
+        code = self._need_code()
+        if code is not None:
+            self.run_edit("change the code", lambda: edits.update_code(self.project, code.id,
+                                                                       codable=not code.codable))
+
+    def action_edit_entry(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+
+        def save(changes: dict) -> bool:
+            return self.run_edit("save the codebook entry",
+                                 lambda: edits.update_code(self.project, code.id, **changes)) is not None
+
+        self.app.push_screen(CodeEntryForm(code, self.paths.get(code.id, code.name), save))
+
+    def action_edit_memo(self) -> None:
+        code = self._need_code()
+        if code is None:
+            return
+        try:
+            memo = self.project.memos.about("code", code.id)
+        except Exception as exc:
+            self.report("read the code memo", exc)
+            return
+
+        def save(text: str) -> bool:
+            return self.run_edit("save the code memo", lambda: edits.save_memo(
+                self.project, "code", code.id, text, memo.id if memo else None)) is not None
+
+        self.app.push_screen(MemoEditDialog(f"Memo on code {clean_label(code.name)!r}",
+                                            memo.text if memo else "", save))
+
+    def action_retrieve(self) -> None:
+        from tui.screens.retrieval_screen import RetrievalScreen
+
+        code = self._need_code()
+        if code is None:
+            return
+
+        def done(result: JumpTo | None) -> None:
+            if isinstance(result, JumpTo):
+                self.dismiss(result)
+
+        self.app.push_screen(RetrievalScreen(self.project, self.history, current_document=self.current_document,
+                                             code_id=code.id), done)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        self.action_retrieve()
+
+
+def _md(value: str) -> str:
+    """A label safe inside a markdown heading: no markup characters acting as markup."""
+    cleaned = clean_label(value)
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in cleaned)

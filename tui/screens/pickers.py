@@ -1,0 +1,139 @@
+"""Modal pickers shared by the codebook and analysis screens.
+
+``TextPrompt`` asks for one line of text; ``CodeChooser`` picks any code
+(groupings included) by typing part of its path, optionally offering "top
+level"; ``TOP_LEVEL`` is its answer for that choice.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qualtui.model import Code
+from qualtui.textnorm import clean_label
+from tui.screens.code_picker import fuzzy_score
+from tui.screens.dialogs import DIALOG_CSS
+
+TOP_LEVEL = "\x00top"
+SWATCH = "\u25a0"
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """One line of text; Enter answers it (stripped), escape cancels (None)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="TextPrompt")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title", markup=False)
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("Enter confirms, escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        field.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def code_label(code: Code, path: str, no_color: bool = False) -> Text:
+    """'■ Theme/Code (group)': the swatch in the code's colour, then its name (never colour alone)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(SWATCH + " ", style="" if no_color else code.color)
+    text.append(clean_label(path))
+    if not code.codable:
+        text.append(" (group)", style="italic")
+    return text
+
+
+class CodeChooser(ModalScreen[str | None]):
+    """Choose a code by typing part of its path; returns its id, TOP_LEVEL, or None on escape."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="CodeChooser") + "CodeChooser OptionList { max-height: 16; }"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="chooser.cancel"),
+        Binding("down", "move(1)", "Next code", show=False, id="chooser.down"),
+        Binding("up", "move(-1)", "Previous code", show=False, id="chooser.up"),
+    ]
+
+    def __init__(self, title: str, codes: list[Code], paths: dict[str, str], *, top_level: bool = False,
+                 no_color: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.codes = codes
+        self.paths = paths
+        self.top_level = top_level
+        self.no_color = no_color
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title", markup=False)
+            yield Input(placeholder="type to filter", id="chooser-input")
+            yield OptionList(id="chooser-list")
+            yield Static("Enter chooses; up/down move; escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        field.focus()
+        self._refilter("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._refilter(event.value)
+
+    def _refilter(self, query: str) -> None:
+        scored = []
+        for code in self.codes:
+            path = self.paths.get(code.id, code.name)
+            score = fuzzy_score(query, path)
+            if score is not None:
+                scored.append((-score, path.casefold(), code))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        options = []
+        if self.top_level and not query.strip():
+            options.append(Option(Text("(top level: no parent)", style="italic"), id=TOP_LEVEL))
+        options += [Option(code_label(code, self.paths.get(code.id, code.name), self.no_color), id=code.id)
+                    for _, _, code in scored]
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        listing.add_options(options)
+        if options:
+            listing.highlighted = 0
+
+    def action_move(self, step: int) -> None:
+        listing = self.query_one(OptionList)
+        if listing.option_count:
+            listing.highlighted = max(0, min(listing.option_count - 1, (listing.highlighted or 0) + step))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        listing = self.query_one(OptionList)
+        if listing.highlighted is not None and listing.option_count:
+            self.dismiss(listing.get_option_at_index(listing.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

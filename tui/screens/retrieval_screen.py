@@ -1,0 +1,273 @@
+"""The retrieval view: every segment coded with a code (optionally with its sub-codes) across the project.
+
+A DataTable lists the segments (document, lines, speaker, coder, code, text,
+memo mark); the pane below shows the highlighted one with its memo and, on
+demand (+ / -), whole lines of context.  Filters: one document attribute
+value and one coder.  Enter dismisses with ``JumpTo``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from qualtui.analysis.corpus import Corpus, Scope
+from qualtui.analysis.retrieval import Segment, retrieve
+from qualtui.textnorm import clean_label, strip_controls
+from tui.messages import JumpTo
+from tui.screens.dialogs import ChooseDialog
+from tui.screens.pickers import CodeChooser
+from tui.screens.screen_base import ProjectScreen
+
+MAX_CONTEXT = 20
+TEXT_WIDTH = 200   # characters kept per table cell; the pane below shows everything
+
+
+def _b(keys: str, action: str, description: str, name: str) -> Binding:
+    return Binding(keys, action, description, show=False, id=f"retrieval.{name}")
+
+
+def one_line(text: str, width: int = TEXT_WIDTH) -> str:
+    flat = " ".join(strip_controls(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
+
+
+class RetrievalScreen(ProjectScreen):
+    DEFAULT_CSS = """
+    RetrievalScreen #rv-title { height: auto; max-height: 2; background: $panel; text-style: bold; padding: 0 1; }
+    RetrievalScreen #rv-table { height: 1fr; }
+    RetrievalScreen #rv-preview { height: 40%; min-height: 5; border-top: hkey $panel-lighten-2; padding: 0 1; }
+    RetrievalScreen #rv-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    """
+    BINDINGS = [
+        _b("j", "cursor(1)", "Next segment", "down"),
+        _b("k", "cursor(-1)", "Previous segment", "up"),
+        _b("enter", "jump", "Jump to the segment in its transcript", "jump"),
+        _b("h", "toggle_children", "Include / exclude the sub-codes' segments", "children"),
+        _b("a", "filter_attribute", "Filter by a document attribute value (key=value)", "attribute"),
+        _b("f", "filter_coder", "Filter by coder", "coder"),
+        _b("x", "clear_filters", "Clear the filters", "clear"),
+        _b("plus,equals_sign", "context(1)", "One more line of context around the segment", "more_context"),
+        _b("minus", "context(-1)", "One line less of context", "less_context"),
+        _b("o", "choose_code", "Retrieve another code", "code"),
+    ]
+
+    def __init__(self, project, history, *, current_document: str | None = None, code_id: str | None = None,
+                 children: bool = False) -> None:
+        super().__init__(project, history, current_document=current_document)
+        self.code_id = code_id
+        self.with_children = children
+        self.attribute: tuple[str, str] | None = None
+        self.coder: str | None = None
+        self.context_lines = 0
+        self.corpus: Corpus | None = None
+        self.segments: list[Segment] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Retrieval", id="rv-title", markup=False)
+        table: DataTable = DataTable(id="rv-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        with VerticalScroll(id="rv-preview"):
+            yield Static("", id="rv-segment")
+        yield Static("Enter jump  h sub-codes  a attribute  f coder  x clear  + - context  o code  esc back",
+                     id="rv-hint", markup=False)
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#rv-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        if self.code_id is None:
+            self.action_choose_code()
+        else:
+            self.reload()
+
+    # data ---------------------------------------------------------------------------------------
+    def scope(self) -> Scope:
+        attributes = {self.attribute[0]: frozenset({self.attribute[1].casefold()})} if self.attribute else {}
+        coders = frozenset({self.coder.casefold()}) if self.coder else None
+        return Scope(attributes, None, coders)
+
+    def reload(self) -> None:
+        if self.code_id is None:
+            return
+        try:
+            self.corpus = Corpus(self.project, self.scope())
+            if self.code_id not in self.corpus.code_by_id:
+                self.notify("That code no longer exists", severity="warning")
+                self.segments = []
+            else:
+                ids = [self.code_id, *self.corpus.descendants(self.code_id)] if self.with_children else [self.code_id]
+                self.segments = retrieve(self.corpus, ids)
+        except Exception as exc:
+            self.report("retrieve the segments", exc)
+            self.segments = []
+        self.fill_table()
+        self.show_title()
+        self.show_segment()
+
+    def fill_table(self) -> None:
+        table = self.table
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        columns = ["document", "lines", "speaker", "coder"] + (["code"] if self.with_children else []) + ["memo", "text"]
+        for name in columns:
+            table.add_column(name, key=name)
+        rows = []
+        for segment in self.segments:
+            row = [clean_label(segment.document, 30), segment.lines,
+                   clean_label(" & ".join(segment.speakers), 24), clean_label(segment.coder, 20)]
+            if self.with_children:
+                row.append(clean_label(segment.code, 40))
+            row.append("memo" if segment.memo else "")
+            row.append(one_line(segment.text))
+            rows.append(row)
+        table.add_rows(rows)
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1), animate=False)
+
+    def show_title(self) -> None:
+        if self.code_id is None or self.corpus is None:
+            return
+        name = self.corpus.path(self.code_id)
+        documents = len({s.document_id for s in self.segments})
+        filters = []
+        if self.attribute:
+            filters.append(f"{self.attribute[0]}={self.attribute[1]}")
+        if self.coder:
+            filters.append(f"coder {self.coder}")
+        title = (f"Retrieval: {clean_label(name)}{' and its sub-codes' if self.with_children else ''}: "
+                 f"{len(self.segments)} segment{'s' if len(self.segments) != 1 else ''} in {documents} "
+                 f"document{'s' if documents != 1 else ''}"
+                 f"{'; filter: ' + clean_label(', '.join(filters)) if filters else ''}"
+                 f"; context {self.context_lines} line{'s' if self.context_lines != 1 else ''}")
+        self.query_one("#rv-title", Static).update(title)
+
+    @property
+    def highlighted(self) -> Segment | None:
+        table = self.table
+        if not self.segments or not table.row_count:
+            return None
+        return self.segments[min(table.cursor_row, len(self.segments) - 1)]
+
+    def show_segment(self) -> None:
+        segment = self.highlighted
+        pane = self.query_one("#rv-segment", Static)
+        if segment is None:
+            pane.update("No segments" + (" match the filters (x clears them)." if self.attribute or self.coder
+                                         else " are coded with this code yet."))
+            return
+        text = Text()
+        text.append(clean_label(segment.citation()), style="bold")
+        text.append(f"   coder {clean_label(segment.coder)}", style="dim")
+        if self.with_children:
+            text.append(f"   code {clean_label(segment.code)}", style="dim")
+        text.append("\n")
+        before = after = ""
+        if self.context_lines and self.corpus is not None:
+            view = next((v for v in self.corpus.documents if v.id == segment.document_id), None)
+            if view is not None:
+                before, after = view.context(segment.start, segment.end, self.context_lines)
+        text.append(strip_controls(before), style="dim")
+        text.append(strip_controls(segment.text), style="bold underline")
+        text.append(strip_controls(after), style="dim")
+        if segment.memo:
+            text.append("\nMemo: ", style="bold")
+            text.append(strip_controls(segment.memo))
+        pane.update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_segment()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_jump()
+
+    # actions ------------------------------------------------------------------------------------
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    def action_jump(self) -> None:
+        segment = self.highlighted
+        if segment is not None:
+            self.dismiss(JumpTo(segment.document_id, segment.start, segment.end))
+
+    def action_toggle_children(self) -> None:
+        self.with_children = not self.with_children
+        self.reload()
+
+    def action_context(self, step: int) -> None:
+        self.context_lines = max(0, min(MAX_CONTEXT, self.context_lines + step))
+        self.show_title()
+        self.show_segment()
+
+    def action_clear_filters(self) -> None:
+        self.attribute = self.coder = None
+        self.reload()
+
+    def action_filter_attribute(self) -> None:
+        try:
+            documents = self.project.docs.all()
+        except Exception as exc:
+            self.report("read the documents", exc)
+            return
+        counts = Counter((k, v) for d in documents for k, v in d.attributes.items())
+        pairs = sorted(counts, key=lambda kv: (kv[0].casefold(), kv[1].casefold()))
+        if not pairs:
+            self.notify("No document has attributes (qualtui attr set DOC key=value)", severity="warning")
+            return
+        labels = ["(all documents)"] + [f"{clean_label(k, 40)}={clean_label(v, 60)}  ({counts[(k, v)]} doc"
+                                        f"{'s' if counts[(k, v)] != 1 else ''})" for k, v in pairs]
+
+        def done(index: int | None) -> None:
+            if index is not None:
+                self.attribute = pairs[index - 1] if index else None
+                self.reload()
+
+        self.app.push_screen(ChooseDialog("Only documents with", labels), done)
+
+    def action_filter_coder(self) -> None:
+        try:
+            coders = Counter(c.coder for c in self.project.codings.iter_all())
+        except Exception as exc:
+            self.report("read the codings", exc)
+            return
+        names = sorted(coders, key=str.casefold)
+        labels = ["(every coder)"] + [f"{clean_label(n, 40)}  ({coders[n]} codings)" for n in names]
+
+        def done(index: int | None) -> None:
+            if index is not None:
+                self.coder = names[index - 1] if index else None
+                self.reload()
+
+        self.app.push_screen(ChooseDialog("Only codings by", labels), done)
+
+    def action_choose_code(self) -> None:
+        try:
+            codes = self.project.codes.all()
+        except Exception as exc:
+            self.report("read the codebook", exc)
+            return
+        if not codes:
+            self.notify("No codes yet", severity="warning")
+            return
+        paths = {c.id: self.project.codes.path(c, codes) for c in codes}
+
+        def done(code_id: str | None) -> None:
+            if code_id:
+                self.code_id = code_id
+                self.reload()
+            elif self.code_id is None:
+                self.dismiss(None)
+
+        self.app.push_screen(CodeChooser("Retrieve the segments of", codes, paths, no_color=self.no_color), done)

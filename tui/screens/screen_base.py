@@ -1,0 +1,90 @@
+"""What the analysis screens share: the project, the history, undo/redo, closing, and edits that report errors.
+
+Every edit goes through ``run_edit``: the core function writes durably and
+returns a ``Change``, which is recorded in the shared history only after the
+write succeeded; a failure is one error notification and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from qualtui.history import Change, History
+from qualtui.project import Project
+from qualtui.textnorm import safe_for_terminal
+
+T = TypeVar("T")
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for the user, never a traceback."""
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return "the disk is full; nothing was half-written"
+        if exc.errno == errno.EROFS:
+            return "the project folder is read-only"
+        if isinstance(exc, PermissionError):
+            return f"permission denied: {safe_for_terminal(str(exc.filename or exc))}"
+        return safe_for_terminal(f"{exc.strerror or exc} {exc.filename or ''}".strip())
+    return safe_for_terminal(str(exc) or type(exc).__name__)
+
+
+class ProjectScreen(Screen):
+    """Base of the analysis screens: ``XScreen(project, history, *, current_document=None)``."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close this screen (back to the transcript)", id="screens.close"),
+        Binding("u", "undo", "Undo the last edit (shared with the coding screen)", id="screens.undo"),
+        Binding("ctrl+r,U", "redo", "Redo", id="screens.redo"),
+    ]
+
+    def __init__(self, project: Project, history: History, *, current_document: str | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.history = history
+        self.current_document = current_document
+
+    @property
+    def no_color(self) -> bool:
+        return bool(getattr(self.app, "no_color", False))
+
+    def reload(self) -> None:
+        """Re-read what the screen shows (after an edit, undo or redo)."""
+
+    def report(self, what: str, exc: BaseException) -> None:
+        self.notify(f"Could not {what}: {describe_error(exc)}", severity="error", timeout=8)
+
+    def run_edit(self, what: str, edit: Callable[[], tuple[T, Change]]) -> T | None:
+        """Run a core edit; on success record its Change and reload, else report. Returns its result or None."""
+        try:
+            result, change = edit()
+        except Exception as exc:  # a user error or a failed write: nothing was recorded
+            self.report(what, exc)
+            self.reload()
+            return None
+        self.history.record(change)
+        self.reload()
+        return result
+
+    def action_undo(self) -> None:
+        self._step("undo", self.history.undo)
+
+    def action_redo(self) -> None:
+        self._step("redo", self.history.redo)
+
+    def _step(self, what: str, step: Callable[[], Any]) -> None:
+        try:
+            change = step()
+        except Exception as exc:
+            self.report(what, exc)
+        else:
+            self.notify(f"{what.capitalize()}: {change.label}" if change else f"Nothing to {what}", timeout=3)
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
