@@ -1,0 +1,240 @@
+"""Project-wide search with auto-coding.
+
+Type a pattern and press Enter: hits from every transcript (plain or regex,
+case, whole words, only some speakers, only documents with an attribute) are
+listed with their context.  Enter on a hit dismisses with ``JumpTo``; c codes
+every hit (or its sentence, or its turn) in one undoable step; s codes every
+turn of a speaker.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, DataTable, Input, Static
+
+from qualtui.analysis import autocode
+from qualtui.analysis.corpus import Corpus, Scope
+from qualtui.analysis.search import SearchQuery, SearchResult, search
+from qualtui.textnorm import clean_label, strip_controls
+from tui.messages import JumpTo
+from tui.screens.code_picker import CodePicker, Picked
+from tui.screens.dialogs import ChooseDialog
+from tui.screens.screen_base import ProjectScreen
+
+UNIT_CHOICES = (("match", "just the matching text"), ("sentence", "the sentence around each hit"),
+                ("turn", "the whole speaker turn of each hit"))
+
+
+def _b(keys: str, action: str, description: str, name: str) -> Binding:
+    return Binding(keys, action, description, show=False, id=f"search_screen.{name}")
+
+
+def _flat(text: str) -> str:
+    return " ".join(strip_controls(text).split())
+
+
+class SearchScreen(ProjectScreen):
+    DEFAULT_CSS = """
+    SearchScreen .row { height: auto; }
+    SearchScreen #ss-pattern { width: 1fr; }
+    SearchScreen #ss-speakers, SearchScreen #ss-attributes { width: 1fr; }
+    SearchScreen Checkbox { width: auto; }
+    SearchScreen #ss-status { height: 1; background: $panel; text-style: bold; padding: 0 1; }
+    SearchScreen #ss-results { height: 1fr; }
+    SearchScreen #ss-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    """
+    BINDINGS = [
+        _b("slash", "focus_pattern", "Edit the search pattern", "pattern"),
+        _b("ctrl+t", "toggle('regex')", "Toggle regular expression", "regex"),
+        _b("j", "cursor(1)", "Next hit", "down"),
+        _b("k", "cursor(-1)", "Previous hit", "up"),
+        _b("enter", "jump", "Jump to the hit in its transcript", "jump"),
+        _b("c", "code_hits", "Code every hit (or its sentence or turn) in one undoable step", "code_hits"),
+        _b("s", "code_speaker", "Auto-code every turn of a speaker", "code_speaker"),
+    ]
+
+    def __init__(self, project, history, *, current_document: str | None = None, pattern: str = "") -> None:
+        super().__init__(project, history, current_document=current_document)
+        self.pattern = pattern
+        self.result: SearchResult | None = None
+        self.corpus: Corpus | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Input(self.pattern, placeholder="search all transcripts (Enter)", id="ss-pattern")
+            yield Checkbox("regex", id="ss-regex")
+            yield Checkbox("case", id="ss-case")
+            yield Checkbox("word", id="ss-word")
+        with Horizontal(classes="row"):
+            yield Input(placeholder="only speakers (comma separated)", id="ss-speakers")
+            yield Input(placeholder="only documents with key=value ...", id="ss-attributes")
+        yield Static("Type a pattern and press Enter", id="ss-status", markup=False)
+        yield DataTable(id="ss-results", cursor_type="row", zebra_stripes=True)
+        yield Static("Enter search/jump  / pattern  tab options  c code every hit  s code a speaker  u undo  "
+                     "esc back", id="ss-hint", markup=False)
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#ss-results", DataTable)
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False
+        self.table.add_columns("document", "line", "speaker", "hit in context")
+        self.query_one("#ss-pattern", Input).focus()
+        if self.pattern:
+            self.run_search()
+
+    # searching ----------------------------------------------------------------------------------
+    def build_query(self) -> tuple[SearchQuery, Scope]:
+        speakers = tuple(s.strip() for s in self.query_one("#ss-speakers", Input).value.split(",") if s.strip())
+        attributes = self.query_one("#ss-attributes", Input).value.split()
+        query = SearchQuery(self.query_one("#ss-pattern", Input).value,
+                            regex=self.query_one("#ss-regex", Checkbox).value,
+                            case_sensitive=self.query_one("#ss-case", Checkbox).value,
+                            whole_word=self.query_one("#ss-word", Checkbox).value, speakers=speakers)
+        return query, Scope.build(self.project, attributes=attributes)
+
+    def run_search(self) -> None:
+        try:
+            query, scope = self.build_query()
+            self.corpus = Corpus(self.project, scope)
+            self.result = search(self.corpus, query)
+        except Exception as exc:
+            self.report("search", exc)
+            return
+        self.show_result()
+        if self.result.hits:
+            self.table.focus()
+
+    def show_result(self) -> None:
+        table = self.table
+        table.clear()
+        result = self.result
+        if result is None:
+            return
+        for hit in result.hits:
+            context = Text(no_wrap=True, overflow="ellipsis")
+            context.append(_flat(hit.before)[-50:], style="dim")
+            context.append(_flat(hit.text), style="bold reverse")
+            context.append(_flat(hit.after)[:80], style="dim")
+            table.add_row(clean_label(hit.document, 30), hit.lines, clean_label(hit.speaker or "", 20), context)
+        documents = len({h.document_id for h in result.hits})
+        count = f"first {len(result.hits)}" if result.truncated else str(len(result.hits))
+        self.query_one("#ss-status", Static).update(
+            f"{count} hit{'s' if len(result.hits) != 1 else ''} in {documents} of {result.documents} "
+            f"document{'s' if result.documents != 1 else ''}" + ("; more not shown" if result.truncated else ""))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.run_search()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_jump()
+
+    # actions ------------------------------------------------------------------------------------
+    def action_focus_pattern(self) -> None:
+        self.query_one("#ss-pattern", Input).focus()
+
+    def action_toggle(self, name: str) -> None:
+        box = self.query_one(f"#ss-{name}", Checkbox)
+        box.value = not box.value
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    def action_jump(self) -> None:
+        if self.result and self.result.hits and self.table.row_count:
+            hit = self.result.hits[min(self.table.cursor_row, len(self.result.hits) - 1)]
+            self.dismiss(JumpTo(hit.document_id, hit.start, hit.end))
+
+    def action_code_hits(self) -> None:
+        if not self.result or not self.result.hits or self.corpus is None:
+            self.notify("Search first: there are no hits to code", severity="warning")
+            return
+        result, corpus = self.result, self.corpus
+        how_many = f"the first {len(result.hits)}" if result.truncated else f"all {len(result.hits)}"
+
+        def unit_chosen(index: int | None) -> None:
+            if index is None:
+                return
+            unit = UNIT_CHOICES[index][0]
+            try:
+                spans = autocode.spans_for_hits(corpus, result.hits, unit)
+            except Exception as exc:
+                self.report("work out what to code", exc)
+                return
+            self.pick_code_then(f"Code {how_many} hits ({unit}) as", spans, f"code {len(result.hits)} hits")
+
+        self.app.push_screen(ChooseDialog(f"Code {how_many} hits: what to code for each hit?",
+                                          [f"{unit}: {label}" for unit, label in UNIT_CHOICES]), unit_chosen)
+
+    def action_code_speaker(self) -> None:
+        try:
+            corpus = self.corpus or Corpus(self.project, self.build_query()[1])
+            turns = Counter(t.speaker for v in corpus.documents for t in v.turns if t.speaker)
+        except Exception as exc:
+            self.report("read the speakers", exc)
+            return
+        if not turns:
+            self.notify("No speaker labels in these documents", severity="warning")
+            return
+        names = sorted(turns, key=str.casefold)
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            try:
+                spans = autocode.spans_for_speakers(corpus, [names[index]])
+            except Exception as exc:
+                self.report("find the speaker's turns", exc)
+                return
+            self.pick_code_then(f"Code every turn of {clean_label(names[index])!r} as", spans,
+                                f"code the turns of {clean_label(names[index])!r}")
+
+        self.app.push_screen(ChooseDialog("Auto-code every turn of which speaker?",
+                                          [f"{clean_label(n, 40)}  ({turns[n]} turns)" for n in names]), chosen)
+
+    def pick_code_then(self, title: str, spans: autocode.Spans, what: str) -> None:
+        try:
+            codes = self.project.codes.all()
+        except Exception as exc:
+            self.report("read the codebook", exc)
+            return
+        paths = {c.id: self.project.codes.path(c, codes) for c in codes}
+
+        def picked(answer: Picked | None) -> None:
+            if answer is not None:
+                self.code_spans(answer, spans, what)
+
+        self.app.push_screen(CodePicker(codes, paths, title, no_color=self.no_color), picked)
+
+    def code_spans(self, answer: Picked, spans: autocode.Spans, what: str) -> None:
+        try:
+            if answer.new_name:
+                outcome, change = autocode.autocode(self.project, answer.new_name, spans, create=True)
+            else:
+                outcome, change = autocode.code_spans(self.project, answer.code_id, spans)
+        except Exception as exc:
+            self.report(what, exc)
+            return
+        if outcome.added:
+            self.history.record(change)
+        elif answer.new_name:
+            try:
+                change.undo()  # nothing was coded: do not leave a new, empty code behind
+            except Exception as exc:
+                self.report("remove the unused new code", exc)
+        skipped = f"; {outcome.skipped} already coded" if outcome.skipped else ""
+        self.notify(f"Coded {len(outcome.added)} span{'s' if len(outcome.added) != 1 else ''} in "
+                    f"{outcome.documents} document{'s' if outcome.documents != 1 else ''} as "
+                    f"{clean_label(outcome.code)!r}{skipped}" + ("; u undoes" if outcome.added else ""))
