@@ -375,3 +375,40 @@ async def test_automatic_backup_runs_at_open(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert len(backups(project.root)) == 1
+
+
+@sync
+async def test_the_demo_project_codes_with_an_existing_code_and_cycles_coder_layers(tmp_path):
+    from qualtui.demo import create_demo
+
+    project = create_demo(tmp_path / "demo")
+    app = make_app(project, tmp_path, coder="newcomer")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        doc = app.screen.doc
+        before = len(project.codings.for_document(doc.id))
+        await pilot.press("t", "c")
+        await type_text(pilot, "shared exp")
+        await pilot.press("enter")
+        await pilot.pause()
+        mine = [c for c in project.codings.for_document(doc.id) if c.coder == "newcomer"]
+        assert len(mine) == 1 and project.codes.by_id(mine[0].code).name == "Shared experience"
+        assert len(project.codings.for_document(doc.id)) == before + 1
+        layers = []
+        for _ in range(5):
+            await pilot.press("o")
+            layers.append(app.screen.layer_label())
+        assert layers == ["only mine", "coder: demo-alice", "coder: demo-bob", "all coders", "only mine"]
+
+
+@sync
+async def test_themes_from_settings(tmp_path):
+    from qualtui.config import Settings
+
+    project = build_project(tmp_path)
+    for name, expected in (("high-contrast", "qualtui-high-contrast"), ("ansi", "ansi-dark"), ("light", "textual-light")):
+        app = make_app(project, tmp_path, settings=Settings(theme=name))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.theme == expected
+            assert app.animation_level == "none"

@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from qualtui.model import Code, Coding, Document
 from qualtui.project import Project
-from qualtui.textlines import line_starts
+from qualtui.textlines import line_of, line_starts
 from tui.positions import Positions
 from tui.screens.coding_actions import CodingActions
 from tui.widgets.codebook_tree import CodebookTree
@@ -277,7 +277,7 @@ class CodingScreen(CodingActions, Screen):
             mine = [c for c in here if c.coder == self.project.coder]
             coding = min(mine or here, key=lambda c: (c.end - c.start, c.start))
             code = self.codes.get(coding.code)
-            label = f"{code.name if code else '?'} (l.{self.view.current_line}, {coding.coder})"
+            label = f"{code.name if code else '?'} (l.{line_of(self.starts, coding.start)}, {coding.coder})"
             return MemoTarget("coding", coding.id, label, doc_id=self.doc.id), coding.memo or ""
         memo = self.project.memos.about("document", self.doc.id)
         return (MemoTarget("document", self.doc.id, self.doc.name, memo_id=memo.id if memo else None),

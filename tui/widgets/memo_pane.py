@@ -14,7 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Markdown, TextArea
 
 from qualtui.textnorm import clean_label
 
@@ -52,6 +53,18 @@ class MemoEditor(TextArea):
             pane.request_save(leave=True, refocus=False)
 
 
+class MemoTitle(Widget):
+    """A one-line title repainted in place (no re-layout per cursor move)."""
+
+    def show(self, title: str) -> None:
+        if title != getattr(self, "_title", None):
+            self._title = title
+            self.refresh()
+
+    def render(self) -> str:
+        return getattr(self, "_title", "Memo")
+
+
 class MemoPane(Vertical, can_focus=False):
     DEFAULT_CSS = """
     MemoPane { height: 1fr; }
@@ -77,9 +90,10 @@ class MemoPane(Vertical, can_focus=False):
         self.target: MemoTarget | None = None
         self.text = ""
         self.editing = False
+        self._shown: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Memo", id="memo-title")
+        yield MemoTitle(id="memo-title")
         with VerticalScroll(id="memo-scroll", can_focus=True):
             yield Markdown("", open_links=False)
         editor = MemoEditor(id="memo-editor", soft_wrap=True, tab_behavior="focus")
@@ -92,11 +106,13 @@ class MemoPane(Vertical, can_focus=False):
             return  # never replace what someone is typing
         if target == self.target and text == self.text:
             return
-        self.target, self.text = target, text
         title = "Memo" if target is None else f"Memo: {target.kind} {clean_label(target.label, 40)}"
-        self.query_one("#memo-title", Static).update(title)
+        self.query_one(MemoTitle).show(title)
         hint = "*No memo yet. Press m to write one.*" if target is not None else "*Open a document.*"
-        self.query_one(Markdown).update(text or hint)
+        if (text or hint) != self._shown:  # re-rendering markdown re-lays-out the pane: only when it changed
+            self._shown = text or hint
+            self.query_one(Markdown).update(self._shown)
+        self.target, self.text = target, text
 
     def start_editing(self) -> None:
         if self.target is None:
@@ -124,4 +140,5 @@ class MemoPane(Vertical, can_focus=False):
             self.editing = False
             self.query_one(MemoEditor).display = False
             self.query_one("#memo-scroll").display = True
-            self.query_one(Markdown).update(text or "*No memo yet. Press m to write one.*")
+            self._shown = text or "*No memo yet. Press m to write one.*"
+            self.query_one(Markdown).update(self._shown)

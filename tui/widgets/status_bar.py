@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from qualtui.textnorm import clean_label
 
 
-class StatusBar(Static):
+class StatusBar(Widget):
+    """One fixed-height line; repainting it never re-lays-out the screen (cheap over SSH)."""
+
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
     def show(self, *, document: str, line: int, lines: int, selection: int, codes: list[str],
              coder: str, layer: str) -> None:
+        state = (document, line, lines, selection, tuple(codes), coder, layer)
+        if state == getattr(self, "_state", None):
+            return  # unchanged: send nothing over the wire
+        self._state = state
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(clean_label(document, 40) or "(no document)", style="bold")
         text.append(f"  l.{line}/{lines}")
@@ -23,7 +30,11 @@ class StatusBar(Static):
         text.append("  codes: " + (", ".join(codes) if codes else "-"))
         text.append(f"  coder: {clean_label(coder, 30)}")
         text.append(f"  [{layer}]", style="bold")
-        self.update(text)
+        self._text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        return getattr(self, "_text", Text())
 
 
 class RecentCodes(Static):
