@@ -9,7 +9,7 @@ from textual.binding import Binding
 
 _NAMES = {
     "question_mark": "?", "right_square_bracket": "]", "left_square_bracket": "[", "slash": "/",
-    "full_stop": ".", "comma": ",", "space": "space", "pageup": "PgUp", "pagedown": "PgDn",
+    "full_stop": ".", "comma": ",", "colon": ":", "space": "space", "pageup": "PgUp", "pagedown": "PgDn",
     "escape": "Esc", "enter": "Enter", "tab": "Tab",
 }
 
