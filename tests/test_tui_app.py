@@ -412,3 +412,28 @@ async def test_themes_from_settings(tmp_path):
             await pilot.pause()
             assert app.theme == expected
             assert app.animation_level == "none"
+
+
+@sync
+async def test_other_screens_open_and_a_jump_selects_the_span(tmp_path):
+    from tui.messages import JumpTo
+
+    project = build_project(tmp_path)
+    su02 = project.docs.get("SU02")
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key, name in (("K", "CodebookScreen"), ("S", "SearchScreen"), ("A", "AnalysisScreen"),
+                          ("J", "MemosScreen")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == name
+            app.screen.action_close()
+            await pilot.pause()
+            assert type(app.screen).__name__ == "CodingScreen"
+        text = project.docs.text(su02.id)
+        start = text.index("Nobody judged")
+        app.screen.came_back(JumpTo(su02.id, start, start + 13))
+        await pilot.pause()
+        assert app.screen.view.document.name == "SU02"
+        assert app.screen.view.selection == (start, start + 13)

@@ -68,6 +68,11 @@ class CodingScreen(CodingActions, Screen):
         _b("o", "layers", "Coder layers: all coders / only mine / one coder (ends blind mode)", "layers"),
         _b("C", "toggle_pane('codebook')", "Show / hide the codebook pane", "toggle_codebook"),
         _b("M", "toggle_pane('memo')", "Show / hide the memo pane", "toggle_memo"),
+        _b("K", "open_screen('codebook')", "Codebook screen: edit, merge, split codes; retrieve segments",
+           "codebook_screen"),
+        _b("S", "open_screen('search')", "Search the whole project (and code the hits)", "project_search"),
+        _b("A", "open_screen('analysis')", "Analysis: frequencies, matrix, co-occurrence", "analysis_screen"),
+        _b("J", "open_screen('memos')", "Memos and journal", "memos_screen"),
     ]
 
     def __init__(self, project: Project, positions: Positions, *, blind: bool = False) -> None:

@@ -323,3 +323,32 @@ class CodingActions:
             self.view.update_codings(self.visible_codings(self.all_codings), self.codes)
         self.refresh_side()
         self.notify(f"Showing: {self.layer_label()}", timeout=2)
+
+    # the other screens ------------------------------------------------------------------
+    def action_open_screen(self: "CodingScreen", name: str) -> None:
+        import importlib
+
+        module, cls = {"codebook": ("codebook_screen", "CodebookScreen"), "search": ("search_screen", "SearchScreen"),
+                       "analysis": ("analysis_screen", "AnalysisScreen"),
+                       "memos": ("memos_screen", "MemosScreen")}[name]
+        try:
+            screen_class = getattr(importlib.import_module(f"tui.screens.{module}"), cls)
+        except (ImportError, AttributeError):
+            self.notify(f"The {name} screen is not available in this version.", severity="warning")
+            return
+        self.remember_position()
+        screen = screen_class(self.project, self.app.history, current_document=self.doc.id if self.doc else None)
+        self.app.push_screen(screen, self.came_back)
+
+    def came_back(self: "CodingScreen", result: object = None) -> None:
+        """Another screen closed: it may have edited anything, and may ask to show a place (JumpTo)."""
+        try:
+            self.reload_all()
+            target = getattr(result, "document_id", None)
+            if target is not None:
+                if self.doc is None or target != self.doc.id:
+                    self.open_document(target)
+                self.view.select_span(result.start, result.end)
+        except EDIT_ERRORS as exc:
+            self.report("show the result", exc)
+        self.view.focus()
