@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from screens_harness import ST01, SU01, Harness, build, new_history, span, sync, type_text
 
+from textual.widgets import SelectionList
+
 from qualtui.history import History
 from tui.messages import JumpTo
 from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
@@ -37,7 +39,7 @@ async def test_create_rename_move_and_undo_through_the_history(tmp_path):
         assert isinstance(screen, CodebookScreen)
         labels = tree_labels(screen)
         assert any("Peer help" in label and "2 seg / 2 doc" in label for label in labels)
-        assert any("Support (group)" in label for label in labels)
+        assert any("Support (group)  0 seg / 0 doc (2 with sub-codes)" in label for label in labels)
 
         await pilot.press("n")
         assert isinstance(app.screen, TextPrompt)
@@ -139,8 +141,10 @@ async def test_split_toggle_group_recolour_and_entry_form(tmp_path):
         await pilot.press("S")
         await pilot.pause()
         assert isinstance(app.screen, SplitDialog)
-        await pilot.press("space")          # mark the first coding (SU01 comes after ST01 by name? by doc order)
+        await pilot.press("space")          # mark the first coding
         first = app.screen.segments[0]
+        marks = [str(app.screen.query_one(SelectionList).get_option_at_index(i).prompt)[:3] for i in range(3)]
+        assert marks == ["[x]", "[ ]", "[ ]"]   # marked by a symbol, not only by colour
         await pilot.press("tab")
         await type_text(pilot, "Kind staff")
         await pilot.press("enter")

@@ -16,6 +16,7 @@ from qualtui.analysis.retrieval import Segment
 from qualtui.model import Code
 from qualtui.textnorm import clean_label
 from tui.screens.dialogs import DIALOG_CSS
+from tui.widgets.on_off import OnOff
 
 ENTRY_FIELDS = (("description", "Definition"), ("inclusion", "Include when"),
                 ("exclusion", "Exclude when"), ("example", "Example quote"))
@@ -71,11 +72,13 @@ class CodeEntryForm(ModalScreen[dict | None]):
             self.dismiss(changes)
 
 
-def segment_prompt(segment: Segment, width: int = 60) -> Text:
+def segment_prompt(segment: Segment, marked: bool = False, width: int = 60) -> Text:
+    """The coding as one line, starting with [x] or [ ] (the list's own box differs only by colour)."""
     text = " ".join(segment.text.split())
     if len(text) > width:
         text = text[: width - 1] + "\u2026"
     prompt = Text(no_wrap=True, overflow="ellipsis")
+    prompt.append("[x] " if marked else "[ ] ", style="bold")
     prompt.append(f"{clean_label(segment.document, 24)} l.{segment.lines} ", style="bold")
     prompt.append(f"[{clean_label(segment.coder, 16)}] ", style="dim")
     prompt.append(clean_label(text))
@@ -108,13 +111,19 @@ class SplitDialog(ModalScreen[tuple[str, list[str], bool] | None]):
             yield SelectionList(*[Selection(segment_prompt(s), s.coding_id) for s in self.segments])
             with Horizontal():
                 yield Input(placeholder="name of the new code", id="split-name")
-                yield Checkbox("as a sub-code", False, id="split-child")
+                yield OnOff("as a sub-code", False, id="split-child")
             yield Static("space marks; tab: name; Enter in the name or ctrl+s splits; escape cancels",
                          classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = False
         self.query_one(SelectionList).focus()
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        event.stop()
+        segment = self.segments[event.selection_index]
+        marked = segment.coding_id in event.selection_list.selected
+        event.selection_list.replace_option_prompt_at_index(event.selection_index, segment_prompt(segment, marked))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

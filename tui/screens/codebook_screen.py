@@ -70,6 +70,7 @@ class CodebookScreen(ProjectScreen):
         self.codes: dict[str, Code] = {}
         self.paths: dict[str, str] = {}
         self.counts: dict[str, tuple[int, int]] = {}
+        self.rolled: dict[str, int] = {}   # segments of a code and all its sub-codes
         self._shown_detail: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -114,6 +115,10 @@ class CodebookScreen(ProjectScreen):
         tree.clear()
         nodes = {None: tree.root}
         parents = {c.id: (c.parent if c.parent in self.codes else None) for c in all_codes}
+        self.rolled = {c.id: self.counts.get(c.id, (0, 0))[0] for c in all_codes}
+        for depth, code in sorted(rows, key=lambda row: -row[0]):   # deepest first: children before parents
+            if parents[code.id] is not None:
+                self.rolled[parents[code.id]] += self.rolled[code.id]
         for _, code in rows:
             node = nodes[parents[code.id]].add(self.label(code), data=code.id, expand=code.id not in collapsed)
             nodes[code.id] = node
@@ -154,6 +159,8 @@ class CodebookScreen(ProjectScreen):
         if not code.codable:
             text.append(" (group)", style="italic")
         text.append(f"  {segments} seg / {documents} doc", style="dim")
+        if self.rolled.get(code.id, 0) > segments:
+            text.append(f" ({self.rolled[code.id]} with sub-codes)", style="dim")
         return text
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:

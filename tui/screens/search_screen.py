@@ -25,6 +25,7 @@ from tui.messages import JumpTo
 from tui.screens.code_picker import CodePicker, Picked
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.screen_base import ProjectScreen
+from tui.widgets.on_off import OnOff
 
 UNIT_CHOICES = (("match", "just the matching text"), ("sentence", "the sentence around each hit"),
                 ("turn", "the whole speaker turn of each hit"))
@@ -67,9 +68,9 @@ class SearchScreen(ProjectScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Input(self.pattern, placeholder="search all transcripts (Enter)", id="ss-pattern")
-            yield Checkbox("regex", id="ss-regex")
-            yield Checkbox("case", id="ss-case")
-            yield Checkbox("word", id="ss-word")
+            yield OnOff("regex", id="ss-regex")
+            yield OnOff("case", id="ss-case")
+            yield OnOff("word", id="ss-word")
         with Horizontal(classes="row"):
             yield Input(placeholder="only speakers (comma separated)", id="ss-speakers")
             yield Input(placeholder="only documents with key=value ...", id="ss-attributes")
