@@ -107,3 +107,22 @@ def test_config_command_error_is_one_line(home, project, capsys):
     assert exited.value.code == 1
     err = capsys.readouterr().err
     assert err.startswith("qualtui: error: ") and err.count("\n") == 1 and "line 1" in err
+
+
+def test_cli_commands_record_the_configured_coder(project, doc, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from qualtui.cli import cli
+
+    config_home = tmp_path / "config"
+    (config_home / "qualtui").mkdir(parents=True)
+    (config_home / "qualtui" / "config.toml").write_text('coder = "carol"\n')
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
+    monkeypatch.delenv("QUALTUI_CODER", raising=False)
+    monkeypatch.delenv("QUALTUI_CONFIG", raising=False)
+    result = CliRunner().invoke(cli, ["-p", str(project.root), "code", "SU01", "Hope", "--lines", "1", "--create"])
+    assert result.exit_code == 0, result.output
+    assert [c.coder for c in project.codings.for_document(doc.id)] == ["carol"]
+    result = CliRunner().invoke(cli, ["-p", str(project.root), "--coder", "dave", "code", "SU01", "Hope", "--lines", "2"])
+    assert result.exit_code == 0, result.output
+    assert sorted(c.coder for c in project.codings.for_document(doc.id)) == ["carol", "dave"]

@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -30,6 +31,10 @@ def project_options(fn: Callable) -> Callable:
 
         project_path, coder = _inherited(project_path, coder)
         root = find_project_root(project_path)
+        if not coder and not os.environ.get("QUALTUI_CODER"):
+            from qualtui.config import load_settings
+
+            coder = load_settings(root).coder  # the configured name, as the coding screen uses
         return fn(*args, project=Project.open(root, coder=coder), **kwargs)
 
     return wrapper
