@@ -26,6 +26,7 @@ from tui.screens.screen_base import ProjectScreen
 
 MAX_CONTEXT = 20
 TEXT_WIDTH = 200   # characters kept per table cell; the pane below shows everything
+NARROW = 100       # below this width the table leaves out coder and code
 
 
 def _b(keys: str, action: str, description: str, name: str) -> Binding:
@@ -112,25 +113,49 @@ class RetrievalScreen(ProjectScreen):
         self.show_title()
         self.show_segment()
 
+    def columns(self, width: int) -> list[tuple[str, int]]:
+        """(name, width) of each column but the text, which takes the rest; narrow screens leave out
+        coder and code (the pane below names them)."""
+        if width < NARROW:
+            return [("document", 10), ("lines", 7), ("speaker", 12), ("memo", 4)]
+        return ([("document", 12), ("lines", 7), ("speaker", 14), ("coder", 10)]
+                + ([("code", 18)] if self.with_children else []) + [("memo", 4)])
+
     def fill_table(self) -> None:
         table = self.table
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        columns = ["document", "lines", "speaker", "coder"] + (["code"] if self.with_children else []) + ["memo", "text"]
-        for name in columns:
-            table.add_column(name, key=name)
-        rows = []
-        for segment in self.segments:
-            row = [clean_label(segment.document, 30), segment.lines,
-                   clean_label(" & ".join(segment.speakers), 24), clean_label(segment.coder, 20)]
-            if self.with_children:
-                row.append(clean_label(segment.code, 40))
-            row.append("memo" if segment.memo else "")
-            row.append(one_line(segment.text))
-            rows.append(row)
+        width = self.size.width or 120
+        self._filled_width = width
+        columns = self.columns(width)
+        text_width = max(20, width - sum(w for _, w in columns) - 2 * (len(columns) + 1) - 2)
+        for name, column_width in columns:
+            table.add_column(name, key=name, width=column_width)
+        table.add_column("text", key="text", width=text_width)
+        cells = {
+            "document": lambda s, w: clean_label(s.document, w),
+            "lines": lambda s, w: s.lines,
+            "speaker": lambda s, w: clean_label(" & ".join(s.speakers), w),
+            "coder": lambda s, w: clean_label(s.coder, w),
+            "code": lambda s, w: clean_label(self.relative(s.code), w),
+            "memo": lambda s, w: "memo" if s.memo else "",
+        }
+        rows = [[cells[name](segment, column_width) for name, column_width in columns]
+                + [one_line(segment.text, text_width)] for segment in self.segments]
         table.add_rows(rows)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1), animate=False)
+
+    def on_resize(self) -> None:
+        if self.size.width != getattr(self, "_filled_width", self.size.width) and self.corpus is not None:
+            self.fill_table()
+
+    def relative(self, path: str) -> str:
+        """A sub-code's path below the retrieved code ('Theme/Code' -> 'Code'); the code itself as its name."""
+        root = self.corpus.path(self.code_id) if self.corpus and self.code_id else ""
+        if path == root:
+            return path.rsplit("/", 1)[-1]
+        return path[len(root) + 1:] if root and path.startswith(root + "/") else path
 
     def show_title(self) -> None:
         if self.code_id is None or self.corpus is None:
