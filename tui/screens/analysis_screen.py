@@ -22,7 +22,7 @@ from tui.messages import JumpTo
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.pickers import SWATCH
 from tui.screens.screen_base import ProjectScreen
-from tui.widgets.bar_table import BarTable, count_cell, number
+from tui.widgets.bar_table import BarTable, count_cell, number, total_cell
 
 TABS = ("frequencies", "matrix", "cooccurrence")
 
@@ -33,7 +33,7 @@ def _b(keys: str, action: str, description: str, name: str) -> Binding:
 
 class AnalysisScreen(ProjectScreen):
     DEFAULT_CSS = """
-    AnalysisScreen #an-title { height: 1; background: $panel; text-style: bold; padding: 0 1; }
+    AnalysisScreen #an-title { height: auto; max-height: 2; background: $panel; text-style: bold; padding: 0 1; }
     AnalysisScreen TabbedContent { height: 1fr; }
     AnalysisScreen TabPane { padding: 0; }
     AnalysisScreen BarTable { height: 1fr; }
@@ -103,6 +103,16 @@ class AnalysisScreen(ProjectScreen):
                  f"co-occurrence by {self.unit}"]
         self.query_one("#an-title", Static).update("; ".join(parts))
 
+    @property
+    def code_width(self) -> int | None:
+        """Narrow screens cut code names (with an ellipsis) so the counts stay in view."""
+        return 28 if 0 < self.size.width < 100 else None
+
+    def on_resize(self) -> None:
+        if self.corpus is not None and (self.size.width < 100) != getattr(self, "_narrow", None):
+            self._narrow = self.size.width < 100
+            self.reload()
+
     def code_text(self, code_id: str, depth: int, path: str | None = None) -> Text:
         code = self.corpus.code_by_id.get(code_id) if self.corpus else None
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -118,7 +128,7 @@ class AnalysisScreen(ProjectScreen):
         rows = frequencies(self.corpus, rollup=self.rollup)
         top = max((r.segments for r in rows), default=0)
         self.table("frequencies").show(
-            ["code", "segments", "documents", "speakers", "words"],
+            [("code", self.code_width), "segments", "documents", "speakers", "words"],
             [(r.code_id, [self.code_text(r.code_id, r.depth), count_cell(r.segments, top), number(r.documents),
                           number(r.speakers), number(r.words)]) for r in rows])
 
@@ -130,12 +140,12 @@ class AnalysisScreen(ProjectScreen):
             return
         result = matrix(self.corpus, self.attribute, count=self.count, rollup=self.rollup)
         top = max((c for r in result.rows for c in r.cells), default=0)
-        columns = ["code"] + [f"{clean_label(v, 24)} ({n} doc{'s' if n != 1 else ''})"
+        columns = [("code", self.code_width)] + [f"{clean_label(v, 24)} ({n} doc{'s' if n != 1 else ''})"
                               for v, n in zip(result.values, result.documents_per_value)] + ["total"]
         rows = [(r.code_id, [self.code_text(r.code_id, r.depth)] + [count_cell(c, top, 6) for c in r.cells]
                  + [number(r.total)]) for r in result.rows]
         rows.append((None, [Text("total" + (" (distinct documents)" if self.count == "documents" else ""),
-                                 style="bold")] + [number(t) for t in result.totals] + [number(result.grand_total)]))
+                                 style="bold")] + [total_cell(t) for t in result.totals] + [number(result.grand_total)]))
         table.show(columns, rows)
 
     def show_cooccurrence(self) -> None:
@@ -149,7 +159,7 @@ class AnalysisScreen(ProjectScreen):
                                                          else " in overlapping spans"), style="italic"),
                             "", "", "", ""])]
         self.table("cooccurrence").show(
-            ["code A", "code B", "spans overlapping" if self.unit == "span" else "turns with both", "documents",
+            [("code A", self.code_width), ("code B", self.code_width), "spans overlapping" if self.unit == "span" else "turns with both", "documents",
              "jaccard"], rows)
 
     # actions ------------------------------------------------------------------------------------

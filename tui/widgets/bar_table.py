@@ -19,6 +19,11 @@ def count_cell(value: int, maximum: int, width: int = BAR_WIDTH) -> Text:
     return text
 
 
+def total_cell(value: int) -> Text:
+    """A total lined up with the numbers of ``count_cell`` above it."""
+    return Text(f"{value:>5}", style="bold", no_wrap=True)
+
+
 def number(value: int | float, digits: int = 0) -> Text:
     return Text(f"{value:.{digits}f}" if digits else str(value), justify="right")
 
@@ -37,12 +42,15 @@ class BarTable(DataTable):
         super().__init__(**kwargs)
         self.row_ids: list[str | None] = []
 
-    def show(self, columns: list[str], rows: list[tuple[str | None, list]]) -> None:
-        """*rows* are (id or None, cells); the id of the highlighted row is ``current_id``."""
+    def show(self, columns: list[str | tuple[str, int | None]], rows: list[tuple[str | None, list]]) -> None:
+        """*columns* are names or (name, width); *rows* are (id or None, cells).
+
+        The id of the highlighted row is ``current_id``."""
         keep = self.cursor_row if self.row_count else 0
         self.clear(columns=True)
-        for name in columns:
-            self.add_column(name)
+        for column in columns:
+            name, width = column if isinstance(column, tuple) else (column, None)
+            self.add_column(name, width=width)
         self.row_ids = [row_id for row_id, _ in rows]
         self.add_rows([cells for _, cells in rows])
         if rows:
