@@ -170,13 +170,18 @@ class MemosScreen(ProjectScreen):
         self.show_preview()
 
     def prompt(self, item: MemoItem) -> Text:
+        """Two lines, each cut to the list's width: kind, date and title; then the memo's first line."""
+        width = max(20, self.listing.scrollable_content_region.width - 1)
         first = next((line.strip() for line in item.text.splitlines() if line.strip()), "")
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{KIND_LABELS[item.kind]:<8} ", style="bold")
-        text.append(f"{item.date} ", style="dim")
-        text.append(clean_label(item.title or item.about, 60))
-        text.append("\n  " + clean_label(first, 120), style="dim")
+        head = f"{KIND_LABELS[item.kind]:<8} {item.date} {clean_label(item.title or item.about, 200)}"
+        text = Text()
+        text.append(_cut(head, width), style="bold")
+        text.append("\n" + _cut("  " + clean_label(first, 400), width), style="dim")
         return text
+
+    def on_resize(self) -> None:
+        if self.items:
+            self.refilter(self.current.key if self.current else None)
 
     @property
     def current(self) -> MemoItem | None:
@@ -297,6 +302,10 @@ def delete_memo(project, memo_id: str) -> tuple[list, Change]:
     removed = project.memos.delete(memo_id)
     return removed, Change("delete memo", undo=lambda: project.memos.put(removed),
                            redo=lambda: project.memos.delete([m.id for m in removed]))
+
+
+def _cut(value: str, width: int) -> str:
+    return value if len(value) <= width else value[: width - 1] + "\u2026"
 
 
 def _md(value: str) -> str:
