@@ -9,6 +9,7 @@ turn of a speaker.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from rich.text import Text
@@ -27,6 +28,8 @@ from tui.screens.dialogs import ChooseDialog
 from tui.screens.screen_base import ProjectScreen
 from tui.widgets.on_off import OnOff
 
+BEFORE = 24   # characters of context shown before a hit, so the hit itself stays in view
+
 UNIT_CHOICES = (("match", "just the matching text"), ("sentence", "the sentence around each hit"),
                 ("turn", "the whole speaker turn of each hit"))
 
@@ -36,7 +39,8 @@ def _b(keys: str, action: str, description: str, name: str) -> Binding:
 
 
 def _flat(text: str) -> str:
-    return " ".join(strip_controls(text).split())
+    """Whitespace runs (newlines too) as one space, keeping a space at either end."""
+    return re.sub(r"\s+", " ", strip_controls(text))
 
 
 class SearchScreen(ProjectScreen):
@@ -121,7 +125,7 @@ class SearchScreen(ProjectScreen):
             return
         for hit in result.hits:
             context = Text(no_wrap=True, overflow="ellipsis")
-            context.append(_flat(hit.before)[-50:], style="dim")
+            context.append(_flat(hit.before)[-BEFORE:], style="dim")
             context.append(_flat(hit.text), style="bold reverse")
             context.append(_flat(hit.after)[:80], style="dim")
             table.add_row(clean_label(hit.document, 30), hit.lines, clean_label(hit.speaker or "", 20), context)
