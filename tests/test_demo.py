@@ -200,7 +200,7 @@ def test_a_second_demo_in_the_same_folder_is_refused(built):
 
 
 def test_sample_folder_ships_only_transcripts_and_the_readme():
-    folder = Path(demo.__file__).resolve().parent.parent / "sample_transcripts"
+    folder = demo.samples_dir()  # the source checkout, or the installed copy under <prefix>/share
     files = sorted(p.name for p in folder.iterdir())
     assert files == sorted(["README.md", *(s.file for s in demo.SAMPLES)])
     readme = (folder / "README.md").read_text(encoding="utf-8")
