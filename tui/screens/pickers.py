@@ -2,7 +2,8 @@
 
 ``TextPrompt`` asks for one line of text; ``CodeChooser`` picks any code
 (groupings included) by typing part of its path, optionally offering "top
-level"; ``TOP_LEVEL`` is its answer for that choice.
+level"; ``TOP_LEVEL`` is its answer for that choice.  ``MarkDialog`` marks
+several choices with space.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
 
 from qualtui.model import Code
 from qualtui.textnorm import clean_label
@@ -134,6 +136,60 @@ class CodeChooser(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def marked_prompt(label: str, marked: bool) -> Text:
+    """A row of a mark list: '[x] label' or '[ ] label' (a symbol, not only the list's colour)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("[x] " if marked else "[ ] ", style="bold")
+    text.append(label)
+    return text
+
+
+class MarkList(SelectionList):
+    """A SelectionList whose Enter confirms the dialog (space still marks)."""
+
+    BINDINGS = [
+        Binding("enter", "screen.confirm", "Confirm the marked choices", id="marks.confirm"),
+        Binding("j", "cursor_down", "Next choice", show=False, id="marks.down"),
+        Binding("k", "cursor_up", "Previous choice", show=False, id="marks.up"),
+    ]
+
+
+class MarkDialog(ModalScreen[list | None]):
+    """Mark several choices with space; Enter returns the marked values (in order), escape None."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="MarkDialog") + "MarkDialog SelectionList { height: auto; max-height: 16; }"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="marks.cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str, bool]], hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices   # (label, value, marked)
+        self.hint = hint or "space marks or unmarks; Enter confirms; escape cancels"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title", markup=False)
+            yield MarkList(*[Selection(marked_prompt(label, marked), value, marked)
+                                  for label, value, marked in self.choices])
+            yield Static(self.hint, classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        event.stop()
+        label, value, _ = self.choices[event.selection_index]
+        event.selection_list.replace_option_prompt_at_index(
+            event.selection_index, marked_prompt(label, value in event.selection_list.selected))
+
+    def action_confirm(self) -> None:
+        selected = set(self.query_one(SelectionList).selected)
+        self.dismiss([value for _, value, _ in self.choices if value in selected])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

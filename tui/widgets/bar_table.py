@@ -61,3 +61,23 @@ class BarTable(DataTable):
         if not self.row_count or not self.row_ids:
             return None
         return self.row_ids[min(self.cursor_row, len(self.row_ids) - 1)]
+
+
+UNDEFINED = "undefined"
+
+
+def share_cell(value: float | None, width: int = 10) -> Text:
+    """' 87.5% ████████▊' for a proportion; 'undefined' (never 0) when it has no value."""
+    if value is None:
+        return Text(UNDEFINED, style="italic", no_wrap=True)
+    text = Text(no_wrap=True)
+    text.append(f"{value * 100:5.1f}% ")
+    text.append(bar(value, 1.0, width).ljust(width), style="bold")
+    return text
+
+
+def coefficient(value: float | None) -> Text:
+    """Kappa or alpha with two decimals, or 'undefined'."""
+    if value is None:
+        return Text(UNDEFINED, style="italic", justify="right")
+    return Text(f"{value:.2f}", justify="right")
