@@ -127,22 +127,28 @@ class AgreementScreen(ProjectScreen):
         self.query_one("#ag-title", Static).update(
             f"Agreement of {', '.join(clean_label(c, 30) for c in result.coders)}; unit: {UNIT_LABELS[result.unit]}; "
             f"{documents} document{'s' if documents != 1 else ''} coded by all; {result.units} units per code")
-        columns = [("code", 30), "units coded", "by all", "% agreement", "positive agreement"]
-        columns += (["kappa"] if two else []) + ["alpha"]
+        narrow = 0 < self.size.width < 100   # shorter names and bars so kappa and alpha stay in view
+        name_width, percent_bar, positive_bar = (18, 0, 4) if narrow else (30, 6, 10)
+        # Explicit widths: DataTable's auto widths lag behind when the table is refilled on a resize.
+        columns = [("code", name_width)] + (
+            [("coded", 5), ("all", 5), ("agree", 7), ("positive", 12)] if narrow else
+            [("units coded", 11), ("by all", 6), ("% agreement", 13), ("positive agreement", 18)])
+        columns += ([("kappa", 5)] if two else []) + [("alpha", 5)]
+
+        def stat_cells(stats) -> list[Text]:
+            return ([share_cell(stats.percent, percent_bar), share_cell(stats.positive, positive_bar)]
+                    + ([coefficient(stats.kappa)] if two else []) + [coefficient(stats.alpha)])
+
         rows = []
         for code in result.codes:
-            stats = code.stats
-            cells = [Text(clean_label(code.code), no_wrap=True, overflow="ellipsis"), number(stats.coded_any),
-                     number(stats.coded_all), share_cell(stats.percent, 6), share_cell(stats.positive)]
-            rows.append((code.code_id, cells + ([coefficient(stats.kappa)] if two else []) + [coefficient(stats.alpha)]))
+            name = Text(clean_label(code.code.rsplit("/", 1)[-1]), no_wrap=True, overflow="ellipsis")
+            rows.append((code.code_id, [name, number(code.stats.coded_any), number(code.stats.coded_all)]
+                         + stat_cells(code.stats)))
         pooled = result.pooled
         rows.append((None, [Text("pooled (units x codes)", style="bold"), number(pooled.coded_any),
-                            number(pooled.coded_all), share_cell(pooled.percent, 6), share_cell(pooled.positive)]
-                     + ([coefficient(pooled.kappa)] if two else []) + [coefficient(pooled.alpha)]))
-        mean = result.mean
-        rows.append((None, [Text(f"mean of {len(result.codes)} codes", style="bold"), Text(""), Text(""),
-                            share_cell(mean.percent, 6), share_cell(mean.positive)]
-                     + ([coefficient(mean.kappa)] if two else []) + [coefficient(mean.alpha)]))
+                            number(pooled.coded_all)] + stat_cells(pooled)))
+        rows.append((None, [Text(f"mean of {len(result.codes)} codes", style="bold"), Text(""), Text("")]
+                     + stat_cells(result.mean)))
         self.codes_table.show(columns, rows)
 
     def show_disagreements(self) -> None:
@@ -176,6 +182,11 @@ class AgreementScreen(ProjectScreen):
             self.show_disagreements()
             if self.listed:
                 self.disagreement_table.focus()
+
+    def on_resize(self) -> None:
+        if self.result is not None and (self.size.width < 100) != getattr(self, "_narrow", None):
+            self._narrow = self.size.width < 100
+            self.show_report()
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()
