@@ -45,6 +45,8 @@ COMMANDS: dict[str, str] = {
     "pseudonymise": "qualtui.cli.safety:pseudonymise",
     "pseudonymize": "qualtui.cli.safety:pseudonymize",
     "config": "qualtui.cli.config:config",
+    "agreement": "qualtui.cli.team:agreement",
+    "merge": "qualtui.cli.team:merge",
 }
 
 

@@ -1,0 +1,16 @@
+"""Inter-coder agreement: statistics (``stats``), interval arithmetic (``units``), project reports (``compute``).
+
+    material = load(project, ["alice", "bob"], unit="char")
+    result = report(material)            # AgreementReport: per code, pooled, mean
+    spans = disagreements(material)      # [Disagreement]: where the coders differ
+"""
+
+from qualtui.agreement.compute import (
+    UNITS, AgreementReport, CodeAgreement, Disagreement, Material, disagreements, load, report,
+)
+from qualtui.agreement.stats import Agreement, MeanAgreement, Tally, agreement
+
+__all__ = [
+    "UNITS", "Agreement", "AgreementReport", "CodeAgreement", "Disagreement", "Material", "MeanAgreement",
+    "Tally", "agreement", "disagreements", "load", "report",
+]
