@@ -140,12 +140,13 @@ class AnalysisScreen(ProjectScreen):
             return
         result = matrix(self.corpus, self.attribute, count=self.count, rollup=self.rollup)
         top = max((c for r in result.rows for c in r.cells), default=0)
-        columns = [("code", self.code_width)] + [f"{clean_label(v, 24)} ({n} doc{'s' if n != 1 else ''})"
-                              for v, n in zip(result.values, result.documents_per_value)] + ["total"]
+        headings = [f"{clean_label(v, 24)} ({n} doc{'s' if n != 1 else ''})"
+                    for v, n in zip(result.values, result.documents_per_value)]
+        columns = [("code", self.code_width), *headings, "total"]
         rows = [(r.code_id, [self.code_text(r.code_id, r.depth)] + [count_cell(c, top, 6) for c in r.cells]
                  + [number(r.total)]) for r in result.rows]
-        rows.append((None, [Text("total" + (" (distinct documents)" if self.count == "documents" else ""),
-                                 style="bold")] + [total_cell(t) for t in result.totals] + [number(result.grand_total)]))
+        label = Text("total" + (" (distinct documents)" if self.count == "documents" else ""), style="bold")
+        rows.append((None, [label, *[total_cell(t) for t in result.totals], number(result.grand_total)]))
         table.show(columns, rows)
 
     def show_cooccurrence(self) -> None:
@@ -158,9 +159,9 @@ class AnalysisScreen(ProjectScreen):
             rows = [(None, [Text("No codes co-occur" + (" in the same turn" if self.unit == "turn"
                                                          else " in overlapping spans"), style="italic"),
                             "", "", "", ""])]
+        counted = "spans overlapping" if self.unit == "span" else "turns with both"
         self.table("cooccurrence").show(
-            [("code A", self.code_width), ("code B", self.code_width), "spans overlapping" if self.unit == "span" else "turns with both", "documents",
-             "jaccard"], rows)
+            [("code A", self.code_width), ("code B", self.code_width), counted, "documents", "jaccard"], rows)
 
     # actions ------------------------------------------------------------------------------------
     def action_tab(self, name: str) -> None:
