@@ -205,7 +205,9 @@ nothing.
 @click.command(help=MERGE_HELP)
 @click.argument("other", type=click.Path(file_okay=False))
 @click.option("--dry-run", is_flag=True, help="Report what would be added, matched and in conflict; change nothing.")
-@click.option("--all", "show_all", is_flag=True, help="Table: list every item, not only documents, codes and conflicts.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Table: list every item (by default: documents, new or renamed codes, attributes, definitions "
+                   "and conflicts, then counts).")
 @format_option()
 @project_options
 def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
@@ -227,7 +229,8 @@ def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
         return
     verb = {"added": "would add" if dry_run else "added"}
     shown = [r for r in rows if show_all or r["outcome"] == "conflict"
-             or (r["kind"] in ("document", "code", "attribute", "definition") and r["outcome"] != "identical")]
+             or (r["kind"] in ("document", "code", "attribute", "definition") and r["outcome"] != "identical"
+                 and (r["kind"], r["detail"]) != ("code", "by id"))]
     shown = [dict(r, outcome=verb.get(r["outcome"], r["outcome"])) for r in shown]
     if shown:
         emit(shown, ["kind", "outcome", "item", "detail"], fmt)
@@ -244,7 +247,7 @@ def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
         click.echo("Nothing to merge: this project already has everything in "
                    f"{safe(merge_plan.other_name)}.")
     else:
-        click.echo(f"Merged {safe(merge_plan.other_name)}; a backup from before the merge is in {backup}.")
+        click.echo(f"Merged {safe(merge_plan.other_name)}; a backup from before the merge is in {safe(backup)}.")
     conflicts = sum(n for (_, outcome), n in counts.items() if outcome == "conflict")
     if conflicts:
         click.echo(f"{conflicts} conflict{'s' * (conflicts != 1)}: see the list above; nothing was dropped.")

@@ -1,0 +1,325 @@
+"""Merge a colleague's copy of a project into this one.
+
+``plan(ours, theirs)`` only reads and decides; ``apply(ours, plan)`` writes
+through the services (durable and audited).  Nothing is dropped silently:
+every item of the other project ends up added, matched, skipped as identical,
+or reported as a conflict with what was done about it.
+
+- Documents match by the SHA-256 of their text, never by name.  Unmatched ones
+  are added with their text, turns and attributes, keeping their id if it is
+  free (and their name, unless taken).
+- Codes match by id, then by name (case-insensitive).  New codes are added with
+  their parents (parents first).  Definitions missing here are filled in;
+  differing ones are kept as they are here and reported.
+- Codings match by (document, code, start, end, coder): coders are kept as
+  they are, so codings by differently named coders are all kept.
+- Memos match by id; a memo with the same id but different content is a
+  conflict: theirs is added as a new memo titled "... (merged from NAME)".  A
+  coding whose memo differs keeps both texts, theirs appended under a marker.
+Merging the same project again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from qualtui.errors import QualtuiError
+from qualtui.model import Code, Coding, Document, Memo, Transcript, Turn, new_id
+from qualtui.services.memos import clean_memo_text
+from qualtui.textnorm import clean_label
+
+if TYPE_CHECKING:
+    from qualtui.project import Project
+
+DEFINITION_FIELDS = ("description", "inclusion", "exclusion", "example")
+OUTCOMES = ("added", "matched", "identical", "conflict")
+
+
+@dataclass(frozen=True)
+class MergeItem:
+    kind: str        # document, attribute, code, definition, coding, coding memo, memo
+    outcome: str     # one of OUTCOMES
+    name: str        # what it is, for people
+    detail: str = ""
+    other_id: str = ""
+    our_id: str = ""
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    doc: Document    # as it will be stored here (id and name decided)
+    text: str
+    turns: tuple[Turn, ...]
+
+
+@dataclass
+class MergePlan:
+    other_root: str
+    other_name: str
+    items: list[MergeItem] = field(default_factory=list)
+    documents: list[NewDocument] = field(default_factory=list)
+    attributes: list[tuple[str, str, str]] = field(default_factory=list)          # (doc id, key, value)
+    codes: list[Code] = field(default_factory=list)                               # parents first
+    definitions: list[tuple[str, dict[str, str]]] = field(default_factory=list)   # (code id, fields)
+    codings: dict[str, list[Coding]] = field(default_factory=dict)                # doc id -> new codings
+    coding_memos: list[tuple[str, str, str]] = field(default_factory=list)        # (doc id, coding id, memo)
+    memos: list[Memo] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.documents or self.attributes or self.codes or self.definitions or self.codings
+                    or self.coding_memos or self.memos)
+
+    def counts(self) -> Counter[tuple[str, str]]:
+        return Counter((item.kind, item.outcome) for item in self.items)
+
+    def note(self, kind: str, outcome: str, name: str, detail: str = "", other_id: str = "", our_id: str = "") -> None:
+        self.items.append(MergeItem(kind, outcome, name, detail, other_id, our_id))
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _free_name(name: str, taken: set[str], project_name: str) -> str:
+    if name.casefold() not in taken:
+        return name
+    base = clean_label(f"{name} (from {project_name})", 110)
+    candidate, number = base, 2
+    while candidate.casefold() in taken:
+        candidate = f"{base} {number}"
+        number += 1
+    return candidate
+
+
+class _Planner:
+    def __init__(self, ours: "Project", theirs: "Project") -> None:
+        self.ours = ours
+        self.theirs = theirs
+        self.plan = MergePlan(str(theirs.root), theirs.name)
+        self.doc_map: dict[str, str] = {}       # their doc id -> our doc id
+        self.code_map: dict[str, str] = {}      # their code id -> our code id
+        self.coding_map: dict[str, str] = {}    # their coding id -> our coding id
+        self.our_docs = ours.docs.all()
+        self.doc_names: dict[str, str] = {d.id: d.name for d in self.our_docs}
+
+    # documents -------------------------------------------------------------
+    def documents(self) -> None:
+        by_hash: dict[str, list[Document]] = {}
+        for doc in self.our_docs:
+            digest = doc.sha256 or sha256_text(self.ours.docs.text(doc.id))
+            by_hash.setdefault(digest, []).append(doc)
+        taken_ids = {d.id for d in self.our_docs}
+        taken_names = {d.name.casefold() for d in self.our_docs}
+        for doc in self.theirs.docs.all():
+            text = self.theirs.docs.text(doc.id)
+            same = by_hash.get(sha256_text(text), [])
+            if same:
+                match = next((d for d in same if d.id == doc.id), same[0])
+                self.doc_map[doc.id] = match.id
+                detail = "same text" if match.name == doc.name else f"same text as {match.name} here"
+                self.plan.note("document", "matched", doc.name, detail, doc.id, match.id)
+                self._attributes(doc, match)
+                continue
+            doc_id = doc.id if doc.id not in taken_ids else new_id()
+            name = _free_name(doc.name, taken_names, self.theirs.name)
+            taken_ids.add(doc_id)
+            taken_names.add(name.casefold())
+            self.doc_map[doc.id] = doc_id
+            self.doc_names[doc_id] = name
+            stored = replace(doc, id=doc_id, name=name)
+            self.plan.documents.append(NewDocument(stored, text, tuple(self.theirs.docs.turns(doc.id))))
+            detail = f"{len(text)} characters" + (f"; named {name} here (the name is taken)" if name != doc.name else "")
+            self.plan.note("document", "added", name, detail, doc.id, doc_id)
+
+    def _attributes(self, theirs: Document, ours: Document) -> None:
+        for key, value in sorted(theirs.attributes.items()):
+            mine = ours.attributes.get(key)
+            if mine is None:
+                self.plan.attributes.append((ours.id, key, value))
+                self.plan.note("attribute", "added", f"{ours.name}: {key}", value, theirs.id, ours.id)
+            elif mine != value:
+                self.plan.note("attribute", "conflict", f"{ours.name}: {key}",
+                               f"kept {mine!r} here; theirs is {value!r}", theirs.id, ours.id)
+
+    # codes -----------------------------------------------------------------
+    def codes(self) -> None:
+        our_codes = {c.id: c for c in self.ours.codes.all()}
+        by_name = {c.name.casefold(): c for c in our_codes.values()}
+        their_codes = self.theirs.codes.all()
+        their_by_id = {c.id: c for c in their_codes}
+        for _, code in self.theirs.codes.tree():
+            path = self.theirs.codes.path(code, their_codes)
+            match = our_codes.get(code.id)
+            how = "by id"
+            if match is None:
+                match = by_name.get(code.name.casefold())
+                how = "by name (different ids)"
+            if match is None:
+                parent = self.code_map.get(code.parent) if code.parent else None
+                new = replace(code, parent=parent)
+                self.code_map[code.id] = code.id
+                self.plan.codes.append(new)
+                by_name[code.name.casefold()] = new
+                our_codes[new.id] = new
+                self.plan.note("code", "added", path, "", code.id, code.id)
+                continue
+            self.code_map[code.id] = match.id
+            detail = how + (f"; named {match.name} here" if match.name != code.name else "")
+            self.plan.note("code", "matched", path, detail, code.id, match.id)
+            self._definitions(code, match, path)
+            their_parent = self.code_map.get(code.parent) if code.parent else None
+            if their_parent != match.parent and match.id not in {c.id for c in self.plan.codes}:
+                here = our_codes[match.parent].name if match.parent in our_codes else "the top level"
+                there = self.theirs.codes.path(their_by_id[code.parent], their_codes) \
+                    if code.parent in their_by_id else "the top level"
+                self.plan.note("code", "conflict", path, f"under {there} there; kept under {here} here",
+                               code.id, match.id)
+
+    def _definitions(self, theirs: Code, ours: Code, path: str) -> None:
+        fill = {}
+        for name in DEFINITION_FIELDS:
+            mine, other = getattr(ours, name), getattr(theirs, name)
+            if other and not mine:
+                fill[name] = other
+                self.plan.note("definition", "added", f"{path}: {name}", other, theirs.id, ours.id)
+            elif other and mine != other:
+                self.plan.note("definition", "conflict", f"{path}: {name}",
+                               f"kept ours; theirs: {other}", theirs.id, ours.id)
+        if fill:
+            self.plan.definitions.append((ours.id, fill))
+
+    # codings ---------------------------------------------------------------
+    def codings(self) -> None:
+        our_ids = {d.id for d in self.our_docs}
+        for their_doc in self.theirs.docs.all():
+            doc_id = self.doc_map[their_doc.id]
+            name = self.doc_names[doc_id]
+            existing = self.ours.codings.for_document(doc_id) if doc_id in our_ids else []
+            by_key = {(c.code, c.start, c.end, c.coder): c for c in existing}
+            ids = {c.id for c in existing}
+            length = len(self.theirs.docs.text(their_doc.id))
+            for coding in self.theirs.codings.for_document(their_doc.id):
+                label = f"{name} [{coding.start}, {coding.end}) {coding.coder}"
+                code_id = self.code_map.get(coding.code)
+                if code_id is None:
+                    self.plan.note("coding", "conflict", label, "its code is missing in the other project; not added",
+                                   coding.id)
+                    continue
+                if not 0 <= coding.start < coding.end <= length:
+                    self.plan.note("coding", "conflict", label, "span outside the document; not added", coding.id)
+                    continue
+                key = (code_id, coding.start, coding.end, coding.coder)
+                mine = by_key.get(key)
+                if mine is None:
+                    new = replace(coding, id=coding.id if coding.id not in ids else new_id(), document=doc_id,
+                                  code=code_id, memo=clean_memo_text(coding.memo) or None if coding.memo else None)
+                    ids.add(new.id)
+                    by_key[key] = new
+                    self.coding_map[coding.id] = new.id
+                    self.plan.codings.setdefault(doc_id, []).append(new)
+                    self.plan.note("coding", "added", label, "", coding.id, new.id)
+                    continue
+                self.coding_map[coding.id] = mine.id
+                self._coding_memo(doc_id, mine, coding, label)
+
+    def _coding_memo(self, doc_id: str, mine: Coding, theirs: Coding, label: str) -> None:
+        other = clean_memo_text(theirs.memo or "").strip()
+        current = (mine.memo or "").strip()
+        if not other or other == current or (current and other in current):
+            self.plan.note("coding", "identical", label, "", theirs.id, mine.id)
+        elif not current:
+            self.plan.coding_memos.append((doc_id, mine.id, other))
+            self.plan.note("coding memo", "added", label, other, theirs.id, mine.id)
+        else:
+            merged = f"{current}\n\n[merged from {self.theirs.name}]\n{other}"
+            self.plan.coding_memos.append((doc_id, mine.id, merged))
+            self.plan.note("coding memo", "conflict", label, "the memos differ; both kept, theirs appended",
+                           theirs.id, mine.id)
+
+    # memos -----------------------------------------------------------------
+    def memos(self) -> None:
+        ours = {m.id: m for m in self.ours.memos.all()}
+        contents = {(m.kind, m.target, m.text.strip()) for m in ours.values()}
+        for memo in self.theirs.memos.all():
+            label = f"{memo.kind} memo {memo.title or memo.text[:40]!r}".replace("\n", " ")
+            target = self._memo_target(memo)
+            if target is False:
+                self.plan.note("memo", "conflict", label, f"about a {memo.kind} missing in the other project; not added",
+                               memo.id)
+                continue
+            text = clean_memo_text(memo.text)
+            content = (memo.kind, target, text.strip())
+            mine = ours.get(memo.id)
+            if mine is not None and (mine.kind, mine.target, mine.text.strip()) == content:
+                if mine.title == memo.title:
+                    self.plan.note("memo", "identical", label, "", memo.id, memo.id)
+                else:
+                    self.plan.note("memo", "conflict", label,
+                                   f"same text, titled {mine.title!r} here and {memo.title!r} there; kept ours",
+                                   memo.id, memo.id)
+            elif content in contents:
+                self.plan.note("memo", "identical", label, "the same text is already here", memo.id)
+            elif mine is not None:
+                title = clean_label(f"{memo.title or memo.kind + ' memo'} (merged from {self.theirs.name})")
+                copy = replace(memo, id=new_id(), target=target, text=text, title=title)
+                self.plan.memos.append(copy)
+                contents.add(content)
+                self.plan.note("memo", "conflict", label, "same memo edited differently; theirs added as a new memo",
+                               memo.id, copy.id)
+            else:
+                self.plan.memos.append(replace(memo, target=target, text=text))
+                contents.add(content)
+                self.plan.note("memo", "added", label, "", memo.id, memo.id)
+
+    def _memo_target(self, memo: Memo) -> str | None | bool:
+        """The id here of what the memo is about; None for project memos; False when it cannot be mapped."""
+        if memo.kind == "project":
+            return None
+        mapping = {"document": self.doc_map, "code": self.code_map, "coding": self.coding_map}.get(memo.kind, {})
+        return mapping.get(memo.target or "", False)
+
+
+def plan(ours: "Project", theirs: "Project") -> MergePlan:
+    """Decide what merging *theirs* into *ours* would do; reads only."""
+    if ours.root.resolve() == theirs.root.resolve():
+        raise QualtuiError("cannot merge a project into itself")
+    planner = _Planner(ours, theirs)
+    planner.documents()
+    planner.codes()
+    planner.codings()
+    planner.memos()
+    return planner.plan
+
+
+def apply(ours: "Project", merge_plan: MergePlan) -> None:
+    """Write the plan: documents, attributes, codes (parents first), codings, memos; each durable and audited."""
+    for new in merge_plan.documents:
+        d = new.doc
+        ours.docs.add(Transcript(new.text, new.turns, d.source_format), d.name, source=d.source,
+                      attributes=d.attributes, doc_id=d.id, created=d.created or None,
+                      imported_by=d.imported_by or None)
+    for doc_id, key, value in merge_plan.attributes:
+        ours.docs.set_attribute(doc_id, key, value)
+    if merge_plan.codes:
+        ours.codes.put(merge_plan.codes)
+    for code_id, fields in merge_plan.definitions:
+        ours.codes.update(code_id, **fields)
+    ours.codings.put([c for items in merge_plan.codings.values() for c in items])
+    for doc_id, coding_id, memo in merge_plan.coding_memos:
+        ours.codings.update(doc_id, coding_id, memo=memo)
+    if merge_plan.memos:
+        ours.memos.put(merge_plan.memos)
+    counts = merge_plan.counts()
+    ours.audit("merge", other=merge_plan.other_root, other_name=merge_plan.other_name,
+               summary={f"{kind} {outcome}": n for (kind, outcome), n in sorted(counts.items())})
+
+
+def merge(ours: "Project", theirs: "Project", *, dry_run: bool = False) -> MergePlan:
+    merge_plan = plan(ours, theirs)
+    if not dry_run and merge_plan.changes:
+        apply(ours, merge_plan)
+    return merge_plan
