@@ -195,12 +195,15 @@ class _Planner:
     # codings ---------------------------------------------------------------
     def codings(self) -> None:
         our_ids = {d.id for d in self.our_docs}
+        # Per document here: codings by key, and ids in use (two of their documents may share one text).
+        known: dict[str, tuple[dict, set]] = {}
         for their_doc in self.theirs.docs.all():
             doc_id = self.doc_map[their_doc.id]
             name = self.doc_names[doc_id]
-            existing = self.ours.codings.for_document(doc_id) if doc_id in our_ids else []
-            by_key = {(c.code, c.start, c.end, c.coder): c for c in existing}
-            ids = {c.id for c in existing}
+            if doc_id not in known:
+                existing = self.ours.codings.for_document(doc_id) if doc_id in our_ids else []
+                known[doc_id] = ({(c.code, c.start, c.end, c.coder): c for c in existing}, {c.id for c in existing})
+            by_key, ids = known[doc_id]
             length = len(self.theirs.docs.text(their_doc.id))
             for coding in self.theirs.codings.for_document(their_doc.id):
                 label = f"{name} [{coding.start}, {coding.end}) {coding.coder}"

@@ -230,3 +230,16 @@ def test_cli_merge_errors_are_one_line(pair, tmp_path, capsys):
         assert exit_info.value.code == 1
         err = capsys.readouterr().err
         assert err.startswith("qualtui: error: ") and err.count("\n") == 1
+
+
+def test_two_of_their_documents_with_one_text_add_each_coding_once(tmp_path):
+    ours = Project.init(tmp_path / "a", coder="alice")
+    theirs = Project.init(tmp_path / "b", coder="bob")
+    ours.docs.add(Transcript(TEXT, TURNS, "txt"), "SU01")
+    code = theirs.codes.create("Hardship")
+    for name in ("SU01", "SU01 copy"):
+        doc = theirs.docs.add(Transcript(TEXT, TURNS, "txt"), name)
+        theirs.codings.add(doc.id, code.id, 30, 49)
+    result = merge(ours, theirs)
+    assert result.counts()[("coding", "added")] == 1 and result.counts()[("coding", "identical")] == 1
+    assert len(list(ours.codings.iter_all())) == 1
