@@ -266,3 +266,25 @@ def test_pooling_is_adding_tallies(parts):
     a, b, c, d = (sum(p[i] for p in parts) for i in range(4))
     assert pooled.pair() == (a, b, c, d)
     assert close(agreement(pooled).kappa, cohen_kappa(a, b, c, d))
+
+
+@settings(max_examples=100, deadline=None)
+@given(coded_document())
+def test_report_and_disagreements_from_material_match_per_character_reference(doc):
+    from qualtui.agreement.compute import DocumentMaterial, Material, disagreements, report
+
+    length, coders = doc
+    names = tuple(f"c{i}" for i in range(len(coders)))
+    spans = {"K": tuple(tuple(merge_spans(s, length)) for s in coders)}
+    material = Material(names, "char", (("K", "K"),),
+                        (DocumentMaterial("d", "D", "x" * length, (), (), spans),))
+    ratings = per_char(length, coders)
+    assert report(material).codes[0].tally == tally_of(ratings)
+    full = len(coders)
+    differing = {i for i in range(length) if 0 < sum(r[i] for r in ratings) < full}
+    found = disagreements(material)
+    covered = [i for d in found for i in range(d.start, d.end)]
+    assert sorted(covered) == sorted(differing)            # every differing character once, nothing else
+    for d in found:
+        assert {ratings[names.index(n)][d.start] for n in d.coded_by} == {1}
+        assert {ratings[names.index(n)][d.start] for n in d.not_coded_by} <= {0}
