@@ -11,6 +11,7 @@ from tui.messages import JumpTo
 from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
 from tui.screens.codebook_screen import CodebookScreen
 from tui.screens.dialogs import ChooseDialog, ConfirmDialog
+from tui.screens.memo_editor import MemoEditDialog
 from tui.screens.pickers import CodeChooser, TextPrompt
 from tui.screens.retrieval_screen import RetrievalScreen
 
@@ -172,6 +173,16 @@ async def test_split_toggle_group_recolour_and_entry_form(tmp_path):
         assert "Talk about staff." in screen.query_one("#cb-markdown").source
         history.undo()
         assert project.codes.by_id(staff.id).description == ""
+
+        await pilot.press("w")                       # the code memo, saved as the app would before quitting
+        await pilot.pause()
+        assert isinstance(app.screen, MemoEditDialog)
+        await type_text(pilot, "Ask Jo.")
+        assert app.screen.save_open_memo() is True
+        assert project.memos.about("code", staff.id).text == "Ask Jo."
+        await pilot.press("escape")                  # nothing new to save: closes
+        await pilot.pause()
+        assert "Ask Jo." in screen.query_one("#cb-markdown").source
 
 
 @sync

@@ -39,6 +39,8 @@ async def test_edit_persists_new_journal_entry_and_search(tmp_path):
 
         await pilot.press("n")
         await type_text(pilot, "Peer support is bigger than the role.")
+        assert screen.save_open_memo() is True     # what the app calls before quitting
+        assert project.memos.all(kind="project")[-1].text == "Peer support is bigger than the role."
         await pilot.press("ctrl+s", "escape")
         await pilot.pause()
         entries = project.memos.all(kind="project")

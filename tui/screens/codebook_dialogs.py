@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -63,6 +64,16 @@ class CodeEntryForm(ModalScreen[dict | None]):
     def changed_fields(self) -> dict:
         values = {field: self.query_one(f"#entry-{field}", TextArea).text.strip() for field, _ in ENTRY_FIELDS}
         return {k: v for k, v in values.items() if v != getattr(self.code, k)}
+
+    def save_open_memo(self) -> bool:
+        """For the app before quitting: save unsaved fields; False if that failed."""
+        changes = self.changed_fields()
+        if not changes:
+            return True
+        if not self.save(changes):
+            return False
+        self.code = replace(self.code, **changes)
+        return True
 
     def action_save(self) -> None:
         changes = self.changed_fields()

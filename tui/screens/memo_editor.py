@@ -47,6 +47,14 @@ class MemoEditDialog(ModalScreen[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
 
+    def save_open_memo(self) -> bool:
+        """For the app before quitting: save unsaved text; False if that failed."""
+        text = self.query_one(TextArea).text
+        if text == self.original or not self.save(text):
+            return text == self.original
+        self.original = text
+        return True
+
     def action_save(self) -> None:
         text = self.query_one(TextArea).text
         if text == self.original:

@@ -229,23 +229,28 @@ class MemosScreen(ProjectScreen):
     def action_new_entry(self) -> None:
         self.open_editor(MemoItem(NEW, "project", "reflexive journal", "", "", self.project.coder, ""))
 
-    def save_editor(self, *, leave: bool) -> None:
-        """Save durably; on failure the editor stays open with the text (an error is shown)."""
+    def save_open_memo(self) -> bool:
+        """For the app before quitting: save the memo being edited; False if that failed (the text stays)."""
+        return self.save_editor(leave=False)
+
+    def save_editor(self, *, leave: bool) -> bool:
+        """Save durably; on failure the editor stays open with the text (an error is shown) and this is False."""
         item = self.editing
         if item is None:
-            return
+            return True
         text = self.editor.text
         saved_key: str | None = item.key
         if text != item.text and not (item.key == NEW and not text.strip()):
             saved_key = self.write(item, text)
             if saved_key is None:
-                return
+                return False
             self.editing = next((i for i in self.items if i.key == saved_key), None)
             self.notify("Memo saved", timeout=2)
         if leave or self.editing is None:
             self.editing = None
             self.remove_class("editing")
             self.listing.focus()
+        return True
 
     def write(self, item: MemoItem, text: str) -> str | None:
         if item.kind == "coding":
