@@ -68,7 +68,23 @@ class CodebookTree(OptionList):
         self._at_cursor = set(at_cursor)
         for index, (depth, code) in enumerate(self._rows):
             if code.id in changed:
-                self.replace_option_prompt_at_index(index, self._prompt(depth, code))
+                self._replace_row(index, self._prompt(depth, code))
+
+    def _replace_row(self, index: int, prompt: Text) -> None:
+        """Repaint one row: OptionList's own replace repaints the whole pane (~5 KB over SSH).
+
+        Rows are single lines (no wrap), so the line layout is unchanged and only
+        the rendered strips need to go.  Falls back to the public method if
+        OptionList's internals differ in another Textual version.
+        """
+        try:
+            line = self._line_cache.index_to_line[index]
+            self.get_option_at_index(index)._set_prompt(prompt)
+            self._option_render_cache.clear()
+        except (AttributeError, KeyError):
+            self.replace_option_prompt_at_index(index, prompt)
+            return
+        self.refresh_line(line)
 
     def _row_width(self) -> int:
         return max(self.scrollable_content_region.width, 16)
