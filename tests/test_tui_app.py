@@ -354,12 +354,19 @@ async def test_command_palette_offers_codes_and_documents(tmp_path):
         await pilot.pause()
         titles = [t for t, _, _ in palette_entries(app.screen)]
         assert "Open document: SU02" in titles and not any(t.startswith("Apply code") for t in titles)
+        # Actions come from the bindings, and only those that apply now are offered.
+        code_action = next(b.description for b in app.screen.BINDINGS if b.id == "coding.code")
+        undo_action = next(b.description for b in app.screen.BINDINGS if b.id == "coding.undo")
+        assert code_action not in titles and undo_action not in titles
+        assert "Help: every key, generated from the bindings" in titles
         await pilot.press("t")
-        entries = {t: cb for t, _, cb in palette_entries(app.screen)}
-        entries["Apply code: Hope"]()
+        entries = {t: (keys, cb) for t, keys, cb in palette_entries(app.screen)}
+        assert entries[code_action][0] == "c"
+        entries["Apply code: Hope"][1]()
         await pilot.pause()
         assert [project.codes.by_id(c.code).name for c in project.codings.for_document(
             project.docs.get("SU01").id)] == ["Hope"]
+        assert undo_action in [t for t, _, _ in palette_entries(app.screen)]
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert type(app.screen).__name__ == "CommandPalette"
@@ -437,3 +444,27 @@ async def test_other_screens_open_and_a_jump_selects_the_span(tmp_path):
         await pilot.pause()
         assert app.screen.view.document.name == "SU02"
         assert app.screen.view.selection == (start, start + 13)
+
+
+@sync
+async def test_retrieval_and_agreement_screens_open_from_the_coding_screen(tmp_path):
+    project = build_project(tmp_path)
+    su01 = project.docs.get("SU01")
+    hope = project.codes.create("Hope")
+    project.codings.add(su01.id, hope.id, 0, 12, coder="tester")
+    project.codings.add(su01.id, hope.id, 0, 12, coder="other")
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RetrievalScreen"
+        assert app.screen.code_id == hope.id  # the code under the cursor
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("I")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AgreementScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CodingScreen"

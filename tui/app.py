@@ -51,6 +51,7 @@ class QualtuiApp(App):
         self.blind = blind
         self.auto_backup = auto_backup
         self._reported: set[str] = set()
+        self.keymap_overrides: dict[str, str] = {}
         self.title = f"qualtui: {self.project.name}"
 
     def on_mount(self) -> None:
@@ -59,6 +60,7 @@ class QualtuiApp(App):
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES[self.settings.theme]
         usable, unknown = check_keymap(self.settings.keymap, self.binding_ids())
+        self.keymap_overrides = usable
         self.set_keymap(usable)
         if unknown:
             self.notify("Unknown binding id in [keymap] (see ? for the ids): " + ", ".join(unknown),
@@ -103,7 +105,7 @@ class QualtuiApp(App):
         intro = ("Every key, with its binding id. Remap keys in ~/.config/qualtui/config.toml:\n"
                  "  [keymap]\n  \"transcript.cursor_down\" = \"j,down\"\n"
                  "Every edit is on disk before the screen shows it; q quits with nothing to save.\n")
-        self.push_screen(HelpScreen(help_rows(self.binding_groups(), self._keymap), intro))
+        self.push_screen(HelpScreen(help_rows(self.binding_groups(), self.keymap_overrides), intro))
 
     def use_theme(self, name: str) -> None:
         self.theme = THEMES[name]
@@ -116,9 +118,11 @@ class QualtuiApp(App):
         from tui.screens.coding import CodingScreen
 
         for screen in self.screen_stack:
+            # Any screen with text being edited (memo pane, memo editors, code entry form) saves it first.
+            save = getattr(screen, "save_open_memo", None)
+            if save is not None and not save():
+                return  # the error is shown and the text kept; quitting would lose it
             if isinstance(screen, CodingScreen):
-                if not screen.save_open_memo():
-                    return  # the error is shown and the text kept; quitting would lose it
                 screen.remember_position()
         try:
             self.positions.save()

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from qualtui.textnorm import clean_label
+from tui.keymap import bindings_of, effective_keys
 
 if TYPE_CHECKING:
     from tui.screens.coding import CodingScreen
@@ -17,28 +19,30 @@ THEME_LABELS = {"dark": "dark", "light": "light", "ansi": "terminal palette (dar
                 "ansi-light": "terminal palette (light)", "high-contrast": "high contrast"}
 
 
-def palette_entries(screen: "CodingScreen") -> list[tuple[str, str, Callable[[], None]]]:
-    """(title, help, callback) for everything that can be done right now."""
-    entries: list[tuple[str, str, Callable[[], None]]] = []
+def _shows_in_palette(binding: Binding) -> bool:
+    # Recent codes are offered by name below; the palette does not list itself.
+    return not binding.id.startswith("coding.recent_") and binding.id != "app.command_palette"
+
+
+def palette_entries(screen: "CodingScreen") -> list[tuple[str, str, Callable[[], object]]]:
+    """(title, help, callback) for everything that can be done right now.
+
+    The actions come from the screen's and the app's bindings (description as
+    the title, the current keys as help), so the palette, the help screen and
+    the user's keymap always agree; ``screen.action_applies`` drops what does
+    not apply at this moment (nothing to undo, no selection, ...).
+    """
+    from tui.app import QualtuiApp
+
+    app = screen.app
+    entries: list[tuple[str, str, Callable[[], object]]] = []
+    for owner, binding in [(screen, b) for b in bindings_of(type(screen))] + \
+            [(app, b) for b in bindings_of(QualtuiApp)]:
+        if not _shows_in_palette(binding) or not screen.action_applies(binding.action):
+            continue
+        entries.append((binding.description, effective_keys(binding, app.keymap_overrides),
+                        partial(owner.run_action, binding.action)))
     selection = screen.view.selection if screen.doc else None
-    here = screen.view.codings_at_cursor if screen.doc else []
-    history = screen.app.history
-    if selection:
-        entries.append(("Code the selection...", "open the code picker (c)", screen.action_code))
-    if here:
-        entries.append(("Remove a coding under the cursor", "x", screen.action_remove))
-    if history.can_undo:
-        entries.append((f"Undo: {history._done[-1].label}", "u", screen.action_undo))
-    if history.can_redo:
-        entries.append((f"Redo: {history._undone[-1].label}", "ctrl+r", screen.action_redo))
-    if screen.doc:
-        entries.append(("Search this document...", "/", screen.action_search))
-        entries.append(("Edit the memo", "m", screen.action_memo))
-    entries.append(("Switch document...", "d", screen.action_documents))
-    entries.append((f"Coder layers (now: {screen.layer_label()})", "o", screen.action_layers))
-    entries.append(("Show / hide the codebook pane", "C", partial(screen.action_toggle_pane, "codebook")))
-    entries.append(("Show / hide the memo pane", "M", partial(screen.action_toggle_pane, "memo")))
-    entries.append(("Help: every key", "?", screen.app.action_help))
     if selection:
         for code_id, path in sorted(screen.paths.items(), key=lambda item: item[1].casefold()):
             if screen.codes[code_id].codable:
@@ -50,8 +54,7 @@ def palette_entries(screen: "CodingScreen") -> list[tuple[str, str, Callable[[],
                             partial(screen.switch_to, doc.id)))
     for name, label in THEME_LABELS.items():
         entries.append((f"Theme: {label}", "for this session (set theme in config.toml to keep it)",
-                        partial(screen.app.use_theme, name)))
-    entries.append(("Quit", "q (every edit is already on disk)", screen.app.action_quit))
+                        partial(app.use_theme, name)))
     return entries
 
 

@@ -73,6 +73,9 @@ class CodingScreen(CodingActions, Screen):
         _b("S", "open_screen('search')", "Search the whole project (and code the hits)", "project_search"),
         _b("A", "open_screen('analysis')", "Analysis: frequencies, matrix, co-occurrence", "analysis_screen"),
         _b("J", "open_screen('memos')", "Memos and journal", "memos_screen"),
+        _b("R", "open_screen('retrieval')", "Retrieve every segment of a code (the one under the cursor)",
+           "retrieval_screen"),
+        _b("I", "open_screen('agreement')", "Inter-coder agreement and disagreements", "agreement_screen"),
     ]
 
     def __init__(self, project: Project, positions: Positions, *, blind: bool = False) -> None:

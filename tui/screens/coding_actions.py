@@ -38,6 +38,16 @@ def combine(label: str, changes: list[Change]) -> Change:
     return Change(label, undo=undo, redo=redo)
 
 
+SCREENS = {
+    "codebook": ("codebook_screen", "CodebookScreen"),
+    "search": ("search_screen", "SearchScreen"),
+    "analysis": ("analysis_screen", "AnalysisScreen"),
+    "memos": ("memos_screen", "MemosScreen"),
+    "retrieval": ("retrieval_screen", "RetrievalScreen"),
+    "agreement": ("agreement_screen", "AgreementScreen"),
+}
+
+
 class CodingActions:
     history: History
 
@@ -328,17 +338,33 @@ class CodingActions:
     def action_open_screen(self: "CodingScreen", name: str) -> None:
         import importlib
 
-        module, cls = {"codebook": ("codebook_screen", "CodebookScreen"), "search": ("search_screen", "SearchScreen"),
-                       "analysis": ("analysis_screen", "AnalysisScreen"),
-                       "memos": ("memos_screen", "MemosScreen")}[name]
-        try:
-            screen_class = getattr(importlib.import_module(f"tui.screens.{module}"), cls)
-        except (ImportError, AttributeError):
-            self.notify(f"The {name} screen is not available in this version.", severity="warning")
-            return
+        module, cls = SCREENS[name]
+        screen_class = getattr(importlib.import_module(f"tui.screens.{module}"), cls)
         self.remember_position()
-        screen = screen_class(self.project, self.app.history, current_document=self.doc.id if self.doc else None)
+        extra = {}
+        if name == "retrieval" and self.doc is not None and self.view.codings_at_cursor:
+            extra["code_id"] = self.view.codings_at_cursor[0].code
+        screen = screen_class(self.project, self.app.history, current_document=self.doc.id if self.doc else None,
+                              **extra)
         self.app.push_screen(screen, self.came_back)
+
+    def action_applies(self: "CodingScreen", action: str) -> bool:
+        """Whether an action makes sense right now (the command palette offers only these)."""
+        name = action.split("(", 1)[0]
+        has_doc = self.doc is not None
+        if name in ("code", "recent"):
+            return has_doc and self.view.selection is not None
+        if name == "remove":
+            return has_doc and bool(self.view.codings_at_cursor)
+        if name == "undo":
+            return self.app.history.can_undo
+        if name == "redo":
+            return self.app.history.can_redo
+        if name in ("search", "memo"):
+            return has_doc
+        if name == "command_palette":
+            return False
+        return True
 
     def came_back(self: "CodingScreen", result: object = None) -> None:
         """Another screen closed: it may have edited anything, and may ask to show a place (JumpTo)."""
