@@ -323,7 +323,8 @@ def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> R
     _check_unique(new_records, "documents")
     codes = {k: _code_fields(v, names, counts) for k, v in store.project.raw("codes").items()}
     _check_unique(list(codes.values()), "codes")
-    memos = {k: _memo_fields(v, names, counts) for k, v in store.project.raw("memos").items()}
+    for memo in store.project.raw("memos").values():
+        _memo_fields(memo, names, counts)  # counted for the report here; written with the codebook below
     result.other = {k: counts[k] for k in ("document names and sources", "document attributes", "codebook",
                                            "memos", "coding memos")}
     if dry_run:

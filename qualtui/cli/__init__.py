@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import importlib
 import sys
+from typing import NoReturn
 
 import click
 
@@ -85,7 +86,7 @@ def cli(ctx: click.Context, project: str | None, coder: str | None) -> None:
         ctx.invoke(open_, project_path=project, coder=coder)
 
 
-def _fail(message: str, code: int = 1) -> "NoReturn":  # type: ignore[name-defined]
+def _fail(message: str, code: int = 1) -> NoReturn:
     from qualtui.textnorm import safe_for_terminal
 
     click.echo(f"qualtui: error: {safe_for_terminal(message)}", err=True)

@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from qualtui.model import Code
 from qualtui.textnorm import clean_label
 from tui.screens.dialogs import DIALOG_CSS
+from tui.screens.filter_list import FilterListModal
 
 NEW = "\x00new"
 
@@ -50,7 +48,7 @@ def fuzzy_score(query: str, candidate: str) -> int | None:
     return score - len(candidate)
 
 
-class CodePicker(ModalScreen[Picked | None]):
+class CodePicker(FilterListModal):
     DEFAULT_CSS = DIALOG_CSS.format(name="CodePicker") + """
     CodePicker OptionList { max-height: 16; }
     """
@@ -60,36 +58,21 @@ class CodePicker(ModalScreen[Picked | None]):
         Binding("up", "move(-1)", "Previous match", show=False, id="picker.up"),
     ]
 
+    placeholder = "type to filter, or a new code name"
+    hint = "Enter applies the highlighted code; up/down choose; escape cancels"
+
     def __init__(self, codes: list[Code], paths: dict[str, str], title: str, no_color: bool = False) -> None:
-        super().__init__()
+        super().__init__(title)
         self.codes = [c for c in codes if c.codable]
         self.paths = paths
-        self.title_text = title
         self.no_color = no_color
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, classes="title", markup=False)
-            yield Input(placeholder="type to filter, or a new code name", id="picker-input")
-            yield OptionList(id="picker-list")
-            yield Static("Enter applies the highlighted code; up/down choose; escape cancels", classes="hint")
-
-    def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.cursor_blink = False
-        field.focus()
-        self._refilter("")
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._refilter(event.value)
-
-    def _refilter(self, query: str) -> None:
+    def options_for(self, query: str) -> list[Option]:
         scored = []
         for code in self.codes:
             path = self.paths.get(code.id, code.name)
-            score = fuzzy_score(query, path)
-            name_score = fuzzy_score(query, code.name)
-            best = max((s for s in (score, name_score) if s is not None), default=None)
+            scores = (fuzzy_score(query, path), fuzzy_score(query, code.name))
+            best = max((s for s in scores if s is not None), default=None)
             if best is not None:
                 scored.append((-best, path.casefold(), code))
         scored.sort(key=lambda item: (item[0], item[1]))
@@ -101,11 +84,7 @@ class CodePicker(ModalScreen[Picked | None]):
             label.append("+ new code ", style="bold")
             label.append(repr(name))
             options.append(Option(label, id=NEW))
-        listing = self.query_one(OptionList)
-        listing.clear_options()
-        listing.add_options(options)
-        if options:
-            listing.highlighted = 0
+        return options
 
     def _prompt(self, code: Code) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -113,28 +92,8 @@ class CodePicker(ModalScreen[Picked | None]):
         text.append(clean_label(self.paths.get(code.id, code.name)))
         return text
 
-    def action_move(self, step: int) -> None:
-        listing = self.query_one(OptionList)
-        if listing.option_count:
-            current = listing.highlighted or 0
-            listing.highlighted = max(0, min(listing.option_count - 1, current + step))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        listing = self.query_one(OptionList)
-        if listing.highlighted is None or not listing.option_count:
-            return
-        self._choose(listing.get_option_at_index(listing.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._choose(event.option.id)
-
-    def _choose(self, option_id: str | None) -> None:
+    def choose(self, option_id: str | None) -> None:
         if option_id == NEW:
             self.dismiss(Picked(new_name=clean_label(self.query_one(Input).value, 100)))
         elif option_id:
             self.dismiss(Picked(code_id=option_id))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -21,6 +21,7 @@ from qualtui.model import Code
 from qualtui.textnorm import clean_label
 from tui.screens.code_picker import fuzzy_score
 from tui.screens.dialogs import DIALOG_CSS
+from tui.screens.filter_list import FilterListModal
 
 TOP_LEVEL = "\x00top"
 SWATCH = "\u25a0"
@@ -68,7 +69,7 @@ def code_label(code: Code, path: str, no_color: bool = False) -> Text:
     return text
 
 
-class CodeChooser(ModalScreen[str | None]):
+class CodeChooser(FilterListModal):
     """Choose a code by typing part of its path; returns its id, TOP_LEVEL, or None on escape."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="CodeChooser") + "CodeChooser OptionList { max-height: 16; }"
@@ -80,30 +81,13 @@ class CodeChooser(ModalScreen[str | None]):
 
     def __init__(self, title: str, codes: list[Code], paths: dict[str, str], *, top_level: bool = False,
                  no_color: bool = False) -> None:
-        super().__init__()
-        self.title_text = title
+        super().__init__(title)
         self.codes = codes
         self.paths = paths
         self.top_level = top_level
         self.no_color = no_color
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, classes="title", markup=False)
-            yield Input(placeholder="type to filter", id="chooser-input")
-            yield OptionList(id="chooser-list")
-            yield Static("Enter chooses; up/down move; escape cancels", classes="hint")
-
-    def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.cursor_blink = False
-        field.focus()
-        self._refilter("")
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._refilter(event.value)
-
-    def _refilter(self, query: str) -> None:
+    def options_for(self, query: str) -> list[Option]:
         scored = []
         for code in self.codes:
             path = self.paths.get(code.id, code.name)
@@ -114,31 +98,8 @@ class CodeChooser(ModalScreen[str | None]):
         options = []
         if self.top_level and not query.strip():
             options.append(Option(Text("(top level: no parent)", style="italic"), id=TOP_LEVEL))
-        options += [Option(code_label(code, self.paths.get(code.id, code.name), self.no_color), id=code.id)
-                    for _, _, code in scored]
-        listing = self.query_one(OptionList)
-        listing.clear_options()
-        listing.add_options(options)
-        if options:
-            listing.highlighted = 0
-
-    def action_move(self, step: int) -> None:
-        listing = self.query_one(OptionList)
-        if listing.option_count:
-            listing.highlighted = max(0, min(listing.option_count - 1, (listing.highlighted or 0) + step))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        listing = self.query_one(OptionList)
-        if listing.highlighted is not None and listing.option_count:
-            self.dismiss(listing.get_option_at_index(listing.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return options + [Option(code_label(code, self.paths.get(code.id, code.name), self.no_color), id=code.id)
+                          for _, _, code in scored]
 
 
 def marked_prompt(label: str, marked: bool) -> Text:

@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualtui.textnorm import clean_label
 from tui.screens.code_picker import fuzzy_score
 from tui.screens.dialogs import DIALOG_CSS
+from tui.screens.filter_list import FilterListModal
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,7 @@ def coded_fraction(length: int, spans: list[tuple[int, int]]) -> float:
     return min(covered / length, 1.0)
 
 
-class DocumentSwitcher(ModalScreen[str | None]):
+class DocumentSwitcher(FilterListModal):
     DEFAULT_CSS = DIALOG_CSS.format(name="DocumentSwitcher") + """
     DocumentSwitcher > Vertical { width: 100; }
     DocumentSwitcher OptionList { max-height: 24; }
@@ -51,35 +48,22 @@ class DocumentSwitcher(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Previous document", show=False, id="switcher.up"),
     ]
 
+    hint = "Enter opens; up/down choose; escape cancels.  % = share of the text coded"
+    placeholder = "type to filter by name or attribute"
+
     def __init__(self, rows: list[DocumentRow]) -> None:
-        super().__init__()
+        super().__init__("Open a document (you return to where you left off)")
         self.rows = rows
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Open a document (you return to where you left off)", classes="title")
-            yield Input(placeholder="type to filter by name or attribute", id="switcher-input")
-            yield OptionList(id="switcher-list")
-            yield Static("Enter opens; up/down choose; escape cancels.  % = share of the text coded",
-                         classes="hint")
-
-    def on_mount(self) -> None:
-        field = self.query_one(Input)
-        field.cursor_blink = False
-        field.focus()
-        self._refilter("")
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._refilter(event.value)
-
-    def _refilter(self, query: str) -> None:
+    def options_for(self, query: str) -> list[Option]:
         rows = [r for r in self.rows if fuzzy_score(query, f"{r.name} {r.attributes}") is not None]
-        listing = self.query_one(OptionList)
-        listing.clear_options()
-        listing.add_options([Option(self._prompt(r), id=r.doc_id) for r in rows])
-        if rows:
-            current = next((i for i, r in enumerate(rows) if r.current), 0)
-            listing.highlighted = 0 if query else current
+        return [Option(self._prompt(r), id=r.doc_id) for r in rows]
+
+    def initial_highlight(self, query: str, options: list[Option]) -> int:
+        if query:
+            return 0
+        current = next((r.doc_id for r in self.rows if r.current), None)
+        return next((i for i, o in enumerate(options) if o.id == current), 0)
 
     @staticmethod
     def _prompt(row: DocumentRow) -> Text:
@@ -89,22 +73,3 @@ class DocumentSwitcher(ModalScreen[str | None]):
         text.append(f" {row.coded_percent * 100:3.0f}% coded {row.codings:>5} codings  ")
         text.append(clean_label(row.attributes, 200), style="dim")
         return text
-
-    def action_move(self, step: int) -> None:
-        listing = self.query_one(OptionList)
-        if listing.option_count:
-            current = listing.highlighted or 0
-            listing.highlighted = max(0, min(listing.option_count - 1, current + step))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        listing = self.query_one(OptionList)
-        if listing.highlighted is not None and listing.option_count:
-            self.dismiss(listing.get_option_at_index(listing.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
