@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from qualtui.config import Settings, load_settings, user_state_dir
+from qualtui.errors import describe_error
 from qualtui.history import History
 from qualtui.identity import resolve_coder
 from qualtui.project import Project
-from qualtui.textnorm import safe_for_terminal
 from tui.commands import CodingCommands
 from tui.keymap import bindings_of, check_keymap, help_rows
 from tui.positions import Positions
@@ -132,7 +132,7 @@ class QualtuiApp(App):
 
     def report_error(self, what: str, exc: BaseException, *, once: bool = False) -> None:
         """The one place errors reach the user: a notification, one line, no traceback."""
-        message = _describe(exc)
+        message = describe_error(exc)
         key = f"{what}:{message}"
         if once and key in self._reported:
             return
@@ -153,20 +153,6 @@ class QualtuiApp(App):
         widget = event.widget
         if getattr(widget, "cursor_blink", False):
             widget.cursor_blink = False  # a blinking cursor sends bytes forever over SSH
-
-
-def _describe(exc: BaseException) -> str:
-    import errno
-
-    if isinstance(exc, OSError):
-        if exc.errno == errno.ENOSPC:
-            return "the disk is full; nothing was half-written"
-        if exc.errno == errno.EROFS:
-            return "the project folder is read-only"
-        if isinstance(exc, PermissionError):
-            return f"permission denied: {exc.filename or exc}"
-        return safe_for_terminal(f"{exc.strerror or exc} {exc.filename or ''}".strip())
-    return safe_for_terminal(str(exc) or type(exc).__name__)
 
 
 def run_app(root: Path, *, coder: str | None, blind: bool = False, mouse: bool = True) -> None:

@@ -94,7 +94,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from qualtui.errors import QualtuiError
+    from qualtui.errors import QualtuiError, describe_error
     from stores import StoreError
 
     try:
@@ -110,13 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(exc))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
-    except PermissionError as exc:
-        _fail(f"permission denied: {exc.filename or exc}")
     except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            _fail("the disk is full; nothing was half-written, free some space and try again")
-        if exc.errno == errno.EROFS:
-            _fail("the project folder is read-only")
         if exc.errno == errno.EPIPE:
             sys.exit(0)
-        _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        _fail(describe_error(exc))

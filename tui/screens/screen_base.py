@@ -7,31 +7,17 @@ write succeeded; a failure is one error notification and nothing else changes.
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual.binding import Binding
 from textual.screen import Screen
 
+from qualtui.errors import describe_error
 from qualtui.history import Change, History
 from qualtui.project import Project
-from qualtui.textnorm import safe_for_terminal
 
 T = TypeVar("T")
-
-
-def describe_error(exc: BaseException) -> str:
-    """One line for the user, never a traceback."""
-    if isinstance(exc, OSError):
-        if exc.errno == errno.ENOSPC:
-            return "the disk is full; nothing was half-written"
-        if exc.errno == errno.EROFS:
-            return "the project folder is read-only"
-        if isinstance(exc, PermissionError):
-            return f"permission denied: {safe_for_terminal(str(exc.filename or exc))}"
-        return safe_for_terminal(f"{exc.strerror or exc} {exc.filename or ''}".strip())
-    return safe_for_terminal(str(exc) or type(exc).__name__)
 
 
 class ProjectScreen(Screen):
