@@ -13,15 +13,19 @@ Two kinds of driver:
 * process: one ``python -m qualtui code ...`` process per edit, killed at a
   random point of its life (start-up included).
 
-    python bench/crash.py [--runs 1000] [--process-runs 50] [--seed N]
+A third kind, the coding screen itself (``qualtui open`` in a pty, driven by
+keys), lives in bench/crash_tui.py and runs with ``--tui-runs``.
 
-tests/test_crash.py runs the same trials, fewer of them.
+    python bench/crash.py [--runs 1000] [--process-runs 50] [--tui-runs 0] [--seed N]
+
+tests/test_crash.py and tests/test_crash_tui.py run the same trials, fewer of them.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import io
 import os
 import random
@@ -236,13 +240,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=1000, help="kills of in-process (forked) drivers")
     parser.add_argument("--process-runs", type=int, default=50, help="kills of `python -m qualtui` processes")
+    parser.add_argument("--tui-runs", type=int, default=0,
+                        help="kills of the coding screen (`qualtui open` in a pty, driven by keys)")
+    parser.add_argument("--tui-longest", type=float, default=2.0,
+                        help="latest kill, in seconds after the coding screen appeared")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        totals = run(Path(tmp) / "project", args.runs, args.process_runs, args.seed)
     print(f"seed {args.seed}")
-    for key, value in totals.items():
-        print(f"{key:>16}: {value}")
+    if args.runs or args.process_runs:
+        with tempfile.TemporaryDirectory() as tmp:
+            totals = run(Path(tmp) / "project", args.runs, args.process_runs, args.seed)
+        print("CLI drivers")
+        for key, value in totals.items():
+            print(f"{key:>16}: {value}")
+    if args.tui_runs:
+        spec = importlib.util.spec_from_file_location("crash_tui_harness", Path(__file__).with_name("crash_tui.py"))
+        crash_tui = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = crash_tui
+        spec.loader.exec_module(crash_tui)
+        with tempfile.TemporaryDirectory() as tmp:
+            totals = crash_tui.run(Path(tmp), args.tui_runs, args.seed, longest=args.tui_longest)
+        print("coding screen (qualtui open in a pty)")
+        for key, value in totals.items():
+            print(f"{key:>16}: {value}")
 
 
 if __name__ == "__main__":
