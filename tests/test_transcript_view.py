@@ -308,16 +308,17 @@ async def test_page_keys_scroll_a_page_and_a_click_moves_the_cursor():
 
 
 class Tiny(App):
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, turns: list | None = None) -> None:
         super().__init__()
         self.text = text
+        self.turns = turns or []
 
     def compose(self) -> ComposeResult:
         yield TranscriptView()
 
     def on_mount(self) -> None:
         view = self.query_one(TranscriptView)
-        view.show_document(Document(id="e", name="E"), self.text, [], [], {})
+        view.show_document(Document(id="e", name="E"), self.text, self.turns, [], {})
         view.focus()
 
 
@@ -336,3 +337,53 @@ async def test_empty_and_wide_documents_do_not_break_movement():
         await pilot.press("s")
         assert view.selection is not None
         assert all(view.render_line(y).cell_length == 40 - 1 for y in range(5))  # minus the scrollbar
+
+
+BLANKS = read_plain(b"Ann: One. Two.\n\n  \nBob: Three. Four.", "blanks.txt")
+BLANKS_TEXT = BLANKS.text + "\n\n"  # blank lines after the last turn too
+
+
+async def select_at(pilot, view: TranscriptView, offset: int, key: str) -> str | None:
+    view.clear_selection()
+    view.move_to(offset)
+    await pilot.press(key)
+    if view.selection is None:
+        return None
+    start, end = view.selection
+    return BLANKS_TEXT[start:end]
+
+
+@sync
+async def test_t_on_a_blank_line_a_label_or_past_the_end_of_a_turn_selects_the_nearest_turn():
+    text = BLANKS_TEXT
+    app = Tiny(text, list(BLANKS.turns))
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(TranscriptView)
+        blank, spaces = text.index("\n\n") + 1, text.index("  \n")
+        assert await select_at(pilot, view, blank, "t") == "Three. Four."  # the turn that follows
+        assert await select_at(pilot, view, spaces + 1, "t") == "Three. Four."  # a line of spaces is blank too
+        assert await select_at(pilot, view, text.index("Bob"), "t") == "Three. Four."  # on the label
+        assert await select_at(pilot, view, text.index("\n"), "t") == "One. Two."  # the newline ending Ann's turn
+        assert await select_at(pilot, view, len(text), "t") == "Three. Four."  # after the last turn
+        assert view.cursor == text.index("Four.") + len("Four.") - 1
+
+
+@sync
+async def test_s_and_p_on_a_blank_line_use_the_next_line_with_text_or_else_the_previous_one():
+    text = BLANKS_TEXT
+    app = Tiny(text, list(BLANKS.turns))
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(TranscriptView)
+        blank = text.index("\n\n") + 1
+        assert await select_at(pilot, view, blank, "s") == "Three."  # the first sentence that follows
+        assert await select_at(pilot, view, blank, "p") == "Three. Four."  # without the speaker label
+        assert await select_at(pilot, view, len(text), "s") == "Four."  # at the end: the last sentence
+        assert await select_at(pilot, view, len(text), "p") == "Three. Four."
+        assert await select_at(pilot, view, text.index("Bob"), "s") == "Three."  # on a label: its first sentence
+        assert await select_at(pilot, view, text.index("Two"), "s") == "Two."  # on text: as before
+        assert await select_at(pilot, view, text.index("\n"), "p") == "One. Two."  # at a line's end, no label
+    app = Tiny("\n \n\n")
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(TranscriptView)
+        await pilot.press("j", "t", "s", "p", "G", "t", "s", "p")
+        assert view.selection is None  # nothing but blank lines: nothing to select

@@ -246,6 +246,21 @@ def turn_at(turns: Sequence[Turn], offset: int) -> Turn | None:
     return None
 
 
+def turn_near(turns: Sequence[Turn], text: str, offset: int) -> Turn | None:
+    """The turn to select at *offset*: the one under it (its label included); past the end of a
+    turn on the same stored line (trailing spaces, the newline), that turn; elsewhere (a blank
+    line between turns, a line outside any turn) the turn that follows, or the last turn at the
+    end of the text.  None only when there are no turns."""
+    found = turn_at(turns, offset)
+    if found is not None or not turns:
+        return found
+    starts = [t.label_start if t.label_start is not None else t.start for t in turns]
+    i = bisect_right(starts, offset)
+    if i > 0 and text.find("\n", turns[i - 1].end, offset) < 0:
+        return turns[i - 1]
+    return turns[i] if i < len(turns) else turns[-1]
+
+
 # codings ----------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -8,10 +8,15 @@ the cells whose look changed.  Text units (words, sentences, turns) come from
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+
 from textual import events
 from textual.geometry import Region
 
-from tui.transcript_layout import Layout, next_in, previous_in, sentence_span, trim_span, turn_at
+from tui.transcript_layout import Layout, next_in, previous_in, sentence_span, trim_span, turn_near
+
+_NON_SPACE = re.compile(r"\S")
 
 
 class TranscriptMotions:
@@ -218,25 +223,49 @@ class TranscriptMotions:
         self.clear_selection()
 
     def action_select_turn(self) -> None:
-        turn = turn_at(self._turns, self._cursor)
+        turn = turn_near(self._turns, self._text, self._cursor)
         if turn is not None:
             self._select_trimmed(turn.start, turn.end)
 
     def action_select_sentence(self) -> None:
-        lo, hi = self._speech_bounds()
-        start, end = sentence_span(self._text, self._cursor, lo, hi)
-        self._select_trimmed(start, end)
+        place = self._text_place()
+        if place is not None:
+            lo, hi = self._speech_bounds(*place)
+            start, end = sentence_span(self._text, place[1], lo, hi)
+            self._select_trimmed(start, end)
 
     def action_select_paragraph(self) -> None:
-        lo, hi = self._speech_bounds()
-        self._select_trimmed(lo, hi)
+        place = self._text_place()
+        if place is not None:
+            self._select_trimmed(*self._speech_bounds(*place))
 
-    def _speech_bounds(self) -> tuple[int, int]:
-        """The stored line under the cursor, without a speaker label that starts it."""
-        line = self.current_line
+    def _line_bounds(self, line: int) -> tuple[int, int]:
+        """[start, end) of stored *line* without its newline."""
         lo = self._line_starts[line - 1]
-        hi = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self._text)
-        turn = turn_at(self._turns, self._cursor)
+        return lo, self._line_starts[line] - 1 if line < len(self._line_starts) else len(self._text)
+
+    def _text_place(self) -> tuple[int, int] | None:
+        """(line, offset) where ``s`` and ``p`` act: the cursor on a line with text; from a blank
+        line, the first character of the next line with text, else the last of the previous one."""
+        text, line = self._text, self.current_line
+        lo, hi = self._line_bounds(line)
+        if text[lo:hi].strip():
+            return line, self._cursor
+        found = _NON_SPACE.search(text, hi)
+        if found is not None:
+            offset = found.start()
+        else:
+            offset = lo - 1
+            while offset >= 0 and text[offset].isspace():
+                offset -= 1
+            if offset < 0:
+                return None
+        return bisect_right(self._line_starts, offset), offset
+
+    def _speech_bounds(self, line: int, offset: int) -> tuple[int, int]:
+        """Stored *line*, without a speaker label that starts it (the label of the turn at *offset*)."""
+        lo, hi = self._line_bounds(line)
+        turn = turn_near(self._turns, self._text, offset)
         if turn is not None and lo <= turn.start <= hi and turn.label_start is not None \
                 and turn.label_start >= lo:
             lo = turn.start
