@@ -4,8 +4,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QUALTUI_CODER", "tester")
+
+# No per-example deadlines anywhere (a loaded CI machine is not a bug), and in CI the
+# same examples every run, so a red build is reproducible rather than a roll of the dice.
+settings.register_profile("qualtui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("qualtui-ci", parent=settings.get_profile("qualtui"), derandomize=True,
+                          database=None)
+settings.load_profile("qualtui-ci" if os.environ.get("CI") else "qualtui")
 
 
 @pytest.fixture
