@@ -1,7 +1,8 @@
 """Undoable edits shared by the TUI and the CLI.
 
 Each function performs one edit durably and returns what it made plus the
-``Change`` that undoes and redoes it.
+``Change`` that undoes and redoes it (``None`` when nothing changed, which
+``History.record`` ignores).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from qualtui.project import Project
 
 
 def add_coding(project: Project, doc_id: str, code_id: str, start: int, end: int,
-               memo: str | None = None) -> tuple[Coding, Change]:
-    coding = project.codings.add(doc_id, code_id, start, end, memo=memo)
+               memo: str | None = None) -> tuple[Coding, Change | None]:
+    """Code a span; the Change is None when that span already had that code (nothing to undo)."""
+    coding, created = project.codings.add_with_status(doc_id, code_id, start, end, memo=memo)
+    if not created:
+        return coding, None
     name = project.codes.by_id(code_id).name
     return coding, Change(
         f"code {name!r}",

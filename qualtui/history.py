@@ -18,13 +18,33 @@ class Change:
     redo: Callable[[], None]
 
 
+def combine(label: str, changes: list[Change | None]) -> Change | None:
+    """One undo step made of several changes (undone in reverse order); None if none changed anything."""
+    steps = [c for c in changes if c is not None]
+    if not steps:
+        return None
+
+    def undo() -> None:
+        for change in reversed(steps):
+            change.undo()
+
+    def redo() -> None:
+        for change in steps:
+            change.redo()
+
+    return Change(label, undo=undo, redo=redo)
+
+
 class History:
     def __init__(self, limit: int = 1000) -> None:
         self.limit = limit
         self._done: list[Change] = []
         self._undone: list[Change] = []
 
-    def record(self, change: Change) -> None:
+    def record(self, change: Change | None) -> None:
+        """Remember an edit; ``None`` (an edit that changed nothing) is not an undo step."""
+        if change is None:
+            return
         self._done.append(change)
         del self._done[: -self.limit]
         self._undone.clear()

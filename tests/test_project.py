@@ -72,3 +72,18 @@ def test_code_tree_and_cycles(project):
         project.codes.update(theme.id, parent=child.id)
     with pytest.raises(QualtuiError, match="already exists"):
         project.codes.create("belonging")
+
+
+def test_coding_a_span_again_is_not_an_undo_step_that_deletes_the_original(project, doc):
+    code = project.codes.create("Hope")
+    history = History()
+    first, change = edits.add_coding(project, doc.id, code.id, 10, 20)
+    history.record(change)
+    again, change = edits.add_coding(project, doc.id, code.id, 10, 20)
+    assert again.id == first.id and change is None
+    history.record(change)
+    history.undo()  # undoes the first (real) coding, not the no-op
+    assert project.codings.for_document(doc.id) == []
+    history.redo()
+    assert project.codings.for_document(doc.id) == [first]
+    assert not history.can_redo

@@ -255,7 +255,9 @@ async def test_a_failed_write_is_reported_and_not_shown(tmp_path, monkeypatch):
         def full(*args, **kwargs):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(app.project.codings, "add", full)
+        import stores.records
+
+        monkeypatch.setattr(stores.records, "atomic_write_bytes", full)  # every record write fails, as on a full disk
         await pilot.press("j", "j", "b", "t", "1")
         await pilot.pause()
         doc_id = project.docs.get("SU01").id
@@ -468,3 +470,16 @@ async def test_retrieval_and_agreement_screens_open_from_the_coding_screen(tmp_p
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "CodingScreen"
+
+
+def test_code_picker_offers_a_new_name_first_unless_an_existing_code_really_matches():
+    from qualtui.model import Code
+    from tui.screens.code_picker import NEW, CodePicker
+
+    hope = Code(id="h", name="Hope and role models")
+    stigma = Code(id="s", name="Stigma")
+    picker = CodePicker([hope, stigma], {}, "Code with:")
+    assert picker.options_for("hope")[0].id == "h"          # a real match comes first ...
+    assert picker.options_for("hope")[-1].id == NEW          # ... and creating stays possible
+    assert picker.options_for("homo")[0].id == NEW           # letters scattered in 'Hope and role models'
+    assert [o.id for o in picker.options_for("stigma")] == ["s"]  # exact name: nothing to create

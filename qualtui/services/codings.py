@@ -84,6 +84,11 @@ class CodingService:
     def add(self, doc_id: str, code_id: str, start: int, end: int, *, memo: str | None = None,
             coder: str | None = None) -> Coding:
         """Code a span.  Coding the same span with the same code twice returns the existing coding."""
+        return self.add_with_status(doc_id, code_id, start, end, memo=memo, coder=coder)[0]
+
+    def add_with_status(self, doc_id: str, code_id: str, start: int, end: int, *, memo: str | None = None,
+                        coder: str | None = None) -> tuple[Coding, bool]:
+        """Like ``add``, and say whether the coding is new (False: that span already had that code)."""
         self._validate(doc_id, code_id, start, end)
         coder = coder or self.project.coder
         coding = Coding(id=new_id(), document=doc_id, code=code_id, start=start, end=end,
@@ -97,9 +102,10 @@ class CodingService:
             return table[coding.id]
 
         stored = Coding.from_record(self.store.document_file(doc_id).mutate(TABLE, apply))
-        if stored.id == coding.id:
+        created = stored.id == coding.id
+        if created:
             self.project.audit("coding.add", document=doc_id, coding=coding.id, code=code_id, start=start, end=end)
-        return stored
+        return stored, created
 
     def add_many(self, doc_id: str, spans: Iterable[tuple[str, int, int]], *, coder: str | None = None) -> list[Coding]:
         """Code many spans of one document in one durable write; existing identical codings are skipped."""

@@ -25,6 +25,9 @@ class Picked:
     new_name: str | None = None
 
 
+SUBSTRING_SCORE = 3_000  # fuzzy_score gives at least this when the query is a substring of the candidate
+
+
 def fuzzy_score(query: str, candidate: str) -> int | None:
     """Higher is better; None if *query*'s characters do not appear in order in *candidate*."""
     query, candidate = query.casefold().strip(), candidate.casefold()
@@ -56,10 +59,12 @@ class CodePicker(FilterListModal):
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("down", "move(1)", "Next match", show=False, id="picker.down"),
         Binding("up", "move(-1)", "Previous match", show=False, id="picker.up"),
+        Binding("ctrl+n", "create", "Create a new code with the typed name (even if similar codes exist)",
+                show=False, id="picker.create"),
     ]
 
     placeholder = "type to filter, or a new code name"
-    hint = "Enter applies the highlighted code; up/down choose; escape cancels"
+    hint = "Enter applies the highlighted line; up/down choose; ctrl+n creates the typed name; escape cancels"
 
     def __init__(self, codes: list[Code], paths: dict[str, str], title: str, no_color: bool = False) -> None:
         super().__init__(title)
@@ -83,8 +88,16 @@ class CodePicker(FilterListModal):
             label = Text()
             label.append("+ new code ", style="bold")
             label.append(repr(name))
-            options.append(Option(label, id=NEW))
+            # A name that only loosely matches (letters scattered through another code's name) is most
+            # likely a new code: offer creating it first, so Enter on a new name creates it.
+            close = bool(scored) and -scored[0][0] >= SUBSTRING_SCORE
+            options.insert(len(options) if close else 0, Option(label, id=NEW))
         return options
+
+    def action_create(self) -> None:
+        name = clean_label(self.query_one(Input).value, 100)
+        if name and "/" not in name:
+            self.choose(NEW)
 
     def _prompt(self, code: Code) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualtui import edits
 from qualtui.errors import QualtuiError
-from qualtui.history import Change, History
+from qualtui.history import Change, History, combine
 from qualtui.textlines import line_of
 from stores import StoreError
 from tui.screens.code_picker import CodePicker, Picked
@@ -23,19 +23,6 @@ if TYPE_CHECKING:
     from tui.screens.coding import CodingScreen
 
 EDIT_ERRORS = (OSError, QualtuiError, StoreError)
-
-
-def combine(label: str, changes: list[Change]) -> Change:
-    """One undo step made of several changes (undone in reverse order)."""
-    def undo() -> None:
-        for change in reversed(changes):
-            change.undo()
-
-    def redo() -> None:
-        for change in changes:
-            change.redo()
-
-    return Change(label, undo=undo, redo=redo)
 
 
 SCREENS = {
@@ -51,7 +38,7 @@ SCREENS = {
 class CodingActions:
     history: History
 
-    def edit(self: "CodingScreen", what: str, fn: Callable[[], tuple[Any, Change]]) -> Any | None:
+    def edit(self: "CodingScreen", what: str, fn: Callable[[], tuple[Any, Change | None]]) -> Any | None:
         """Run one durable edit and record it for undo; None (and an error shown) if it failed."""
         try:
             result, change = fn()
@@ -108,11 +95,18 @@ class CodingActions:
         if selection is None or self.doc is None:
             return
         doc_id, (start, end) = self.doc.id, selection
-        coding = self.edit("code the selection",
-                           lambda: edits.add_coding(self.project, doc_id, code_id, start, end))
+        outcome: dict[str, bool] = {}
+
+        def code_it() -> tuple[Any, Change | None]:
+            coding, change = edits.add_coding(self.project, doc_id, code_id, start, end)
+            outcome["new"] = change is not None
+            return coding, change
+
+        coding = self.edit("code the selection", code_it)
         if coding is not None:
             name = self.codes[code_id].name if code_id in self.codes else "code"
-            self.after_coding(code_id, f"Coded with {name!r}.")
+            self.after_coding(code_id, f"Coded with {name!r}." if outcome["new"]
+                              else f"Already coded with {name!r}: nothing changed.")
 
     def after_coding(self: "CodingScreen", code_id: str, message: str) -> None:
         recent = self.positions.recent
