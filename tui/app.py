@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
 from qualtui.config import Settings, load_settings, user_state_dir
@@ -129,6 +130,13 @@ class QualtuiApp(App):
         except OSError:
             pass  # only the reading position; never block quitting on it
         self.exit()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text, whatever the caller asks (``Screen.notify`` asks for markup):
+        messages quote code names, documents and search patterns, and a '[' in one must neither
+        vanish nor crash the app as bad markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def report_error(self, what: str, exc: BaseException, *, once: bool = False) -> None:
         """The one place errors reach the user: a notification, one line, no traceback."""

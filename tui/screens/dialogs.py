@@ -40,7 +40,8 @@ class ChooseDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="title", markup=False)
-            yield OptionList(*[Option(c, id=str(i)) for i, c in enumerate(self.choices)])
+            # markup=False: the choices name coders, codes and attribute values, which may hold '['.
+            yield OptionList(*[Option(c, id=str(i)) for i, c in enumerate(self.choices)], markup=False)
             yield Static(self.hint, classes="hint")
 
     def on_mount(self) -> None:

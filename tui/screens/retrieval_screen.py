@@ -23,6 +23,7 @@ from tui.messages import JumpTo
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.pickers import CodeChooser
 from tui.screens.screen_base import ProjectScreen
+from tui.widgets.plain_table import PlainTable
 
 MAX_CONTEXT = 20
 TEXT_WIDTH = 200   # characters kept per table cell; the pane below shows everything
@@ -71,7 +72,7 @@ class RetrievalScreen(ProjectScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Retrieval", id="rv-title", markup=False)
-        table: DataTable = DataTable(id="rv-table", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="rv-table", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="rv-preview"):
             yield Static("", id="rv-segment")

@@ -27,6 +27,7 @@ from tui.screens.code_picker import CodePicker, Picked
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.screen_base import ProjectScreen
 from tui.widgets.on_off import OnOff
+from tui.widgets.plain_table import PlainTable
 
 BEFORE = 24   # characters of context shown before a hit, so the hit itself stays in view
 
@@ -79,7 +80,7 @@ class SearchScreen(ProjectScreen):
             yield Input(placeholder="only speakers (comma separated)", id="ss-speakers")
             yield Input(placeholder="only documents with key=value ...", id="ss-attributes")
         yield Static("Type a pattern and press Enter", id="ss-status", markup=False)
-        yield DataTable(id="ss-results", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="ss-results", cursor_type="row", zebra_stripes=True)
         yield Static("Enter search/jump  / pattern  tab options  c code every hit  s code a speaker  u undo  "
                      "esc back", id="ss-hint", markup=False)
 

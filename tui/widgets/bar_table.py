@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from qualtui.analysis.bars import bar
+from tui.widgets.plain_table import PlainTable
 
 BAR_WIDTH = 12
 
@@ -28,7 +28,7 @@ def number(value: int | float, digits: int = 0) -> Text:
     return Text(f"{value:.{digits}f}" if digits else str(value), justify="right")
 
 
-class BarTable(DataTable):
+class BarTable(PlainTable):
     """Row cursor, j/k to move; columns and rows are replaced wholesale with ``show``."""
 
     BINDINGS = [
