@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from qualtui.model import Code, Coding, Document
+from qualtui.model import Code, Coding, Document, Memo
 from qualtui.project import Project
 from qualtui.textlines import line_of, line_starts
 from tui.positions import Positions
@@ -96,7 +96,8 @@ class CodingScreen(CodingActions, Screen):
         self.change_token: tuple | None = None
         self.search_pattern: tuple[str, bool] = ("", False)
         self.pane_choice: dict[str, bool] | None = None  # None: follow the width
-        self._reported: set[str] = set()
+        self._memos_about: dict[tuple[str, str], Memo | None] = {}
+        self._memos_token: tuple | None = None
 
     # layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -276,7 +277,7 @@ class CodingScreen(CodingActions, Screen):
         """The memo of the focused thing: a code in the codebook, the coding at the cursor, the document."""
         if self.focused is self.codebook and self.codebook.highlighted_code in self.codes:
             code = self.codes[self.codebook.highlighted_code]
-            memo = self.project.memos.about("code", code.id)
+            memo = self.memo_about("code", code.id)
             return MemoTarget("code", code.id, code.name, memo_id=memo.id if memo else None), memo.text if memo else ""
         if self.doc is None:
             return None, ""
@@ -287,9 +288,18 @@ class CodingScreen(CodingActions, Screen):
             code = self.codes.get(coding.code)
             label = f"{code.name if code else '?'} (l.{line_of(self.starts, coding.start)}, {coding.coder})"
             return MemoTarget("coding", coding.id, label, doc_id=self.doc.id), coding.memo or ""
-        memo = self.project.memos.about("document", self.doc.id)
+        memo = self.memo_about("document", self.doc.id)
         return (MemoTarget("document", self.doc.id, self.doc.name, memo_id=memo.id if memo else None),
                 memo.text if memo else "")
+
+    def memo_about(self, kind: str, target: str) -> Memo | None:
+        """The memo about a code or document, re-read only when the project file changed (not per keypress)."""
+        token = self.project.change_token()  # memos live in the project file: any write changes its signature
+        if token != self._memos_token:
+            self._memos_token, self._memos_about = token, {}
+        if (kind, target) not in self._memos_about:
+            self._memos_about[kind, target] = self.project.memos.about(kind, target)
+        return self._memos_about[kind, target]
 
     def refresh_memo(self) -> None:
         if self.memo.display:
