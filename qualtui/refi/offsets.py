@@ -42,7 +42,14 @@ ALL_CONVENTIONS = (CODEPOINTS, UTF16, CODEPOINTS_CRLF1, UTF16_CRLF1)
 
 
 def prior_conventions(origin: str) -> tuple[Convention, ...]:
-    """Conventions in the order to prefer them for a producer (ties go to the first)."""
+    """Conventions in the order to prefer them for a producer (ties go to the first).
+
+    qualtui's own exports count code points of LF-only text, so there is nothing
+    to guess: on a short text with an emoji, guessing could pick UTF-16 and
+    shift a coding by a character.
+    """
+    if origin.strip().lower().startswith("qualtui"):
+        return (CODEPOINTS,)
     if origin.strip().lower().startswith("nvivo"):
         return (UTF16, CODEPOINTS, UTF16_CRLF1, CODEPOINTS_CRLF1)
     if origin.strip().lower().startswith("atlas"):
