@@ -21,13 +21,13 @@ Merging the same project again changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Document, Memo, Transcript, Turn, new_id
+from qualtui.services.documents import text_sha256
 from qualtui.services.memos import clean_memo_text
 from qualtui.textnorm import clean_label
 
@@ -80,10 +80,6 @@ class MergePlan:
         self.items.append(MergeItem(kind, outcome, name, detail, other_id, our_id))
 
 
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _free_name(name: str, taken: set[str], project_name: str) -> str:
     if name.casefold() not in taken:
         return name
@@ -110,13 +106,13 @@ class _Planner:
     def documents(self) -> None:
         by_hash: dict[str, list[Document]] = {}
         for doc in self.our_docs:
-            digest = doc.sha256 or sha256_text(self.ours.docs.text(doc.id))
+            digest = doc.sha256 or text_sha256(self.ours.docs.text(doc.id))
             by_hash.setdefault(digest, []).append(doc)
         taken_ids = {d.id for d in self.our_docs}
         taken_names = {d.name.casefold() for d in self.our_docs}
         for doc in self.theirs.docs.all():
             text = self.theirs.docs.text(doc.id)
-            same = by_hash.get(sha256_text(text), [])
+            same = by_hash.get(text_sha256(text), [])
             if same:
                 match = next((d for d in same if d.id == doc.id), same[0])
                 self.doc_map[doc.id] = match.id

@@ -19,7 +19,6 @@ lets an interrupted run resume without renaming a document twice.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -34,7 +33,8 @@ from stores import ProjectStore, StoreError
 from qualtui.errors import QualtuiError
 from qualtui.integrity import JOURNAL_SUFFIX, RUN_RECORD
 from qualtui.model import Turn, new_id, now_iso
-from qualtui.textnorm import clean_label, count_words, strip_controls
+from qualtui.services.documents import content_fields, text_sha256
+from qualtui.textnorm import clean_label, strip_controls
 
 MAX_MAP_BYTES = 10 * 1024 * 1024
 _SPACES = re.compile(r"\s+")
@@ -189,10 +189,6 @@ def _journal_path(store: ProjectStore, doc_id: str) -> Path:
     return store.documents_dir / f"{doc_id}{JOURNAL_SUFFIX}"
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def complete_pending(store: ProjectStore, doc_id: str) -> None:
     """Apply a document's journal (again): codings, turns, text, record, then remove the journal."""
     path = _journal_path(store, doc_id)
@@ -203,10 +199,10 @@ def complete_pending(store: ProjectStore, doc_id: str) -> None:
         store.document_file(doc_id).mutate_tables(lambda data: data.__setitem__("codings", journal["codings"]))
         store.write_json(store.turns_path(doc_id), journal["turns"])
         text = store.read_text(doc_id)
-        current = _sha(text)
+        current = text_sha256(text)
         if current == journal["old_sha256"]:
             text = apply_edits(text, [Edit(*e) for e in journal["edits"]])
-            if _sha(text) != journal["new_sha256"]:
+            if text_sha256(text) != journal["new_sha256"]:
                 raise StoreError(f"the pseudonymisation journal of document {doc_id} does not fit its text")
             store.write_text(doc_id, text)
         elif current != journal["new_sha256"]:
@@ -214,11 +210,9 @@ def complete_pending(store: ProjectStore, doc_id: str) -> None:
         turns = [Turn.from_record(t) for t in journal["turns"]]
 
         def update(table: dict) -> None:
-            table[doc_id] = dict(
-                table[doc_id], **journal["record"], length=len(text), words=count_words(text), turns=len(turns),
-                sha256=journal["new_sha256"], pseudonymised=journal["run"],
-                speakers=sorted({t.speaker for t in turns if t.speaker}, key=str.casefold),
-            )
+            # text_sha256(text) == journal["new_sha256"]: both branches above made sure of it.
+            table[doc_id] = dict(table[doc_id], **journal["record"], **content_fields(text, turns),
+                                 pseudonymised=journal["run"])
 
         store.project.mutate("documents", update)
         path.unlink()
@@ -355,8 +349,8 @@ def _pseudonymise_document(store: ProjectStore, doc_id: str, text: str, edits: l
         codings = reanchor_codings(dict(rf.raw("codings")), offsets, names)[0]
         turns = reanchor_turns(store.read_json(store.turns_path(doc_id), default=[]), offsets, names)
         journal = {
-            "run": run_id, "document": doc_id, "old_sha256": _sha(text),
-            "new_sha256": _sha(apply_edits(text, edits)),
+            "run": run_id, "document": doc_id, "old_sha256": text_sha256(text),
+            "new_sha256": text_sha256(apply_edits(text, edits)),
             "edits": [[e.start, e.end, e.replacement] for e in edits],
             "turns": turns, "codings": codings, "record": fields,
         }

@@ -184,6 +184,7 @@ class _Fixer:
 
     def fix_turns(self, path: Path) -> None:
         from qualtui.importers.speakers import detect_turns
+        from qualtui.services.documents import turn_fields
 
         doc_id = path.name[: -len(".turns.json")]
         try:
@@ -194,8 +195,8 @@ class _Fixer:
             self.keep(path.name, path.read_bytes())
         turns = detect_turns(text)
         self.store.write_json(path, [t.to_record() for t in turns])
-        self.store.project.mutate("documents", lambda table: table.__setitem__(doc_id, dict(
-            table[doc_id], turns=len(turns), speakers=sorted({t.speaker for t in turns if t.speaker}, key=str.casefold))))
+        self.store.project.mutate("documents", lambda table: table.__setitem__(
+            doc_id, dict(table[doc_id], **turn_fields(turns))))
         self.done("turns", f"rebuilt the speaker turns of document {doc_id} from its text")
 
     def fix_memos(self) -> None:

@@ -35,6 +35,21 @@ def resolve(items: list, ref: str, what: str, key=lambda item: item.name):
     raise NotFoundError(f"no {what} named {clean_label(ref)!r}")
 
 
+def text_sha256(text: str) -> str:
+    """The identity of a stored text: merge matches on it, ``check`` verifies it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def turn_fields(turns: list[Turn]) -> dict:
+    """The document record's fields derived from its turns."""
+    return {"turns": len(turns), "speakers": sorted({t.speaker for t in turns if t.speaker}, key=str.casefold)}
+
+
+def content_fields(text: str, turns: list[Turn]) -> dict:
+    """The document record's fields derived from its text and turns (import, pseudonymisation)."""
+    return {"length": len(text), "words": count_words(text), "sha256": text_sha256(text), **turn_fields(turns)}
+
+
 class DocumentService:
     def __init__(self, project: "Project") -> None:
         self.project = project
@@ -78,16 +93,12 @@ class DocumentService:
         doc = Document(
             id=doc_id or new_id(),
             name=name,
-            length=len(text),
-            words=count_words(text),
-            turns=len(transcript.turns),
-            speakers=sorted({t.speaker for t in transcript.turns if t.speaker}, key=str.casefold),
             attributes={clean_label(k, 60): clean_label(v) for k, v in (attributes or {}).items()},
             source=clean_label(source, 200),
             source_format=transcript.source_format,
-            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             created=created or now_iso(),
             imported_by=imported_by or self.project.coder,
+            **content_fields(text, transcript.turns),
         )
         self.store.write_text(doc.id, text)
         self.store.write_json(self.store.turns_path(doc.id), [t.to_record() for t in transcript.turns])
@@ -145,12 +156,7 @@ class DocumentService:
         self.store.write_json(self.store.turns_path(doc_id), [t.to_record() for t in transcript.turns])
 
         def apply(table: dict) -> dict:
-            record = dict(table[doc_id])
-            record.update(
-                length=len(text), words=count_words(text), turns=len(transcript.turns),
-                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                speakers=sorted({t.speaker for t in transcript.turns if t.speaker}, key=str.casefold),
-            )
+            record = dict(table[doc_id], **content_fields(text, transcript.turns))
             table[doc_id] = record
             return record
 
