@@ -7,14 +7,13 @@ once and show both.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qualtui.agreement.stats import Agreement, MeanAgreement, Tally, agreement, mean_agreement
 from qualtui.agreement.units import Span, char_patterns, merge_spans, segments, unit_masks
-from qualtui.analysis.corpus import turn_extent
+from qualtui.analysis.corpus import distinct_speakers, turn_extent, turns_overlapping
 from qualtui.errors import QualtuiError
 from qualtui.model import Turn
 from qualtui.textlines import line_starts, lines_of_span
@@ -222,18 +221,6 @@ def report(material: Material) -> AgreementReport:
 
 # disagreements -------------------------------------------------------------
 
-def _speakers(turns: Sequence[Turn], ends: Sequence[int], start: int, end: int) -> tuple[str, ...]:
-    """Speakers of the turns [start, end) touches (turns are sorted and do not overlap)."""
-    found: dict[str, None] = {}
-    for index in range(bisect_right(ends, start), len(turns)):
-        turn = turns[index]
-        if turn_extent(turn)[0] >= end:
-            break
-        if turn.speaker:
-            found.setdefault(turn.speaker, None)
-    return tuple(found)
-
-
 def _differing(material: Material, doc: DocumentMaterial, per_coder) -> list[tuple[int, int, int]]:
     full = (1 << len(material.coders)) - 1
     if material.unit == "turn":
@@ -271,7 +258,7 @@ def disagreements(material: Material, *, min_length: int = 1) -> list[Disagreeme
                 coded = tuple(n for i, n in enumerate(material.coders) if mask >> i & 1)
                 found.append(Disagreement(
                     doc.id, doc.name, code_id, label, start, end, first, last,
-                    _speakers(doc.turns, turn_ends, start, end), coded,
+                    distinct_speakers(turns_overlapping(doc.turns, turn_ends, start, end)), coded,
                     tuple(n for n in material.coders if n not in coded), doc.text[start:end],
                 ))
     order = {d.id: i for i, d in enumerate(material.documents)}

@@ -8,7 +8,7 @@ documents (by attribute or by name) and whose codings (by coder) count.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,6 +79,26 @@ def turn_extent(turn: Turn) -> tuple[int, int]:
     return min(start, turn.start), turn.end
 
 
+def turns_overlapping(turns: Sequence[Turn], ends: Sequence[int], start: int, end: int) -> list[Turn]:
+    """Turns whose extent (label included) overlaps [start, end); a point (start == end) counts too.
+
+    *turns* are sorted by ``turn_extent`` and *ends* are their end offsets: turns never
+    overlap, so the ends are sorted too and every turn from the first ending after
+    *start* on ends after it as well.
+    """
+    found = []
+    for index in range(bisect_right(ends, start), len(turns)):
+        if turn_extent(turns[index])[0] >= max(end, start + 1):
+            break
+        found.append(turns[index])
+    return found
+
+
+def distinct_speakers(turns: Iterable[Turn]) -> tuple[str, ...]:
+    """The named speakers of *turns*, each once, in order."""
+    return tuple(dict.fromkeys(t.speaker for t in turns if t.speaker))
+
+
 class DocumentView:
     """One document's text, line starts, turns and (scoped) codings, each read once."""
 
@@ -128,22 +148,11 @@ class DocumentView:
 
     def turns_overlapping(self, start: int, end: int) -> list[Turn]:
         """Turns whose extent (label included) overlaps [start, end); a point (start == end) counts too."""
-        turns = self.turns
-        found = []
-        # Every turn from the first ending after *start* on ends after it too (turns are ordered).
-        for index in range(bisect_right(self._turn_ends, start), len(turns)):
-            if turn_extent(turns[index])[0] >= max(end, start + 1):
-                break
-            found.append(turns[index])
-        return found
+        return turns_overlapping(self.turns, self._turn_ends, start, end)
 
     def speakers(self, start: int, end: int) -> tuple[str, ...]:
         """Distinct speakers of the turns the span touches, in order."""
-        seen: dict[str, None] = {}
-        for turn in self.turns_overlapping(start, end):
-            if turn.speaker:
-                seen.setdefault(turn.speaker, None)
-        return tuple(seen)
+        return distinct_speakers(self.turns_overlapping(start, end))
 
     @property
     def codings(self) -> list[Coding]:
