@@ -16,3 +16,8 @@ def resolve_coder(explicit: str | None = None, configured: str | None = None) ->
         return clean_label(getpass.getuser(), 60) or "coder"
     except Exception:  # no login name (containers without a passwd entry)
         return "coder"
+
+
+def coder_key(name: str) -> str:
+    """Coder names compare case-insensitively and without control characters."""
+    return clean_label(name).casefold()

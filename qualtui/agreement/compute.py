@@ -15,6 +15,7 @@ from qualtui.agreement.stats import Agreement, MeanAgreement, Tally, agreement, 
 from qualtui.agreement.units import Span, char_patterns, merge_spans, segments, unit_masks
 from qualtui.analysis.corpus import distinct_speakers, turn_extent, turns_overlapping
 from qualtui.errors import QualtuiError
+from qualtui.identity import coder_key
 from qualtui.model import Turn
 from qualtui.textlines import line_starts, lines_of_span
 from qualtui.textnorm import clean_label
@@ -101,11 +102,6 @@ def turn_units(text: str, turns: Sequence[Turn]) -> tuple[Span, ...]:
         return line_units(text)
     spans = {turn_extent(t) for t in turns}
     return tuple(sorted((max(0, s), min(e, len(text))) for s, e in spans if min(e, len(text)) > max(0, s)))
-
-
-def coder_key(name: str) -> str:
-    """Coder names compare case-insensitively and without control characters."""
-    return clean_label(name).casefold()
 
 
 def _coder_names(project: "Project", coders: Sequence[str]) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qualtui.errors import QualtuiError
+from qualtui.identity import coder_key
 from qualtui.model import Code, Coding, Document, Turn
 from qualtui.textlines import line_of, line_starts
 from qualtui.textnorm import clean_label
@@ -57,7 +58,7 @@ class Scope:
               coders: Iterable[str] = ()) -> "Scope":
         """From command-line style values: ``k=v`` pairs, document names/ids, coder names."""
         doc_ids = frozenset(project.docs.get(ref).id for ref in documents) or None
-        coder_names = frozenset(clean_label(c).casefold() for c in coders if c.strip()) or None
+        coder_names = frozenset(coder_key(c) for c in coders if c.strip()) or None
         return cls(parse_attribute_filters(attributes), doc_ids, coder_names)
 
     def admits_document(self, doc: Document) -> bool:
