@@ -8,7 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qualtui.model import Transcript
@@ -94,8 +94,19 @@ def snapshot(project: Project) -> dict:
 _TIMESTAMPS = re.compile(rb'(<Project [^>]*?creationDateTime=")[^"]*(")')
 
 
+_CODE = dict(name="code 0", parent=None, color=None, description="", inclusion="", exclusion="", example="",
+             codable=True)
+# Found by hypothesis: on a short text with an emoji, guessing UTF-16 shifted the coding by one.
+_EMOJI = ([("aaaaaaaaaaa\U0001F600aaa", {})], [_CODE], [(0, 0, 13, 1, "ana", None)], [])
+# Researchers code mid-word spans; qualtui's own export must not be rejected for "bad boundaries".
+_MID_WORD = ([("interviewer participant hospital medication recovery friendship \U0001F600", {})], [_CODE],
+             [(0, 0, start, 3, "ana", None) for start in (2, 14, 27, 36, 45, 50, 55, 60)], [])
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(projects())
+@example(_EMOJI)
+@example(_MID_WORD)
 def test_export_then_import_gives_the_same_project(spec):
     with tempfile.TemporaryDirectory() as tmp:
         original = build(Path(tmp) / "a", spec)

@@ -280,7 +280,7 @@ class _Plan:
             src = doc.source
             if doc.selections and len(doc.text.distinct(ALL_CONVENTIONS)) > 1:
                 result = doc.scores.get(conv) or score(doc.text, doc.selections, conv)
-                if not fits(result):
+                if not fits(result, judge_boundaries=len(prior_conventions(self.rp.origin)) > 1):
                     self.uncoded.append(doc.name)
                     self.skipped["text selections in documents imported uncoded (offsets fit no convention)"] += \
                         len(src.selections)

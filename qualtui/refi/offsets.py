@@ -297,10 +297,17 @@ def score(source: SourceText, selections: list[Selection], conv: Convention) -> 
     return result
 
 
-def fits(result: Score) -> bool:
-    """Whether a convention's placement is believable for one document."""
+def fits(result: Score, *, judge_boundaries: bool = True) -> bool:
+    """Whether a convention's placement is believable for one document.
+
+    With *judge_boundaries* False (a producer whose convention is known, such as
+    qualtui itself) only out-of-range selections count against it: researchers
+    legitimately code spans that start or end mid-word.
+    """
     if result.invalid * 20 > result.valid + result.invalid:
         return False
+    if not judge_boundaries:
+        return True
     if result.name_hits + result.name_misses >= 1 and result.name_hits >= result.name_misses:
         return True
     return result.boundary_total < 8 or result.boundary_ratio >= 0.5
