@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -33,6 +33,13 @@ def key_label(key: str) -> str:
 def effective_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
     keys = keymap.get(binding.id or "", binding.key)
     return " ".join(key_label(k.strip()) for k in keys.split(","))
+
+
+def binding_maker(prefix: str) -> Callable[[str, str, str, str], Binding]:
+    """``make(keys, action, description, name)``: a Binding kept out of the footer, with the id "prefix.name"."""
+    def make(keys: str, action: str, description: str, name: str) -> Binding:
+        return Binding(keys, action, description, show=False, id=f"{prefix}.{name}")
+    return make
 
 
 def bindings_of(*classes: type) -> list[Binding]:

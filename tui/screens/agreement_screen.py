@@ -12,11 +12,11 @@ from collections import Counter
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from qualtui.agreement import AgreementReport, Disagreement, disagreements, load, report
 from qualtui.textnorm import clean_label, strip_controls
+from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.pickers import MarkDialog
 from tui.screens.screen_base import ProjectScreen
@@ -25,8 +25,7 @@ from tui.widgets.bar_table import BarTable, coefficient, number, share_cell
 UNIT_LABELS = {"char": "every character", "turn": "every speaker turn"}
 
 
-def _b(keys: str, action: str, description: str, name: str) -> Binding:
-    return Binding(keys, action, description, show=False, id=f"agreement.{name}")
+_b = binding_maker("agreement")
 
 
 def _one_line(text: str, width: int = 120) -> str:

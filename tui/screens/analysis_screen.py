@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane
 
 from qualtui.analysis.cooccurrence import cooccurrence
 from qualtui.analysis.corpus import Corpus
 from qualtui.analysis.frequencies import frequencies, matrix
 from qualtui.textnorm import clean_label
+from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.pickers import SWATCH
@@ -27,8 +27,7 @@ from tui.widgets.bar_table import BarTable, count_cell, number, total_cell
 TABS = ("frequencies", "matrix", "cooccurrence")
 
 
-def _b(keys: str, action: str, description: str, name: str) -> Binding:
-    return Binding(keys, action, description, show=False, id=f"analysis.{name}")
+_b = binding_maker("analysis")
 
 
 class AnalysisScreen(ProjectScreen):

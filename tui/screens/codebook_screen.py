@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Markdown, Static, Tree
 
@@ -21,6 +20,7 @@ from qualtui.analysis.retrieval import retrieve
 from qualtui.model import Code
 from qualtui.services.codebook import PALETTE
 from qualtui.textnorm import clean_label, strip_controls
+from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
 from tui.screens.dialogs import ChooseDialog, ConfirmDialog
@@ -32,8 +32,7 @@ COLOR_NAMES = dict(zip(PALETTE, ("red", "green", "blue", "orange", "purple", "cy
                                  "brown", "teal", "lavender", "yellow")))
 
 
-def _b(keys: str, action: str, description: str, name: str) -> Binding:
-    return Binding(keys, action, description, show=False, id=f"codebook.{name}")
+_b = binding_maker("codebook")
 
 
 def plural(n: int, word: str) -> str:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
 from qualtui.model import Code, Coding, Document, Memo
 from qualtui.project import Project
 from qualtui.textlines import line_of, line_starts
+from tui.keymap import binding_maker
 from tui.positions import Positions
 from tui.screens.coding_actions import CodingActions
 from tui.widgets.codebook_tree import CodebookTree
@@ -28,8 +28,7 @@ POLL_SECONDS = 2.0
 COMPACT_WIDTH = 100  # below this the side panes start hidden (toggle with C and M)
 
 
-def _b(keys: str, action: str, description: str, name: str) -> Binding:
-    return Binding(keys, action, description, show=False, id=f"coding.{name}")
+_b = binding_maker("coding")
 
 
 class DocSummary:

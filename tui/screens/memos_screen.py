@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from qualtui import edits
 from qualtui.history import Change
 from qualtui.textnorm import clean_label, strip_controls
+from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.screen_base import ProjectScreen
@@ -87,8 +88,7 @@ class MemoText(TextArea):
         self.screen.save_editor(leave=leave)
 
 
-def _b(keys: str, action: str, description: str, name: str) -> Binding:
-    return Binding(keys, action, description, show=False, id=f"memos.{name}")
+_b = binding_maker("memos")
 
 
 class MemosScreen(ProjectScreen):

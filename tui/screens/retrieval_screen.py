@@ -12,13 +12,13 @@ from collections import Counter
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from qualtui.analysis.corpus import Corpus, Scope
 from qualtui.analysis.retrieval import Segment, retrieve
 from qualtui.textnorm import clean_label, strip_controls
+from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.pickers import CodeChooser
@@ -30,8 +30,7 @@ TEXT_WIDTH = 200   # characters kept per table cell; the pane below shows everyt
 NARROW = 100       # below this width the table leaves out coder and code
 
 
-def _b(keys: str, action: str, description: str, name: str) -> Binding:
-    return Binding(keys, action, description, show=False, id=f"retrieval.{name}")
+_b = binding_maker("retrieval")
 
 
 def one_line(text: str, width: int = TEXT_WIDTH) -> str:

@@ -14,7 +14,6 @@ from collections import Counter
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Static
 
@@ -22,6 +21,7 @@ from qualtui.analysis import autocode
 from qualtui.analysis.corpus import Corpus, Scope
 from qualtui.analysis.search import SearchQuery, SearchResult, search
 from qualtui.textnorm import clean_label, strip_controls
+from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.code_picker import CodePicker, Picked
 from tui.screens.dialogs import ChooseDialog
@@ -35,8 +35,7 @@ UNIT_CHOICES = (("match", "just the matching text"), ("sentence", "the sentence 
                 ("turn", "the whole speaker turn of each hit"))
 
 
-def _b(keys: str, action: str, description: str, name: str) -> Binding:
-    return Binding(keys, action, description, show=False, id=f"search_screen.{name}")
+_b = binding_maker("search_screen")
 
 
 def _flat(text: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -22,6 +21,7 @@ from textual.strip import Strip
 
 from qualtui.model import Code, Coding, Document, Turn
 from qualtui.textlines import line_starts
+from tui.keymap import binding_maker
 from tui.transcript_layout import CodingIndex, Layout, next_in, previous_in, word_starts
 from tui.transcript_render import RowPainter
 from tui.widgets.transcript_motions import TranscriptMotions
@@ -29,8 +29,7 @@ from tui.widgets.transcript_motions import TranscriptMotions
 MAX_SEARCH_HITS = 20_000
 
 
-def _b(keys: str, action: str, description: str, name: str) -> Binding:
-    return Binding(keys, action, description, show=False, id=f"transcript.{name}")
+_b = binding_maker("transcript")
 
 
 class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
