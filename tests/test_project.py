@@ -87,3 +87,12 @@ def test_coding_a_span_again_is_not_an_undo_step_that_deletes_the_original(proje
     history.redo()
     assert project.codings.for_document(doc.id) == [first]
     assert not history.can_redo
+
+
+def test_add_many_refuses_groupings_and_unknown_codes_like_add(project, doc):
+    theme = project.codes.create("Belonging", codable=False)
+    with pytest.raises(QualtuiError, match="grouping"):
+        project.codings.add_many(doc.id, [(theme.id, 0, 5)])
+    with pytest.raises(QualtuiError):
+        project.codings.add_many(doc.id, [("no-such-code", 0, 5)])
+    assert project.codings.count(doc.id) == 0

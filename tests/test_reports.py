@@ -106,3 +106,10 @@ def test_md_escape_neutralises_markup():
     assert md_escape("# not a heading") == "\\# not a heading"
     assert md_escape("- not a list") == "\\- not a list"
     assert md_escape("a <b> [link](x)") == "a \\<b\\> \\[link\\](x)"
+
+
+def test_only_coder_matches_names_as_other_coder_filters_do(project, doc):
+    theme, peer = make(project, doc)
+    project.codings.add(doc.id, peer.id, 0, 11, coder="Bob")
+    report = build_report(project, coders=["bob"])
+    assert report.codings == 1 and report.coders == ["Bob"]

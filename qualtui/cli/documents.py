@@ -90,7 +90,7 @@ def docs(project, fmt: str) -> None:
         rows.append({
             "id": doc.id[:8] if fmt == "table" else doc.id, "name": doc.name, "words": doc.words,
             "turns": doc.turns, "speakers": doc.speakers, "attributes": doc.attributes,
-            "codings": len(project.codings.for_document(doc.id)),
+            "codings": project.codings.count(doc.id),
         })
     emit(rows, ["id", "name", "words", "turns", "speakers", "attributes", "codings"], fmt)
 

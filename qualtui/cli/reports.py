@@ -19,18 +19,14 @@ def _report_options(fn):
 
 
 def _write(output: Path | None, data: bytes, *, binary: bool, what: str) -> None:
-    from stores.atomic import atomic_write_bytes
+    from qualtui.output import write_export_file
 
     if output is None or str(output) == "-":
         if binary:
             raise QualtuiError(f"{what} output needs a file: use -o FILE")
         click.echo(data.decode("utf-8"), nl=False)
         return
-    if output.is_dir():
-        raise QualtuiError(f"{output} is a folder; give a file name with -o")
-    if not output.parent.is_dir():
-        raise QualtuiError(f"folder {output.parent} does not exist")
-    atomic_write_bytes(output, data)
+    write_export_file(output, data)
     click.echo(f"wrote {safe(str(output))} ({len(data):,} bytes, readable only by you)", err=True)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from qualtui import __version__
 from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Memo
+from qualtui.output import write_export_file
 from qualtui.refi.common import (CODEBOOK_NS, PROJECT_NS, SCHEMA_LOCATION, XSI_NS, derived_guid,
                                  fold_definition, is_guid, user_guid)
 from qualtui.refi.xmlwrite import Writer, color_or_none, datetime_or_none, deterministic_zip, serialise
@@ -274,20 +275,9 @@ def build_qdc(project: "Project") -> tuple[bytes, ExportResult]:
     return serialise(root), ExportResult(None, dict(builder.counts), warnings)
 
 
-def _write(path: Path, data: bytes) -> None:
-    from stores.atomic import atomic_write_bytes
-
-    path = Path(path)
-    if path.is_dir():
-        raise QualtuiError(f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise QualtuiError(f"folder {path.parent} does not exist")
-    atomic_write_bytes(path, data)
-
-
 def export_qdpx(project: "Project", path: Path) -> ExportResult:
     data, result = build_qdpx(project)
-    _write(path, data)
+    write_export_file(path, data)
     result.path = Path(path)
     project.audit("export.qdpx", path=str(path), **{k: v for k, v in result.counts.items()})
     return result
@@ -295,7 +285,7 @@ def export_qdpx(project: "Project", path: Path) -> ExportResult:
 
 def export_qdc(project: "Project", path: Path) -> ExportResult:
     data, result = build_qdc(project)
-    _write(path, data)
+    write_export_file(path, data)
     result.path = Path(path)
     project.audit("export.qdc", path=str(path), codes=result.counts.get("codes", 0))
     return result

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from qualtui.identity import coder_key
 from qualtui.model import Code, Coding, Memo, Turn
 from qualtui.project import Project
 from qualtui.textlines import line_starts, lines_of_span
@@ -98,9 +99,10 @@ def build_report(project: Project, *, quotes_per_code: int = 3, include_memos: b
                  coders: list[str] | None = None) -> Report:
     docs = project.docs.all()
     names = {d.id: d.name for d in docs}
+    wanted = {coder_key(c) for c in coders or ()}  # as every other coder filter: case-insensitive
     by_code: dict[str, list[Coding]] = {}
     for coding in project.codings.iter_all([d.id for d in docs]):
-        if coders and coding.coder not in coders:
+        if wanted and coder_key(coding.coder) not in wanted:
             continue
         by_code.setdefault(coding.code, []).append(coding)
     indexes: dict[str, _DocumentIndex] = {}

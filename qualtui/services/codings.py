@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 TABLE = "codings"
 
 
+def _check_span(start: int, end: int, length: int) -> None:
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= length:
+        raise QualtuiError(f"span [{start}, {end}) is not inside the document (0-{length})")
+
+
 def _sort_key(coding: Coding) -> tuple[int, int, str]:
     return (coding.start, coding.end, coding.id)
 
@@ -51,6 +56,9 @@ class CodingService:
             found.extend(sorted(matches, key=_sort_key))
         return found
 
+    def count(self, doc_id: str) -> int:
+        return len(self.store.document_file(doc_id).raw(TABLE))
+
     def get(self, doc_id: str, coding_id: str) -> Coding:
         record = self.store.document_file(doc_id).get(TABLE, coding_id)
         if record is None:
@@ -74,9 +82,10 @@ class CodingService:
 
     # writes ----------------------------------------------------------------
     def _validate(self, doc_id: str, code_id: str, start: int, end: int) -> None:
-        length = self.project.docs.by_id(doc_id).length
-        if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= length:
-            raise QualtuiError(f"span [{start}, {end}) is not inside the document (0-{length})")
+        _check_span(start, end, self.project.docs.by_id(doc_id).length)
+        self._check_codable(code_id)
+
+    def _check_codable(self, code_id: str) -> None:
         code = self.project.codes.by_id(code_id)
         if not code.codable:
             raise QualtuiError(f"{code.name!r} is a grouping, not a codable code")
@@ -112,9 +121,12 @@ class CodingService:
         coder = coder or self.project.coder
         length = self.project.docs.by_id(doc_id).length
         codings = []
+        checked: set[str] = set()
         for code_id, start, end in spans:
-            if not 0 <= start < end <= length:
-                raise QualtuiError(f"span [{start}, {end}) is not inside the document (0-{length})")
+            _check_span(start, end, length)
+            if code_id not in checked:
+                self._check_codable(code_id)
+                checked.add(code_id)
             codings.append(Coding(id=new_id(), document=doc_id, code=code_id, start=start, end=end,
                                   coder=coder, created=now_iso()))
 
