@@ -15,22 +15,18 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from qualtui.agreement import AgreementReport, Disagreement, disagreements, load, report
-from qualtui.textnorm import clean_label, strip_controls
+from qualtui.textnorm import clean_label
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.pickers import MarkDialog
 from tui.screens.screen_base import ProjectScreen
 from tui.widgets.bar_table import BarTable, coefficient, number, share_cell
+from tui.widgets.plain_table import one_line
 
 UNIT_LABELS = {"char": "every character", "turn": "every speaker turn"}
 
 
 _b = binding_maker("agreement")
-
-
-def _one_line(text: str, width: int = 120) -> str:
-    flat = " ".join(strip_controls(text).split())
-    return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
 
 
 class AgreementScreen(ProjectScreen):
@@ -165,7 +161,7 @@ class AgreementScreen(ProjectScreen):
             if not code_name:
                 cells.append(clean_label(item.code.rsplit("/", 1)[-1], 20))
             cells += [clean_label(", ".join(item.coded_by), 12), clean_label(", ".join(item.not_coded_by), 12),
-                      _one_line(item.text)]
+                      one_line(item.text, 120)]
             rows.append((None, cells))
         self.disagreement_table.show(columns, rows)
 

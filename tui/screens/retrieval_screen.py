@@ -23,7 +23,7 @@ from tui.messages import JumpTo
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.pickers import CodeChooser
 from tui.screens.screen_base import ProjectScreen
-from tui.widgets.plain_table import PlainTable
+from tui.widgets.plain_table import PlainTable, one_line
 
 MAX_CONTEXT = 20
 TEXT_WIDTH = 200   # characters kept per table cell; the pane below shows everything
@@ -31,11 +31,6 @@ NARROW = 100       # below this width the table leaves out coder and code
 
 
 _b = binding_maker("retrieval")
-
-
-def one_line(text: str, width: int = TEXT_WIDTH) -> str:
-    flat = " ".join(strip_controls(text).split())
-    return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
 
 
 class RetrievalScreen(ProjectScreen):

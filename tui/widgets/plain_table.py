@@ -9,10 +9,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
+from qualtui.textnorm import strip_controls
+
 
 def plain(value: object) -> object:
     """A str as literal text (as DataTable would draw it for a one-row-high cell, without markup)."""
     return Text(value, no_wrap=True, end="") if isinstance(value, str) else value
+
+
+def one_line(text: str, width: int) -> str:
+    """*text* on one line for a table cell: control characters out, whitespace runs as one space, cut at *width*."""
+    flat = " ".join(strip_controls(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
 
 
 class PlainTable(DataTable):
