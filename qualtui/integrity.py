@@ -256,7 +256,9 @@ class _Checker:
         lines = raw.split(b"\n")
         tail = lines.pop()  # empty when the log ends with a newline
         for number, line in enumerate(lines, 1):
-            if not _json_object(line):
+            if is_torn_audit_fragment(line):
+                self.add("audit-torn", f"{AUDIT_LOG} line {number}", "an entry cut short by a crash")
+            elif not _json_object(line):
                 self.add("audit", f"{AUDIT_LOG} line {number}", "is not a readable audit entry", False)
         if tail:
             self.add("audit-torn", f"{AUDIT_LOG} line {len(lines) + 1}",
@@ -303,6 +305,11 @@ class _Checker:
 
 def _safe_id(value: str) -> bool:
     return bool(value) and "/" not in value and "\\" not in value and not value.startswith(".")
+
+
+def is_torn_audit_fragment(line: bytes) -> bool:
+    """The start of an entry whose writer was killed mid-line (the next entry starts on a new line)."""
+    return line.startswith(b'{"time":') and not _json_object(line)
 
 
 def _json_object(line: bytes) -> bool:

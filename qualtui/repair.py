@@ -18,6 +18,7 @@ from stores import ProjectStore, SCHEMA_VERSION
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, META_ID
 from qualtui.identity import resolve_coder
 from qualtui.integrity import (
+    is_torn_audit_fragment,
     Problem,
     ProjectFiles,
     find_cycles,
@@ -220,18 +221,19 @@ class _Fixer:
             self.done("memo", f"kept memo {memo_id} as a project memo (what it was about is gone)")
 
     def fix_audit(self) -> None:
+        """Move entries cut short by a crash (mid-log or last) out of the log; readable ones stay."""
+        from stores.atomic import atomic_write_bytes
+
         path = self.root / AUDIT_LOG
         raw = path.read_bytes()
-        cut = raw.rfind(b"\n") + 1
-        tail = raw[cut:]
-        if not tail:
+        lines = raw.split(b"\n")
+        tail = lines.pop()
+        torn = [line for line in lines if is_torn_audit_fragment(line)] + ([tail] if tail else [])
+        if not torn:
             return
-        self.keep("audit-torn-line.txt", tail)
-        fd = os.open(path, os.O_WRONLY)
-        try:
-            os.ftruncate(fd, cut)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        self.done("audit", f"removed the torn last audit entry (kept in {self.report.saved.name}/audit-torn-line.txt)")
+        self.keep("audit-torn-lines.txt", b"\n".join(torn) + b"\n")
+        kept = [line for line in lines if not is_torn_audit_fragment(line)]
+        atomic_write_bytes(path, b"".join(line + b"\n" for line in kept), self.files.perms)
+        self.done("audit", f"removed {len(torn)} audit entr{'y' if len(torn) == 1 else 'ies'} cut short by a crash "
+                           f"(kept in {self.report.saved.name}/audit-torn-lines.txt)")
 

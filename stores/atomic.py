@@ -96,11 +96,16 @@ def append_line(path: Path, line: str, perms: Permissions = PRIVATE) -> None:
     """
     path = Path(path)
     existed = path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, perms.file_mode)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, perms.file_mode)
     try:
         if not existed:
             os.fchmod(fd, perms.file_mode)
         data = (line.rstrip("\n") + "\n").encode("utf-8")
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            # A writer killed mid-line (SIGKILL can cut a write at a page boundary) left a
+            # fragment: start on a new line so this entry stays whole and readable.
+            data = b"\n" + data
         os.write(fd, data)
         os.fsync(fd)
     finally:

@@ -100,7 +100,21 @@ def test_torn_audit_line_is_reported_and_truncated(coded):
     assert repair(project.root).remaining == []
     assert log.read_bytes().startswith(before)
     assert log.read_bytes().endswith(b"\n")
-    assert list((project.root / "backups").glob("repair-*/audit-torn-line.txt"))[0].read_bytes().endswith(b'"act')
+    assert list((project.root / "backups").glob("repair-*/audit-torn-lines.txt"))[0].read_bytes().endswith(b'"act\n')
+
+
+def test_an_entry_written_after_a_torn_one_stays_readable_and_repair_keeps_it(coded):
+    project = coded[0]
+    log = project.root / "audit.jsonl"
+    with open(log, "ab") as fh:
+        fh.write(b'{"time":"2025-01-01","act')  # a writer killed mid-line
+    project.audit("after.the.crash", note="must stay readable")
+    lines = log.read_bytes().split(b"\n")
+    assert lines[-2].startswith(b'{"time"') and b"after.the.crash" in lines[-2]
+    assert [p.kind for p in check(project.root)] == ["audit-torn"]
+    assert repair(project.root).remaining == []
+    assert check(project.root) == []
+    assert b"after.the.crash" in log.read_bytes() and b'"act\n' not in log.read_bytes()
 
 
 def test_damaged_audit_line_in_the_middle_is_not_repairable(coded):
