@@ -57,7 +57,11 @@ class LazyGroup(click.Group):
     lazy_commands: dict[str, str] = COMMANDS
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self.lazy_commands)
+        """Each command once: a second name for the same target (an alias) works but is not listed."""
+        listed: dict[str, str] = {}
+        for name in sorted(self.lazy_commands):
+            listed.setdefault(self.lazy_commands[name], name)
+        return sorted(listed.values())
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         target = self.lazy_commands.get(name)

@@ -149,19 +149,6 @@ class DocumentService:
         self.project.audit("document.rename", document=doc_id, name=name)
         return Document.from_record(record)
 
-    def replace_content(self, doc_id: str, transcript: Transcript) -> Document:
-        """Only for re-anchoring operations (pseudonymisation): new text and turns."""
-        text = transcript.text
-        self.store.write_text(doc_id, text)
-        self.store.write_json(self.store.turns_path(doc_id), [t.to_record() for t in transcript.turns])
-
-        def apply(table: dict) -> dict:
-            record = dict(table[doc_id], **content_fields(text, transcript.turns))
-            table[doc_id] = record
-            return record
-
-        return Document.from_record(self.store.project.mutate(TABLE, apply))
-
     def delete(self, doc_id: str) -> None:
         """Remove a document, its codings and its memos."""
         self.by_id(doc_id)
