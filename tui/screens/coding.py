@@ -175,12 +175,17 @@ class CodingScreen(CodingActions, Screen):
         self.refresh_side()
 
     # coder layers --------------------------------------------------------------------
-    def visible_codings(self, codings: list[Coding]) -> list[Coding]:
+    @property
+    def shown_coder(self) -> str | None:
+        """The one coder whose codings are shown, or None when all coders are."""
         mode, who = self.coder_layer
         if mode == "all":
-            return list(codings)
-        wanted = self.project.coder if mode == "mine" else who
-        return [c for c in codings if c.coder == wanted]
+            return None
+        return self.project.coder if mode == "mine" else who
+
+    def visible_codings(self, codings: list[Coding]) -> list[Coding]:
+        wanted = self.shown_coder
+        return list(codings) if wanted is None else [c for c in codings if c.coder == wanted]
 
     def layer_label(self) -> str:
         mode, who = self.coder_layer
@@ -231,8 +236,7 @@ class CodingScreen(CodingActions, Screen):
                 self.summaries[doc.id] = DocSummary(signature, self.project.codings.for_document(doc.id))
 
     def counts(self, summary: DocSummary) -> Counter[str]:
-        mode, who = self.coder_layer
-        wanted = None if mode == "all" else (self.project.coder if mode == "mine" else who)
+        wanted = self.shown_coder
         counts: Counter[str] = Counter()
         for (code, coder), n in summary.counts.items():
             if wanted is None or coder == wanted:

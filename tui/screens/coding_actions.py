@@ -275,11 +275,8 @@ class CodingActions:
         self.app.push_screen(DocumentSwitcher(rows), self.switch_to)
 
     def visible_coders(self: "CodingScreen", coders) -> list[str]:
-        mode, who = self.coder_layer
-        if mode == "all":
-            return list(coders)
-        wanted = self.project.coder if mode == "mine" else who
-        return [c for c in coders if c == wanted]
+        wanted = self.shown_coder
+        return list(coders) if wanted is None else [c for c in coders if c == wanted]
 
     def switch_to(self: "CodingScreen", doc_id: str | None) -> None:
         if doc_id is None or (self.doc is not None and doc_id == self.doc.id):
