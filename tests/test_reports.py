@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from qualtui.cli import cli
 from qualtui.reports.codings_csv import codings_csv
-from qualtui.reports.markdown import md_escape, render_html, render_markdown
+from qualtui.reports.html_report import render_html
+from qualtui.reports.markdown import md_escape, render_markdown
 from qualtui.reports.model import build_report
 
 
@@ -31,14 +32,16 @@ def make(project, doc):
 def test_markdown_report_content(project, doc):
     make(project, doc)
     md = render_markdown(build_report(project, include_memos=True))
-    assert "| Belonging (theme) | 0 | 0 | Feeling part of the ward |" in md
-    assert "#### Belonging/Peer help" in md
+    assert "| 1 | **Belonging** (theme) | 0 | 0 | Feeling part of the ward |" in md
+    assert "| 1.1 | \u2003Peer help | 1 | 1 | Patients *helping* each other |" in md
+    assert "### 1 Belonging (theme)" in md and "#### 1.1 Peer help" in md
     assert "> The other patients helped me though." in md
     assert "*SU01, Sam, l. 5*" in md
-    assert "Patients \\*helping\\* each other" in md
+    assert "**Definition:** Patients *helping* each other" in md   # the researcher's markdown, as written
+    assert "1 segment in 1 document." in md
     assert "## Reflexive journal" in md and "Week 1" in md
     assert "Peer help seems central." in md
-    assert "(memo: key quote)" in md
+    assert "*Coding memo:* key quote" in md
     without = render_markdown(build_report(project))
     assert "Reflexive journal" not in without and "Peer help seems central." not in without
 
@@ -79,7 +82,7 @@ def test_docx_report_reads_back(project, doc, tmp_path):
     assert "The other patients helped me though." in paragraphs
     assert any(p.startswith("\u2014 SU01, Sam, l. 5") for p in paragraphs)
     table = Document(str(out)).tables[0]
-    assert [c.text for c in table.rows[2].cells][1:3] == ["1", "1"]
+    assert [c.text for c in table.rows[2].cells] == ["1.1", "Peer help", "1", "1", "Patients helping each other"]
 
 
 def test_codings_csv_has_attributes_and_reads_back(project, doc):
@@ -88,6 +91,7 @@ def test_codings_csv_has_attributes_and_reads_back(project, doc):
     assert len(rows) == 1
     row = rows[0]
     assert row["code_path"] == "Belonging/Peer help" and row["theme"] == "Belonging"
+    assert row["code_number"] == "1.1" and row["code_depth"] == "1"
     assert row["attr:group"] == "service user" and row["speaker"] == "Sam"
     assert row["text"] == "The other patients helped me though." and row["memo"] == "key quote"
     assert int(row["end"]) - int(row["start"]) == len(row["text"])

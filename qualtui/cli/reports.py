@@ -15,6 +15,12 @@ def _report_options(fn):
                       help="Quotes per code (spread across documents; codings with memos first).")(fn)
     fn = click.option("--memos", is_flag=True, help="Include code memos and the reflexive journal.")(fn)
     fn = click.option("--only-coder", "coders", multiple=True, help="Only codings by this coder (repeatable).")(fn)
+    fn = click.option("--timestamps", is_flag=True,
+                      help="Add the recording time of the turn to citations (VTT/SRT transcripts).")(fn)
+    fn = click.option("--matrix-attr", "matrix_attrs", multiple=True, metavar="KEY",
+                      help="Chart codes x this document attribute (repeatable; default: every attribute "
+                           "with 2-12 values).")(fn)
+    fn = click.option("--no-matrix", is_flag=True, help="No codes x attribute tables or charts.")(fn)
     return fn
 
 
@@ -35,43 +41,46 @@ def _output_option(fn):
                         help="Output file (default: standard output for text formats).")(fn)
 
 
-def _report(project, quotes: int, memos: bool, coders: tuple[str, ...]):
+def _report(project, options: dict):
     from qualtui.reports.model import build_report
 
-    return build_report(project, quotes_per_code=quotes, include_memos=memos, coders=list(coders) or None)
+    keys = [] if options["no_matrix"] else list(options["matrix_attrs"]) or None
+    return build_report(project, quotes_per_code=options["quotes"], include_memos=options["memos"],
+                        coders=list(options["coders"]) or None, timestamps=options["timestamps"],
+                        matrix_attributes=keys)
 
 
 @click.command("md")
 @_output_option
 @_report_options
 @project_options
-def export_md(project, output: Path | None, quotes: int, memos: bool, coders: tuple[str, ...]) -> None:
+def export_md(project, output: Path | None, **options) -> None:
     """Markdown report: codebook with definitions and counts, themes with quotes."""
     from qualtui.reports.markdown import render_markdown
 
-    _write(output, render_markdown(_report(project, quotes, memos, coders)).encode("utf-8"), binary=False, what="md")
+    _write(output, render_markdown(_report(project, options)).encode("utf-8"), binary=False, what="md")
 
 
 @click.command("html")
 @_output_option
 @_report_options
 @project_options
-def export_html(project, output: Path | None, quotes: int, memos: bool, coders: tuple[str, ...]) -> None:
-    """Self-contained HTML report (no scripts, no external assets)."""
-    from qualtui.reports.markdown import render_html
+def export_html(project, output: Path | None, **options) -> None:
+    """Self-contained HTML report with SVG charts (no scripts, no external assets)."""
+    from qualtui.reports.html_report import render_html
 
-    _write(output, render_html(_report(project, quotes, memos, coders)).encode("utf-8"), binary=False, what="html")
+    _write(output, render_html(_report(project, options)).encode("utf-8"), binary=False, what="html")
 
 
 @click.command("docx")
 @_output_option
 @_report_options
 @project_options
-def export_docx(project, output: Path | None, quotes: int, memos: bool, coders: tuple[str, ...]) -> None:
-    """Word report (python-docx)."""
+def export_docx(project, output: Path | None, **options) -> None:
+    """Word report (python-docx), with the charts as tables."""
     from qualtui.reports.docx_report import render_docx
 
-    _write(output, render_docx(_report(project, quotes, memos, coders)), binary=True, what="docx")
+    _write(output, render_docx(_report(project, options)), binary=True, what="docx")
 
 
 @click.command("csv")

@@ -6,10 +6,11 @@ import csv
 import io
 
 from qualtui.project import Project
-from qualtui.reports.model import _DocumentIndex
+from qualtui.reports.model import _DocumentIndex, outline_numbers
 from qualtui.textnorm import strip_controls
 
-BASE_COLUMNS = ["coding_id", "document", "document_id", "code", "code_path", "theme", "start", "end",
+BASE_COLUMNS = ["coding_id", "document", "document_id", "code", "code_path", "code_number", "code_depth", "theme",
+                "start", "end",
                 "first_line", "last_line", "speaker", "coder", "created", "memo", "text"]
 
 
@@ -18,6 +19,9 @@ def codings_csv(project: Project) -> str:
     keys = sorted({k for d in docs for k in d.attributes}, key=str.casefold)
     codes = project.codes.all()
     by_id = {c.id: c for c in codes}
+    tree = project.codes.tree()
+    numbers = outline_numbers(tree)
+    depths = {code.id: depth for depth, code in tree}
 
     def theme(code_id: str) -> str:
         seen: set[str] = set()
@@ -37,7 +41,7 @@ def codings_csv(project: Project) -> str:
             code = by_id.get(coding.code)
             writer.writerow([
                 coding.id, doc.name, doc.id, code.name if code else "", project.codes.path(code, codes) if code else "",
-                theme(coding.code), coding.start, coding.end, quote.first_line, quote.last_line, quote.speaker or "",
+                numbers.get(coding.code, ""), depths.get(coding.code, ""), theme(coding.code), coding.start, coding.end, quote.first_line, quote.last_line, quote.speaker or "",
                 coding.coder, coding.created, strip_controls(coding.memo or ""),
                 index.text[coding.start:coding.end],
             ] + [doc.attributes.get(k, "") for k in keys])

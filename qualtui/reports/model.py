@@ -6,10 +6,15 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from qualtui.analysis.frequencies import Matrix
 from qualtui.identity import coder_key
 from qualtui.model import Code, Coding, Memo, Turn
 from qualtui.project import Project
+from qualtui.reports.wording import clock
 from qualtui.textlines import line_starts, lines_of_span
+
+# Attributes charted by default: those that split the documents into a few groups.
+MATRIX_MAX_VALUES = 12
 
 
 @dataclass(frozen=True)
@@ -21,12 +26,15 @@ class Quote:
     text: str
     coder: str
     memo: str | None = None
+    time: str | None = None    # recording time of the turn (h:mm:ss), when asked for and known
 
     @property
     def citation(self) -> str:
+        """'SU02, Sam, ll. 118-120' ('l. 41' for one line), then the time if any."""
         lines = f"l. {self.first_line}" if self.first_line == self.last_line else f"ll. {self.first_line}-{self.last_line}"
         who = f", {self.speaker}" if self.speaker else ""
-        return f"{self.document}{who}, {lines}"
+        when = f", {self.time}" if self.time else ""
+        return f"{self.document}{who}, {lines}{when}"
 
 
 @dataclass
@@ -38,6 +46,13 @@ class CodeEntry:
     documents: int
     quotes: list[Quote] = field(default_factory=list)
     memos: list[Memo] = field(default_factory=list)
+    number: str = ""           # outline number: 1, 1.2, 1.2.1
+    total: int = 0             # segments of the code and all its sub-codes
+
+    @property
+    def is_theme(self) -> bool:
+        """A grouping code: a theme heading that is not applied to text itself."""
+        return not self.code.codable
 
 
 @dataclass
@@ -57,6 +72,7 @@ class Report:
     themes: list[Theme]
     journal: list[Memo]
     include_memos: bool
+    matrices: list[Matrix] = field(default_factory=list)
 
 
 class _DocumentIndex:
@@ -70,12 +86,13 @@ class _DocumentIndex:
         self.turn_starts = [t.label_start if t.label_start is not None else t.start for t in spoken]
         self.turns = spoken
 
-    def quote(self, coding: Coding) -> Quote:
+    def quote(self, coding: Coding, *, timestamps: bool = False) -> Quote:
         first, last = lines_of_span(self.starts, coding.start, coding.end)
         index = bisect_right(self.turn_starts, coding.start) - 1
-        speaker = self.turns[index].speaker if index >= 0 and coding.start <= self.turns[index].end else None
+        turn = self.turns[index] if index >= 0 and coding.start <= self.turns[index].end else None
         text = " ".join(self.text[coding.start:coding.end].split())
-        return Quote(self.name, speaker, first, last, text, coding.coder, coding.memo)
+        time = clock(turn.begin_ms) if timestamps and turn and turn.begin_ms is not None else None
+        return Quote(self.name, turn.speaker if turn else None, first, last, text, coding.coder, coding.memo, time)
 
 
 def _spread(codings: list[Coding], limit: int) -> list[Coding]:
@@ -95,8 +112,33 @@ def _spread(codings: list[Coding], limit: int) -> list[Coding]:
     return chosen
 
 
+def outline_numbers(tree: list[tuple[int, Code]]) -> dict[str, str]:
+    """code id -> '1', '1.2', '1.2.1' in codebook order."""
+    counters: list[int] = []
+    numbers: dict[str, str] = {}
+    for depth, code in tree:
+        del counters[depth + 1:]
+        counters += [0] * (depth + 1 - len(counters))
+        counters[depth] += 1
+        numbers[code.id] = ".".join(str(n) for n in counters)
+    return numbers
+
+
+def charted_attributes(project: Project) -> list[str]:
+    """Attribute keys with between 2 and MATRIX_MAX_VALUES values (case-insensitive), sorted."""
+    values: dict[str, set[str]] = {}
+    shown: dict[str, str] = {}
+    for doc in project.docs.all():
+        for key, value in doc.attributes.items():
+            shown.setdefault(key.casefold(), key)
+            values.setdefault(key.casefold(), set()).add(value.casefold())
+    return sorted((shown[k] for k, v in values.items() if 2 <= len(v) <= MATRIX_MAX_VALUES), key=str.casefold)
+
+
 def build_report(project: Project, *, quotes_per_code: int = 3, include_memos: bool = False,
-                 coders: list[str] | None = None) -> Report:
+                 coders: list[str] | None = None, timestamps: bool = False,
+                 matrix_attributes: list[str] | None = None) -> Report:
+    """Everything a report says.  *matrix_attributes* None: every attribute with a few values."""
     docs = project.docs.all()
     names = {d.id: d.name for d in docs}
     wanted = {coder_key(c) for c in coders or ()}  # as every other coder filter: case-insensitive
@@ -117,13 +159,17 @@ def build_report(project: Project, *, quotes_per_code: int = 3, include_memos: b
     for memo in project.memos.all(kind="code"):
         code_memos.setdefault(memo.target or "", []).append(memo)
     entries: list[CodeEntry] = []
-    for depth, code in project.codes.tree():
+    tree = project.codes.tree()
+    numbers = outline_numbers(tree)
+    for depth, code in tree:
         codings = [c for c in by_code.get(code.id, []) if c.document in names]
         entry = CodeEntry(code, project.codes.path(code, all_codes), depth, len(codings),
                           len({c.document for c in codings}),
-                          [index(c.document).quote(c) for c in _spread(codings, quotes_per_code)],
-                          code_memos.get(code.id, []) if include_memos else [])
+                          [index(c.document).quote(c, timestamps=timestamps)
+                           for c in _spread(codings, quotes_per_code)],
+                          code_memos.get(code.id, []) if include_memos else [], numbers[code.id])
         entries.append(entry)
+    _add_totals(entries)
     themes: list[Theme] = []
     for entry in entries:
         if entry.depth == 0:
@@ -141,4 +187,28 @@ def build_report(project: Project, *, quotes_per_code: int = 3, include_memos: b
         themes=themes,
         journal=project.memos.all(kind="project") if include_memos else [],
         include_memos=include_memos,
+        matrices=_matrices(project, coders, matrix_attributes),
     )
+
+
+def _add_totals(entries: list[CodeEntry]) -> None:
+    """Each entry's total: its segments plus its descendants' (entries are in tree order)."""
+    open_: list[CodeEntry] = []
+    for entry in entries:
+        while open_ and open_[-1].depth >= entry.depth:
+            open_.pop()
+        entry.total = entry.segments
+        for ancestor in open_:
+            ancestor.total += entry.segments
+        open_.append(entry)
+
+
+def _matrices(project: Project, coders: list[str] | None, keys: list[str] | None) -> list[Matrix]:
+    from qualtui.analysis.corpus import Corpus, Scope
+    from qualtui.analysis.frequencies import matrix
+
+    keys = charted_attributes(project) if keys is None else keys
+    if not keys:
+        return []
+    corpus = Corpus(project, Scope.build(project, coders=coders or ()))
+    return [matrix(corpus, key) for key in keys]
