@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,13 +74,61 @@ def test_timestamp_ms(value, ms):
     assert timestamp_ms(value) == ms
 
 
+def test_the_reported_interview_keeps_every_participant_turn():
+    # The shape of the real interview in issue 11: a named participant and a lower-case, hyphenated interviewer.
+    text = "\n".join(f"admin-1: question {i}?\nMia Holt: answer {i},\nover two lines." for i in range(30))
+    turns = detect_turns(text)
+    assert len(turns) == 60
+    assert [t.speaker for t in turns] == ["admin-1", "Mia Holt"] * 30
+    assert text[turns[1].start:turns[1].end] == "answer 0,\nover two lines."
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # a one-off header line is not a speaker, even in the same layout as the speakers
+    ("Date: 14 March. Location: quiet room.\nInterviewer: a\nSam: b\nInterviewer: c\nSam: d",
+     [None, "Interviewer", "Sam", "Interviewer", "Sam"]),
+    ("Notes: first visit\nInterviewer: a\nSam: b\nInterviewer: c", [None, "Interviewer", "Sam", "Interviewer"]),
+    # a one-off speaker in the layout of the others counts
+    ("Speaker 1: a\nSpeaker 2: b\nSpeaker 1: c\nSpeaker 17: d", ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 17"]),
+    # a one-off in another layout does not (it stays in the speech before it)
+    ("Interviewer: a\n[Sam] b\nParticipant: c\nInterviewer: d\nParticipant: e",
+     ["Interviewer", "Participant", "Interviewer", "Participant"]),
+    # lower-case labels must recur themselves
+    ("Interviewer: a\nnote: b\nSam: c\nInterviewer: d\nSam: e", ["Interviewer", "Sam", "Interviewer", "Sam"]),
+    ("int: a\nP1: b\nint: c", ["int", "P1", "int"]),
+])
+def test_one_off_labels(text, speakers):
+    assert [s for s, *_ in spoken(text)] == speakers
+
+
+@pytest.mark.parametrize("text", [
+    "so: this is prose.\n\nAnother paragraph here.",
+    "Meeting (10:30) went fine.\nLunch was late.",
+    "Age\t34\nTown\tEly",
+    "**Important** read this.\n\nAnd this.",
+    "Date: 14 March. Location: quiet room.\n\nWe met in the garden.",
+])
+def test_more_prose_does_not_make_speakers(text):
+    assert all(t.speaker is None for t in detect_turns(text))
+
+
+def test_speaker_pattern_overrides_detection():
+    text = "Q1 (asked by Ann) What now?\nA1 (Bo) Nothing.\nQ2 (asked by Ann) Really?"
+    assert all(t.speaker is None for t in detect_turns(text))
+    pattern = re.compile(r"[QA]\d+ \((?:asked by )?(?P<speaker>\w+)\) ")
+    assert [(t.speaker, text[t.start:t.end]) for t in detect_turns(text, pattern)] == [
+        ("Ann", "What now?"), ("Bo", "Nothing."), ("Ann", "Really?")]
+
+
 def test_find_labels_cleans_names():
     (label,) = [x for x in find_labels("Sam: hi") if x.speaker]
     assert (label.label_start, label.body_start, label.speaker) == (0, 5, "Sam")
 
 
 _lines = st.lists(st.one_of(
-    st.sampled_from(["Interviewer:", "Sam:", "I:", "[Sam]", "P3:", "00:01:02 Sam:", "Note:", "Speaker 1  0:03", ""]),
+    st.sampled_from(["Interviewer:", "Sam:", "I:", "[Sam]", "P3:", "00:01:02 Sam:", "Note:", "Speaker 1  0:03", "",
+                     "admin-1:", "**Sam:**", ">> SAM:", "Sam\t", "Sam [00:01:02]", "00:01:02", "[doctor]",
+                     "Sam (00:00:04):", "resp_3:"]),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
 ), max_size=25)
 

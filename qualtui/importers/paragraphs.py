@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qualtui.importers.speakers import Label, trusted_labels, find_labels, paragraph_spans, turns_from_labels
+from qualtui.importers.speakers import (Label, find_labels, paragraph_spans, select_labels, turns_from_labels,
+                                        with_lone_timestamps)
 from qualtui.model import Transcript
 from qualtui.textnorm import clean_label, normalise_text
 
@@ -83,17 +84,16 @@ def assemble(paragraphs: Sequence[Paragraph], source_format: str, warnings: Sequ
         pos += len(text) + 1
     full = "\n".join(lines)
     labels = _bold_labels(full, lines, starts, bold)
-    text_labels = find_labels(full)
     spans = paragraph_spans(full)
-    if not trusted_labels(text_labels, len(spans)):
-        text_labels = []
-    if labels and trusted_labels(labels, len(spans)):
+    text_labels = select_labels(full, find_labels(full), len(spans))
+    labels = select_labels(full, labels, len(spans))
+    if labels:
         taken = {label.label_start for label in labels}
         labels = sorted([*labels, *(t for t in text_labels if t.label_start not in taken)],
                         key=lambda label: label.label_start)
     else:
         labels = text_labels
-    turns = turns_from_labels(full, labels)
+    turns = turns_from_labels(full, with_lone_timestamps(full, labels))
     return Transcript(text=full, turns=tuple(turns), source_format=source_format, warnings=tuple(warnings))
 
 

@@ -1,17 +1,26 @@
 """Find speaker turns in plain transcript text.
 
-Recognised labels at the start of a line: ``Name:``, ``NAME:``, ``Dr Smith:``,
-``Participant 3:``, ``[Name]``, ``[Name]:``, short codes like ``I:``, ``R:``,
-``P3:``, each optionally after a timestamp such as ``[00:12:31]``, ``(12:31)``
-or ``00:12:31.500`` (kept as the turn's ``begin_ms``); and a name followed by a
-timestamp alone on its line (``Speaker 1  0:03``, as Otter.ai exports).
+A label starts a line.  The layouts recognised (each a *family*):
 
-Every word of a multi-word name must start with a capital or a digit (or be a
-particle such as "de", "van"), and the colon must be followed by a space or the
-end of the line, so prose like "The point is: ..." or "At 10:30 ..." is not a
-label.  Labels only count when some speaker recurs (or at least two labels
-cover most paragraphs), so a stray "Note: ..." line in prose does not become a
-speaker.  Text without labels becomes one unlabelled turn per paragraph.
+* ``colon``: ``Name:``, ``NAME:``, ``Dr Smith:``, ``Participant 3:``, ``I:``, ``P3:``, and lower-case,
+  hyphenated or numbered codes (``admin-1:``, ``p07:``, ``int:``, ``resp_3:``), optionally with a
+  timestamp before (``[00:12:31] Name:``) or after the name (``Name (00:12:31):``);
+* ``bold``: markdown ``**Name:**`` or ``**Name**:``;  ``caption``: ``>> NAME:``;
+* ``bracket``: ``[Name]``, ``[doctor]``, ``[P3]`` (stage directions like ``[laughs]`` are not names);
+* ``timed``: a name then a timestamp, alone on its line (``Speaker 1  0:03``, ``Name 00:12``, as Otter
+  exports) or a bracketed one before the speech (``Name [00:01:02]``, as Rev, Trint and Descript export);
+* ``tab``: ``Name<TAB>speech`` (a transcript copied out of a table).
+
+Speech may run over several lines, up to the next label.  A timestamp alone on its line just before a
+label belongs to that label.  Every word of a multi-word name starts with a capital or a digit (or is a
+particle such as "de", "van"), and the colon must be followed by a space or the end of the line, so prose
+like "The point is: ..." or "At 10:30 ..." is not a label.
+
+A label only counts when its speaker recurs, or when it has the same layout as labels that recur and does
+not look like a header field (``Date: 14 March. Location: quiet room.``).  Lower-case labels must recur.
+When no speaker recurs, at least two labels of one layout (not ``tab``) covering most paragraphs
+still count.  Text
+without labels becomes one unlabelled turn per paragraph.
 """
 
 from __future__ import annotations
@@ -25,23 +34,38 @@ from qualtui.model import Turn
 from qualtui.textnorm import clean_label
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_TIMESTAMP = rf"(?:[\[(]?(?P<time>{_TIME})[\])]?[ \t]+)?"
+_PRE = rf"(?:[\[(]?(?P<pre>{_TIME})[\])]?[ \t]+)?"
+_SUF = rf"(?:[ \t]+[\[(]?(?P<suf>{_TIME})[\])]?)?"
 _WORD_FIRST = r"[A-Z\u00c0-\u00de][\w.'\u2019\-]*"
 _WORD_NEXT = r"(?:[A-Z\u00c0-\u00de0-9(][\w.'\u2019\-)]*|de|da|del|della|der|di|du|la|le|van|von|bin|al|el|ter|ten)"
-_NAME = rf"{_WORD_FIRST}(?:[ ]{_WORD_NEXT}){{0,3}}"
-_LABEL = re.compile(
-    rf"^(?P<prefix>{_TIMESTAMP})"
-    rf"(?:\[(?P<bracket>{_NAME})\]:?(?=[ \t]|$)|(?P<plain>{_NAME}|[A-Z]{{1,3}}\d{{0,3}})[ ]?:(?=[ \t]|$))"
-    r"[ \t]*",
-    re.MULTILINE,
-)
-# "Speaker 1  0:03" alone on a line, the speech on the next lines.
-_NAME_THEN_TIME = re.compile(rf"^(?P<plain>{_NAME})[ \t]+[\[(]?(?P<time>{_TIME})[\])]?[ \t]*$", re.MULTILINE)
+_CAP_NAME = rf"{_WORD_FIRST}(?:[ ]{_WORD_NEXT}){{0,3}}"
+_LOW_NAME = r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*(?:[ ]\d{1,3})?"
+_NAME = rf"(?P<name>{_CAP_NAME}|{_LOW_NAME})"
+_AFTER = r"(?=[ \t]|$)[ \t]*"
+
+# (family, pattern); on one line the first family that matches wins.
+_FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((family, re.compile(pattern, re.MULTILINE)) for family, pattern in (
+    ("bold", rf"^{_PRE}\*\*{_NAME}{_SUF}(?:[ \t]*:\*\*|\*\*[ \t]*:|\*\*(?=[ \t]*$)){_AFTER}"),
+    ("caption", rf"^>>[ \t]*{_NAME}{_SUF}[ \t]*:{_AFTER}"),
+    ("bracket", rf"^{_PRE}\[{_NAME}\]:?{_AFTER}"),
+    ("colon", rf"^{_PRE}{_NAME}{_SUF}[ ]?:{_AFTER}"),
+    ("timed", rf"^{_NAME}[ \t]+(?:[\[(](?P<suf>{_TIME})[\])]:?{_AFTER}|[\[(]?(?P<pre>{_TIME})[\])]?:?[ \t]*$)"),
+    ("tab", rf"^{_PRE}{_NAME}[ \t]*\t[ \t]*(?=\S)"),
+))
+_LONE_TIME = re.compile(rf"[ \t]*[\[(]?(?P<time>{_TIME})[\])]?[ \t]*")
 # Bracketed stage directions are not speakers.
 _ANNOTATIONS = frozenset({
     "inaudible", "laughs", "laughter", "laughing", "pause", "long pause", "crosstalk", "cross talk", "unclear",
     "silence", "overlapping", "coughs", "sighs", "music", "applause", "redacted", "name", "noise", "indistinct",
 })
+# A label seen once with one of these names is a header field, not a speaker.
+_FIELDS = frozenset({
+    "date", "time", "location", "place", "venue", "setting", "site", "duration", "length", "recorded", "recording",
+    "transcribed by", "transcriber", "transcript", "transcription", "file", "filename", "project", "study",
+    "title", "subject", "topic", "note", "notes", "comment", "comments", "present", "attendees", "session",
+    "language", "source", "version", "page", "audio", "format", "code", "id", "keywords", "speaker", "text",
+})
+_ANOTHER_FIELD = re.compile(r"[.;,][ \t]+[A-Z][\w ]{0,20}:[ \t]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _LINE_BREAK = re.compile(r"\n")
 
@@ -54,6 +78,7 @@ class Label:
     body_start: int
     speaker: str
     begin_ms: int | None = None
+    layout: str = "colon"
 
 
 def timestamp_ms(value: str | None) -> int | None:
@@ -71,36 +96,108 @@ def timestamp_ms(value: str | None) -> int | None:
 
 
 def find_labels(text: str) -> list[Label]:
-    """Every line-initial speaker label, in text order (before the recurrence rule)."""
-    found: list[Label] = []
-    for match in _LABEL.finditer(text):
-        name = match.group("bracket") or match.group("plain")
-        if match.group("bracket") and name.casefold() in _ANNOTATIONS:
-            continue
-        speaker = clean_label(name, 60)
-        if speaker:
-            found.append(Label(match.start(), match.end(), speaker, timestamp_ms(match.group("time"))))
-    for match in _NAME_THEN_TIME.finditer(text):
-        speaker = clean_label(match.group("plain"), 60)
-        if speaker:
-            found.append(Label(match.start(), match.end(), speaker, timestamp_ms(match.group("time"))))
-    found.sort(key=lambda label: label.label_start)
-    return found
+    """Every line-initial speaker label, in text order (before the recurrence rule); one per line."""
+    by_start: dict[int, Label] = {}
+    for family, pattern in _FAMILIES:
+        for match in pattern.finditer(text):
+            if match.start() in by_start:
+                continue
+            name = match.group("name")
+            if name.casefold() in _ANNOTATIONS:
+                continue
+            speaker = clean_label(name, 60)
+            if not speaker:
+                continue
+            groups = match.groupdict()
+            time = groups.get("pre") or groups.get("suf")
+            layout = family + ("+time" if time else "") + ("+lower" if name[0].islower() else "")
+            by_start[match.start()] = Label(match.start(), match.end(), speaker, timestamp_ms(time), layout)
+    return [by_start[start] for start in sorted(by_start)]
 
 
-def trusted_labels(labels: Sequence[Label], paragraphs: int) -> bool:
+def _is_field(text: str, label: Label) -> bool:
+    if label.speaker.casefold() in _FIELDS:
+        return True
+    line_end = text.find("\n", label.body_start)
+    return bool(_ANOTHER_FIELD.search(text, label.body_start, len(text) if line_end < 0 else line_end))
+
+
+def select_labels(text: str, labels: Sequence[Label], paragraphs: int) -> list[Label]:
+    """The labels that are speakers (the recurrence and layout rules above), in text order."""
     counts = Counter(label.speaker.casefold() for label in labels)
-    recurring = any(n >= 2 for n in counts.values())
-    mostly_labelled = len(labels) >= 2 and len(labels) * 2 >= max(1, paragraphs)
-    return recurring or mostly_labelled
+
+    def shape(label: Label) -> str:
+        return label.layout.replace("+lower", "")
+
+    def one_off_ok(label: Label) -> bool:
+        return "+lower" not in label.layout and not _is_field(text, label)
+
+    layouts = {shape(label) for label in labels if counts[label.speaker.casefold()] >= 2}
+    if layouts:
+        return [label for label in labels if counts[label.speaker.casefold()] >= 2 or (
+            shape(label) in layouts and one_off_ok(label))]
+    # Nothing recurs: two or more labels of one layout covering most paragraphs (not tab-separated cells).
+    candidates = [label for label in labels if one_off_ok(label) and not label.layout.startswith("tab")]
+    if len(candidates) >= 2 and len(candidates) * 2 >= max(1, paragraphs) \
+            and len({label.layout for label in candidates}) == 1:
+        return candidates
+    return []
 
 
-def detect_turns(text: str) -> list[Turn]:
+def trusted_labels(labels: Sequence[Label], paragraphs: int, text: str = "") -> bool:
+    return bool(select_labels(text, labels, paragraphs))
+
+
+def with_lone_timestamps(text: str, labels: Sequence[Label]) -> list[Label]:
+    """Labels extended back over a timestamp alone on the line before them (its time kept if they have none)."""
+    result: list[Label] = []
+    floor = 0
+    for label in labels:
+        end = label.label_start  # a line start: walk back over blank lines to the previous line with text
+        while end > floor:
+            line_start = text.rfind("\n", 0, end - 1) + 1
+            line = text[line_start:end - 1]
+            if line.strip():
+                lone = _LONE_TIME.fullmatch(line)
+                if lone and line_start >= floor:
+                    begin = label.begin_ms if label.begin_ms is not None else timestamp_ms(lone.group("time"))
+                    label = Label(line_start + len(line) - len(line.lstrip()), label.body_start, label.speaker,
+                                  begin, label.layout)
+                break
+            end = line_start
+        result.append(label)
+        floor = label.body_start
+    return result
+
+
+def detect_turns(text: str, pattern: re.Pattern[str] | None = None) -> list[Turn]:
+    """Speaker turns of *text*: found by the rules above, or by *pattern* (``--speaker-pattern``)."""
+    if pattern is not None:
+        return turns_from_labels(text, labels_from_pattern(text, pattern))
     paragraphs = paragraph_spans(text)
-    labels = find_labels(text)
-    if not labels or not trusted_labels(labels, len(paragraphs)):
+    labels = select_labels(text, find_labels(text), len(paragraphs))
+    if not labels:
         return [Turn(start=s, end=e, speaker=None, label_start=s) for s, e in paragraphs]
-    return turns_from_labels(text, labels)
+    return turns_from_labels(text, with_lone_timestamps(text, labels))
+
+
+def labels_from_pattern(text: str, pattern: re.Pattern[str]) -> list[Label]:
+    """Every match of a user's pattern at the start of a line is a label; the speaker is the group named
+    ``speaker`` (else the first group, else the match without its colon); a group named ``time`` is kept."""
+    labels: list[Label] = []
+    floor = 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start < floor or (start > 0 and text[start - 1] != "\n") or match.end() == start:
+            continue
+        groups = match.groupdict()
+        raw = groups.get("speaker") or (match.group(1) if pattern.groups else None) or match.group().strip()
+        speaker = clean_label(raw.strip().rstrip(":").strip(), 60)
+        if not speaker:
+            continue
+        labels.append(Label(start, match.end(), speaker, timestamp_ms(groups.get("time")), "pattern"))
+        floor = match.end()
+    return labels
 
 
 def turns_from_labels(text: str, labels: Sequence[Label]) -> list[Turn]:
@@ -111,7 +208,7 @@ def turns_from_labels(text: str, labels: Sequence[Label]) -> list[Turn]:
     turns = [Turn(start=s, end=e, speaker=None, label_start=s) for s, e in paragraph_spans(text[:first])]
     for index, label in enumerate(labels):
         limit = labels[index + 1].label_start if index + 1 < len(labels) else len(text)
-        start = _lstrip_start(text, label.body_start, limit)
+        start = _lstrip_start(text, min(label.body_start, limit), limit)
         end = _rstrip_end(text, start, limit)
         turns.append(Turn(start=start, end=end, speaker=label.speaker, label_start=label.label_start,
                           begin_ms=label.begin_ms))
