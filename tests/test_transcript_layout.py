@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from qualtui.model import Code, Coding, Turn
 from qualtui.textlines import line_of, line_starts
+from qualtui.textunits import TextUnits
 from tui.transcript_layout import (
     CodingIndex,
     Layout,
@@ -14,7 +15,6 @@ from tui.transcript_layout import (
     fit_labels,
     next_in,
     previous_in,
-    sentence_span,
     text_cells,
     turn_at,
     word_starts,
@@ -131,15 +131,16 @@ def test_words_sentences_and_turns():
     assert previous_in(starts, 0) is None
 
     line_start = TEXT.index("Sam: It was")
-    line_end = TEXT.index("\n", line_start)
-    inside = TEXT.index("other patients")
-    start, end = sentence_span(TEXT, inside, line_start + 5, line_end)
+    units = TextUnits(TEXT, [])
+    start, end = units.sentence_at(TEXT.index("other patients"))
     assert TEXT[start:end] == "The other patients helped me though."
-    start, end = sentence_span(TEXT, line_start + 6, line_start + 5, line_end)
-    assert TEXT[start:end] == "It was, it was hard at first."
+    start, end = units.sentence_at(line_start + 6)
+    assert TEXT[start:end] == "Sam: It was, it was hard at first."  # no turns: the label is text
+    labelled = TextUnits(TEXT, [Turn(start=line_start + 5, end=len(TEXT) - 1, speaker="Sam", label_start=line_start)])
+    assert TEXT.__getitem__(slice(*labelled.sentence_at(line_start + 1))) == "It was, it was hard at first."
 
     cjk = "一二三。四五六。"
-    assert sentence_span(cjk, 5, 0, len(cjk)) == (4, 8)
+    assert TextUnits(cjk, []).sentence_at(5) == (4, 8)
 
     turns = [Turn(start=13, end=56, speaker="Interviewer", label_start=0),
              Turn(start=62, end=112, speaker="Sam", label_start=57)]

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qualtui.model import Code, Coding, Turn
+from qualtui.model import Code, Coding
 from qualtui.textlines import line_starts
+from qualtui.textunits import trim_span, turn_at, turn_near  # noqa: F401  (text units live in the core)
 
 _SPACE = " \t"
 
@@ -210,55 +211,6 @@ def next_in(sorted_offsets: Sequence[int], offset: int) -> int | None:
 def previous_in(sorted_offsets: Sequence[int], offset: int) -> int | None:
     i = bisect_left(sorted_offsets, offset)
     return sorted_offsets[i - 1] if i > 0 else None
-
-
-_SENTENCE_END = re.compile(r"[.!?\u2026]+['\"\u2019\u201d)\]]*(?=\s)|[\u3002\uff01\uff1f]+")
-
-
-def sentence_span(text: str, offset: int, lo: int, hi: int) -> tuple[int, int]:
-    """The sentence around *offset* within [lo, hi) (a paragraph or turn), trimmed of spaces."""
-    offset = min(max(offset, lo), max(lo, hi - 1))
-    start = lo
-    end = hi
-    for match in _SENTENCE_END.finditer(text, lo, hi):
-        if match.end() <= offset:
-            start = match.end()
-        else:
-            end = match.end()
-            break
-    return trim_span(text, start, end)
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def turn_at(turns: Sequence[Turn], offset: int) -> Turn | None:
-    """The turn whose label or speech contains *offset* (turns are sorted by start)."""
-    starts = [t.label_start if t.label_start is not None else t.start for t in turns]
-    i = bisect_right(starts, offset) - 1
-    if i >= 0 and offset < max(turns[i].end, turns[i].start + 1):
-        return turns[i]
-    return None
-
-
-def turn_near(turns: Sequence[Turn], text: str, offset: int) -> Turn | None:
-    """The turn to select at *offset*: the one under it (its label included); past the end of a
-    turn on the same stored line (trailing spaces, the newline), that turn; elsewhere (a blank
-    line between turns, a line outside any turn) the turn that follows, or the last turn at the
-    end of the text.  None only when there are no turns."""
-    found = turn_at(turns, offset)
-    if found is not None or not turns:
-        return found
-    starts = [t.label_start if t.label_start is not None else t.start for t in turns]
-    i = bisect_right(starts, offset)
-    if i > 0 and text.find("\n", turns[i - 1].end, offset) < 0:
-        return turns[i - 1]
-    return turns[i] if i < len(turns) else turns[-1]
 
 
 # codings ----------------------------------------------------------------------

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from qualtui.analysis.corpus import Corpus, DocumentView
 from qualtui.analysis.search import Hit
-from qualtui.analysis.sentences import sentence_around, split_sentences
 from qualtui.errors import QualtuiError
 from qualtui.history import Change
 from qualtui.model import Code, Coding
@@ -37,13 +36,8 @@ class AutocodeResult:
 
 
 def _region(view: DocumentView, start: int, end: int) -> tuple[int, int]:
-    """Where a hit's sentence is looked for: its turn's speech, else its own lines."""
-    for turn in view.turns_overlapping(start, end):
-        if turn.start <= start and end <= turn.end:
-            return turn.start, turn.end
-    first, last = view.lines(start, end)
-    starts = view.line_starts
-    return starts[first - 1], starts[last] - 1 if last < len(starts) else len(view.text)
+    """A hit outside every turn: the speech of its lines."""
+    return view.units.speech_span(*view.lines(start, end))
 
 
 def spans_for_hits(corpus: Corpus, hits: Iterable[Hit], unit: str = "match") -> Spans:
@@ -55,7 +49,6 @@ def spans_for_hits(corpus: Corpus, hits: Iterable[Hit], unit: str = "match") -> 
     if unit not in UNITS:
         raise QualtuiError(f"unit must be one of {', '.join(UNITS)}, not {clean_label(unit)!r}")
     views = {v.id: v for v in corpus.documents}
-    sentences_cache: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
     spans: dict[str, set[tuple[int, int]]] = {}
     for hit in hits:
         view = views[hit.document_id]
@@ -63,11 +56,7 @@ def spans_for_hits(corpus: Corpus, hits: Iterable[Hit], unit: str = "match") -> 
         if unit == "match":
             chosen.append((hit.start, hit.end))
         elif unit == "sentence":
-            region = _region(view, hit.start, hit.end)
-            key = (view.id, *region)
-            if key not in sentences_cache:
-                sentences_cache[key] = split_sentences(view.text, *region)
-            around = sentence_around(sentences_cache[key], hit.start, hit.end)
+            around = view.units.sentence_around(hit.start, hit.end)
             if around:
                 chosen.append(around)
         else:

@@ -16,6 +16,7 @@ from qualtui.errors import QualtuiError
 from qualtui.identity import coder_key
 from qualtui.model import Code, Coding, Document, Turn
 from qualtui.textlines import line_of, line_starts
+from qualtui.textunits import TextUnits, turn_extent
 from qualtui.textnorm import clean_label
 
 if TYPE_CHECKING:
@@ -74,12 +75,6 @@ class Scope:
         return self.coders is None or coding.coder.casefold() in self.coders
 
 
-def turn_extent(turn: Turn) -> tuple[int, int]:
-    """A turn including its speaker label: [label_start, end)."""
-    start = turn.label_start if turn.label_start is not None else turn.start
-    return min(start, turn.start), turn.end
-
-
 def turns_overlapping(turns: Sequence[Turn], ends: Sequence[int], start: int, end: int) -> list[Turn]:
     """Turns whose extent (label included) overlaps [start, end); a point (start == end) counts too.
 
@@ -111,6 +106,7 @@ class DocumentView:
         self._turns: list[Turn] | None = None
         self._turn_ends: list[int] = []
         self._codings: list[Coding] | None = None
+        self._units: TextUnits | None = None
 
     @property
     def id(self) -> str:
@@ -146,6 +142,13 @@ class DocumentView:
             # Turns never overlap, so their ends are sorted too (bisect below relies on it).
             self._turn_ends = [t.end for t in turns]
         return self._turns
+
+    @property
+    def units(self) -> TextUnits:
+        """Sentences and the speech of lines, as the coding screen and ``code --lines`` see them."""
+        if self._units is None:
+            self._units = TextUnits(self.text, self.turns)
+        return self._units
 
     def turns_overlapping(self, start: int, end: int) -> list[Turn]:
         """Turns whose extent (label included) overlaps [start, end); a point (start == end) counts too."""

@@ -2,7 +2,8 @@
 
 A sentence ends at ``.``, ``!``, ``?``, ``...`` or ``…`` (runs like ``?!``
 count as one end, closing quotes and brackets stay with the sentence) when
-whitespace or the end of the text follows, and at a line break.  These do not
+whitespace or the end of the text follows, at ``。``, ``！`` or ``？``, and at a
+line break.  ``qualtui.textunits`` says where sentences are looked for.  These do not
 end a sentence:
 
 * a full stop after a known abbreviation ("Dr.", "e.g.", "etc.") or an
@@ -28,7 +29,8 @@ ABBREVIATIONS = frozenset({
 })
 
 # A run of terminators (with closing quotes/brackets) before whitespace or the end, or a line break.
-_END = re.compile(r"""(?:\.\.\.+|…+|[.!?]+)[\.!?…]*["'”’)\]]*(?=\s|$)|\n""")
+# CJK full stops end a sentence without a space after them.
+_END = re.compile(r"""(?:\.\.\.+|…+|[.!?]+)[\.!?…]*["'”’)\]]*(?=\s|$)|[\u3002\uff01\uff1f]+["'”’)\]\u300d\u300f]*|\n""")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 _CLOSERS = "\"'”’)]"
 

@@ -9,8 +9,9 @@ from qualtui.errors import QualtuiError
 
 
 def parse_span(project, doc, span: str | None, lines: str | None) -> tuple[int, int]:
-    """--span START:END (code points, half-open) or --lines A-B (whole lines)."""
-    from qualtui.textlines import line_span, line_starts
+    """--span START:END (code points, half-open) or --lines A-B (the speech of those lines, as ``p`` selects
+    it in the coding screen: a speaker label at the start is left out, spaces trimmed)."""
+    from qualtui.textunits import TextUnits
 
     if bool(span) == bool(lines):
         raise QualtuiError("give exactly one of --span START:END or --lines A-B")
@@ -20,23 +21,25 @@ def parse_span(project, doc, span: str | None, lines: str | None) -> tuple[int, 
             return int(a), int(b)
         except ValueError:
             raise QualtuiError(f"--span {safe(span)!r} must look like 120:180") from None
-    text = project.docs.text(doc.id)
-    starts = line_starts(text)
+    units = TextUnits(project.docs.text(doc.id), project.docs.turns(doc.id))
     first, sep, last = lines.partition("-")
     try:
         a, b = int(first), int(last or first)
     except ValueError:
         raise QualtuiError(f"--lines {safe(lines)!r} must look like 10-12") from None
-    if not 1 <= a <= b <= len(starts):
-        raise QualtuiError(f"--lines {safe(lines)!r} is outside the document (1-{len(starts)})")
-    return line_span(starts, len(text), a)[0], line_span(starts, len(text), b)[1]
+    if not 1 <= a <= b <= units.line_count:
+        raise QualtuiError(f"--lines {safe(lines)!r} is outside the document (1-{units.line_count})")
+    start, end = units.speech_span(a, b)
+    if end <= start:
+        raise QualtuiError(f"--lines {safe(lines)!r} hold no speech (only speaker labels or blank lines)")
+    return start, end
 
 
 @click.command()
 @click.argument("document")
 @click.argument("code_name", metavar="CODE")
 @click.option("--span", help="Half-open code-point span START:END.")
-@click.option("--lines", help="Whole lines A-B (as numbered by 'qualtui show').")
+@click.option("--lines", help="Lines A-B (as numbered by 'qualtui show'), without a speaker label at the start.")
 @click.option("--memo", help="A memo on the new coding.")
 @click.option("--create", is_flag=True, help="Create the code if it does not exist.")
 @project_options

@@ -2,8 +2,9 @@
 
 The state (text, layout, cursor, anchor, caches) lives in ``TranscriptView``;
 this part moves the cursor, grows and clears the selection, and repaints only
-the cells whose look changed.  Text units (words, sentences, turns) come from
-``tui.transcript_layout``.
+the cells whose look changed.  Sentences, turns and a line's speech come from
+``qualtui.textunits`` (the same units the CLI, auto-coding and reports use); words
+from ``tui.transcript_layout``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from bisect import bisect_right
 from textual import events
 from textual.geometry import Region
 
-from tui.transcript_layout import Layout, next_in, previous_in, sentence_span, trim_span, turn_near
+from qualtui.textunits import TextUnits, trim_span
+from tui.transcript_layout import Layout, next_in, previous_in
 
 _NON_SPACE = re.compile(r"\S")
 
@@ -222,22 +224,29 @@ class TranscriptMotions:
     def action_clear_selection(self) -> None:
         self.clear_selection()
 
+    def _units(self) -> TextUnits:
+        """The document's text units, rebuilt when the shown text or turns change."""
+        units = getattr(self, "_units_cache", None)
+        if units is None or units[0] is not self._text or units[1] is not self._turns:
+            units = self._units_cache = (self._text, self._turns, TextUnits(self._text, self._turns))
+        return units[2]
+
     def action_select_turn(self) -> None:
-        turn = turn_near(self._turns, self._text, self._cursor)
+        turn = self._units().turn_near(self._cursor)
         if turn is not None:
             self._select_trimmed(turn.start, turn.end)
 
     def action_select_sentence(self) -> None:
         place = self._text_place()
         if place is not None:
-            lo, hi = self._speech_bounds(*place)
-            start, end = sentence_span(self._text, place[1], lo, hi)
-            self._select_trimmed(start, end)
+            found = self._units().sentence_at(place[1])
+            if found is not None:
+                self._select_trimmed(*found)
 
     def action_select_paragraph(self) -> None:
         place = self._text_place()
         if place is not None:
-            self._select_trimmed(*self._speech_bounds(*place))
+            self._select_trimmed(*self._units().speech_span(place[0]))
 
     def _line_bounds(self, line: int) -> tuple[int, int]:
         """[start, end) of stored *line* without its newline."""
@@ -261,15 +270,6 @@ class TranscriptMotions:
             if offset < 0:
                 return None
         return bisect_right(self._line_starts, offset), offset
-
-    def _speech_bounds(self, line: int, offset: int) -> tuple[int, int]:
-        """Stored *line*, without a speaker label that starts it (the label of the turn at *offset*)."""
-        lo, hi = self._line_bounds(line)
-        turn = turn_near(self._turns, self._text, offset)
-        if turn is not None and lo <= turn.start <= hi and turn.label_start is not None \
-                and turn.label_start >= lo:
-            lo = turn.start
-        return lo, hi
 
     def _select_trimmed(self, start: int, end: int) -> None:
         start, end = trim_span(self._text, start, end)
