@@ -1,4 +1,4 @@
-"""Shared fixtures for the REFI-QDA tests: the shared/ folder, schemas, a rich sample project."""
+"""Shared fixtures for the REFI-QDA tests: the vendored schemas and examples, a rich sample project."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ import pytest
 from qualtui.importers.plain import read_plain
 from qualtui.project import Project
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REFI = SHARED / "refi-qda"
-EXAMPLES = REFI / "examples"
+# The official schemas and the MIT-licensed examples are vendored here (origin and licence in its README), so the
+# suite passes on a clone with nothing beside it.
+REFI = Path(__file__).resolve().parent / "data" / "refi-qda"
 
 
 def refi_dir() -> Path:
-    """shared/refi-qda beside the clone; a missing copy is a failure, not a skip."""
+    """tests/data/refi-qda; a missing file is a failure, not a skip."""
     if not (REFI / "Project-mrt2019.xsd").is_file():
-        pytest.fail(f"the REFI-QDA reference files are missing: expected {REFI} (a copy of shared/ beside the clone)")
+        pytest.fail(f"the vendored REFI-QDA files are missing from {REFI}")
     return REFI
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 import zipfile
 
 import pytest
@@ -13,11 +14,27 @@ from qualtui.errors import ImportRejected, QualtuiError
 from qualtui.project import Project
 from qualtui.refi.export import build_qdc
 from qualtui.refi.import_ import import_qdc, import_qdpx
+from refi_fixtures import NVIVO_CODES, NVIVO_DEPTH, nvivo_mac_codebook_qdpx
 from test_refi_helpers import refi_dir, rich_project
+
+# The real NVivo for Mac export these quirks come from is AGPL-licensed, so it is not vendored; where a copy of the
+# reference folder lies beside the clone (as on the developers' machines), the same tests also run on the real file.
+REAL_NVIVO = Path(__file__).resolve().parents[1].parent / "shared" / "refi-qda" / "examples" / "nvivo-mac15-codebook-only.qdpx"
 
 
 def examples():
     return refi_dir() / "examples"
+
+
+@pytest.fixture(params=["made", "real"])
+def nvivo_mac_qdpx(request, tmp_path) -> Path:
+    if request.param == "real":
+        if not REAL_NVIVO.is_file():
+            pytest.skip(f"the real NVivo for Mac export is not beside the clone ({REAL_NVIVO})")
+        return REAL_NVIVO
+    path = tmp_path / "nvivo-mac15-codebook-only.qdpx"
+    path.write_bytes(nvivo_mac_codebook_qdpx())
+    return path
 
 
 def depth(project: Project) -> int:
@@ -51,10 +68,10 @@ def test_annex_a2_qdpx_without_text_files_reports_instead_of_crashing(tmp_path):
     assert "graphs" in text and "links between objects" in text
 
 
-def test_nvivo_mac_codebook_only_project(tmp_path):
-    report = import_qdpx(examples() / "nvivo-mac15-codebook-only.qdpx", tmp_path / "p")
+def test_nvivo_mac_codebook_only_project(tmp_path, nvivo_mac_qdpx):
+    report = import_qdpx(nvivo_mac_qdpx, tmp_path / "p")
     project = Project.open(tmp_path / "p")
-    assert len(project.codes.all()) == 262 and depth(project) == 7
+    assert len(project.codes.all()) == NVIVO_CODES == 262 and depth(project) == NVIVO_DEPTH == 7
     names = [c.name.casefold() for c in project.codes.all()]
     assert len(set(names)) == len(names)                                 # duplicates renamed, and said so
     assert any("renamed to 'programming (" in line for line in report.notes)
@@ -62,11 +79,12 @@ def test_nvivo_mac_codebook_only_project(tmp_path):
     assert project.name == "qc project"
 
 
-def test_nvivo_mac_codebook_into_an_existing_project(project, tmp_path):
-    project.codes.create("politics")
-    report = import_qdc(project, examples() / "nvivo-mac15-codebook-only.qdpx")
+def test_nvivo_mac_codebook_into_an_existing_project(project, tmp_path, nvivo_mac_qdpx):
+    top = "politics" if nvivo_mac_qdpx == REAL_NVIVO else "theme_03"
+    project.codes.create(top)
+    report = import_qdc(project, nvivo_mac_qdpx)
     assert report.counts["merged codes"] == 1 and report.counts["codes"] == 261
-    politics = project.codes.get("politics")
+    politics = project.codes.get(top)
     assert len(project.codes.descendants(politics.id)) > 5                # NVivo's children went under ours
 
 
@@ -172,7 +190,7 @@ def test_target_must_be_new_or_empty(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy", "empty"]   # no staging folder left
 
 
-def test_cli_import_commands(tmp_path, monkeypatch):
+def test_cli_import_commands(tmp_path, monkeypatch, nvivo_mac_qdpx):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     out = runner.invoke(cli, ["import-qdpx", str(examples() / "annexA2-atlasti-8.4.qdpx")])
@@ -180,6 +198,6 @@ def test_cli_import_commands(tmp_path, monkeypatch):
     assert (tmp_path / "annexA2-atlasti-8.4").is_dir()
     assert "skipped (not carried over):" in out.output and "data-loss warning" in out.output
     out = runner.invoke(cli, ["import-qdc", "-p", "annexA2-atlasti-8.4",
-                              str(examples() / "nvivo-mac15-codebook-only.qdpx")])
+                              str(nvivo_mac_qdpx)])
     assert out.exit_code == 0, out.output
     assert "262 codes" in out.output
