@@ -120,6 +120,13 @@ def fork_trial(root: Path, doc: str, length: int, rng: random.Random) -> tuple[l
             os._exit(3)
     os.close(write_fd)
     chunks = []
+    # The random moment is counted from the driver's first acknowledged edit, not from the fork, so that on a
+    # loaded machine (a slow start) every driver is still killed in the middle of its work, never before it began.
+    give_up = time.monotonic() + 30.0
+    while b"ACK" not in b"".join(chunks) and (left := give_up - time.monotonic()) > 0:
+        ready, _, _ = select.select([read_fd], [], [], left)
+        if ready and (data := os.read(read_fd, 65536)):
+            chunks.append(data)
     deadline = time.monotonic() + rng.uniform(0.002, 0.12)
     while (left := deadline - time.monotonic()) > 0:
         ready, _, _ = select.select([read_fd], [], [], left)
