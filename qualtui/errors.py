@@ -5,6 +5,12 @@ class QualtuiError(Exception):
     """Something the user can fix: bad input, unknown name, missing project."""
 
 
+class UsageProblem(QualtuiError):
+    """The command was called in a way that cannot work (exit 2, like a usage error)."""
+
+    exit_code = 2
+
+
 class NotFoundError(QualtuiError):
     pass
 

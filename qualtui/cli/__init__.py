@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except (QualtuiError, StoreError) as exc:
-        _fail(str(exc))
+        _fail(str(exc), getattr(exc, "exit_code", 1))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except OSError as exc:

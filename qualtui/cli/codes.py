@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualtui.cli.common import emit, format_option, project_options, safe
+from qualtui.cli.common import confirm, emit, format_option, match_id, project_options, safe
 from qualtui.errors import QualtuiError
 
 FIELDS = ("description", "inclusion", "exclusion", "example")
@@ -150,12 +150,7 @@ def split(project, code: str, new_name: str, coding_refs: str, child: bool) -> N
 
     found = project.codes.get(code)
     existing = [c.id for c in project.codings.for_code([found.id])]
-    chosen = []
-    for ref in filter(None, (r.strip() for r in coding_refs.split(","))):
-        matches = [i for i in existing if i.startswith(ref)]
-        if len(matches) != 1:
-            raise QualtuiError(f"{'no' if not matches else 'more than one'} coding of {found.name!r} matches {safe(ref)!r}")
-        chosen.append(matches[0])
+    chosen = [match_id(existing, ref.strip(), f"coding of {found.name!r}") for ref in coding_refs.split(",")]
     new_code, _ = split_code(project, found.id, new_name, chosen, as_child=child)
     click.echo(f"created {safe(project.codes.path(new_code))} with {len(chosen)} codings")
 
@@ -171,7 +166,7 @@ def delete(project, code: str, yes: bool) -> None:
     plan = plan_delete(project, project.codes.get(code).id)
     question = (f"Delete {plan.code.name!r} with {len(plan.codings)} codings and {len(plan.memos)} memos"
                 f"{f' ({len(plan.children)} sub-codes move up)' if plan.children else ''}?")
-    if not yes and not click.confirm(safe(question), default=False):
-        raise click.Abort()
+    if not yes:
+        confirm(question)
     delete_code(project, plan.code.id)
     click.echo(f"deleted {safe(plan.code.name)!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualtui.cli.common import emit, format_option, project_options, safe
+from qualtui.cli.common import emit, format_option, match_id, project_options, safe
 from qualtui.errors import QualtuiError
 
 
@@ -48,6 +48,7 @@ def code(project, document: str, code_name: str, span: str | None, lines: str | 
     """Apply CODE to a span of DOCUMENT."""
     doc = project.docs.get(document)
     start, end = parse_span(project, doc, span, lines)
+    project.codings.check_span(doc.id, start, end)  # a failed command must not leave a new code behind
     found = project.codes.find(code_name) if create else None
     target = found or (project.codes.create(code_name) if create else project.codes.get(code_name))
     coding = project.codings.add(doc.id, target.id, start, end, memo=memo)
@@ -62,12 +63,7 @@ def uncode(project, document: str, coding_ids: tuple[str, ...]) -> None:
     """Remove codings (by id or unique id prefix) from DOCUMENT."""
     doc = project.docs.get(document)
     existing = project.codings.for_document(doc.id)
-    chosen = []
-    for ref in coding_ids:
-        matches = [c.id for c in existing if c.id.startswith(ref)]
-        if len(matches) != 1:
-            raise QualtuiError(f"{'no' if not matches else 'more than one'} coding matches {safe(ref)!r}")
-        chosen.append(matches[0])
+    chosen = [match_id([c.id for c in existing], ref, "coding") for ref in coding_ids]
     removed = project.codings.remove(doc.id, chosen)
     click.echo(f"removed {len(removed)} coding{'s' if len(removed) != 1 else ''}")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from qualtui.errors import QualtuiError
+from qualtui.errors import QualtuiError, UsageProblem
 from qualtui.textnorm import strip_controls
 
 FORMATS = ("table", "csv", "json")
@@ -107,6 +107,32 @@ def parse_attributes(pairs: Sequence[str]) -> dict[str, str]:
             raise QualtuiError(f"attribute {safe(pair)!r} must look like key=value")
         attrs[key.strip()] = value.strip()
     return attrs
+
+
+MIN_PREFIX = 4  # an empty or one-letter prefix would match whichever record happens to be there
+
+
+def match_id(ids: Sequence[str], ref: str, what: str) -> str:
+    """The one id in *ids* that is *ref* or starts with it; refuse short prefixes and ambiguity."""
+    if len(ref.strip()) < MIN_PREFIX:
+        raise QualtuiError(f"{what} id {safe(ref)!r} is too short: give at least {MIN_PREFIX} characters of the id")
+    matches = [i for i in ids if i == ref] or [i for i in ids if i.startswith(ref)]
+    if len(matches) != 1:
+        raise QualtuiError(f"{'no' if not matches else 'more than one'} {what} matches {safe(ref)!r}")
+    return matches[0]
+
+
+def confirm(question: str) -> None:
+    """Ask; an answer may be piped in, but with no terminal and no answer the command needs --yes (exit 2)."""
+    try:
+        answer = click.confirm(safe(question), default=False)
+    except click.Abort:
+        if sys.stdin is None or not sys.stdin.isatty():
+            click.echo()  # end the unanswered prompt line
+            raise UsageProblem("no answer and no terminal to ask in: add --yes to confirm") from None
+        raise
+    if not answer:
+        raise click.Abort()
 
 
 def warn(message: str) -> None:

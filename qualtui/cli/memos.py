@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from qualtui.cli.common import emit, format_option, project_options, safe
+from qualtui.cli.common import confirm, emit, format_option, match_id, project_options, safe
 from qualtui.errors import QualtuiError
 
 
@@ -51,10 +51,8 @@ def memo_add(project, text: str | None, document: str | None, code: str | None, 
 
 
 def _find(project, ref: str):
-    matches = [m for m in project.memos.all() if m.id.startswith(ref)]
-    if len(matches) != 1:
-        raise QualtuiError(f"{'no' if not matches else 'more than one'} memo matches {safe(ref)!r}")
-    return matches[0]
+    memos = {m.id: m for m in project.memos.all()}
+    return memos[match_id(list(memos), ref, "memo")]
 
 
 @memo.command("show")
@@ -92,8 +90,8 @@ def memo_edit(project, memo_id: str, text: str | None, title: str | None) -> Non
 def memo_delete(project, memo_id: str, yes: bool) -> None:
     """Delete a memo."""
     found = _find(project, memo_id)
-    if not yes and not click.confirm(f"Delete memo {found.id[:8]} ({len(found.text)} characters)?", default=False):
-        raise click.Abort()
+    if not yes:
+        confirm(f"Delete memo {found.id[:8]} ({len(found.text)} characters)?")
     project.memos.delete(found.id)
     click.echo(f"memo {found.id[:8]} deleted")
 

@@ -81,6 +81,10 @@ class CodingService:
         return {code: (segments[code], documents[code]) for code in segments}
 
     # writes ----------------------------------------------------------------
+    def check_span(self, doc_id: str, start: int, end: int) -> None:
+        """Raise the error ``add`` would raise for this span, before anything else is changed."""
+        _check_span(start, end, self.project.docs.by_id(doc_id).length)
+
     def _validate(self, doc_id: str, code_id: str, start: int, end: int) -> None:
         _check_span(start, end, self.project.docs.by_id(doc_id).length)
         self._check_codable(code_id)
