@@ -29,6 +29,7 @@ from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, MARKER
 from qualtui.errors import QualtuiError
 from qualtui.integrity import is_temp_file, project_permissions
+from qualtui.output import is_inside, refuse_inside_project
 
 AUTO_PREFIX = "auto-"
 MANUAL_PREFIX = "backup-"
@@ -148,14 +149,6 @@ def archive_kind(path: Path) -> str:
     raise QualtuiError("a backup file name must end in .tar.gz, .tgz or .zip")
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def _unique(folder: Path, prefix: str, suffix: str) -> Path:
     stamp = _stamp()
     candidate = folder / f"{prefix}{stamp}{suffix}"
@@ -182,19 +175,19 @@ def write_backup(root: str | os.PathLike, output: str | os.PathLike | None = Non
         target = _unique(ensure_dir(root / BACKUPS_DIR, perms), prefix, suffix)
     else:
         target = Path(output).expanduser()
-        if target.is_dir():
+        named = not target.is_dir()
+        if not named:
             target = _unique(target, prefix, suffix)
-        else:
+        refuse_inside_project(target, root, allow=BACKUPS_DIR)
+        if named:
             kind = archive_kind(target)
             if target.exists():
                 raise QualtuiError(f"{target.name} already exists; choose another name")
             if not target.parent.is_dir():
                 raise QualtuiError(f"folder {target.parent} does not exist")
-    if output is not None and _inside(target, root) and not _inside(target, root / BACKUPS_DIR):
-        raise QualtuiError("write backups outside the project folder, or into its backups/ folder")
     top = f"{_folder_name(root)}-{_stamp()}"
     data = archive_bytes(snapshot(root), top, kind, perms)
-    atomic_write_bytes(target, data, perms if _inside(target, root) else PRIVATE)
+    atomic_write_bytes(target, data, perms if is_inside(target, root) else PRIVATE)
     return target
 
 

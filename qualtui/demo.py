@@ -354,7 +354,10 @@ def _refuse_non_empty(path: Path) -> None:
 
 
 def create_demo(path: Path) -> Project:
+    from qualtui.output import refuse_inside_any_project
+
     path = Path(path).expanduser()
+    refuse_inside_any_project(path)
     _refuse_non_empty(path)
     transcripts = _read_samples(samples_dir())
     located = locate_passages(transcripts)

@@ -1,18 +1,68 @@
-"""Writing an export to a file the user named: checked, atomic, private (0600)."""
+"""Files the user names (exports, backups, new projects): never inside a project, atomic, private (0600)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from qualtui.errors import QualtuiError
 from qualtui.textnorm import safe_for_terminal
 
 
-def write_export_file(path: Path, data: bytes) -> None:
+def _real(path: str | os.PathLike) -> Path:
+    """The path with every symbolic link and ``..`` resolved (the missing tail kept as given)."""
+    return Path(os.path.realpath(Path(path).expanduser()))
+
+
+def is_inside(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
+    """Whether *path*, once links and ``..`` are resolved, is *folder* or anything in it."""
+    target, base = _real(path), _real(folder)
+    return target == base or base in target.parents
+
+
+def refuse_inside_project(path: str | os.PathLike, root: str | os.PathLike, *, allow: str | None = None) -> None:
+    """Raise a one-line QualtuiError if qualtui would write *path* inside the project at *root*.
+
+    Writing there could replace the project file, the audit log or a transcript (directly,
+    through ``..`` or through a symbolic link).  *allow* names the one sub-folder where such
+    output belongs (``backups``); the path must resolve into it, not merely mention it.
+    """
+    if not is_inside(path, root):
+        return
+    if allow is not None and _real(path).parent == _real(Path(root) / allow):
+        return
+    where = f" (only into its {allow}/ folder)" if allow else ""
+    raise QualtuiError(f"refusing to write {safe_for_terminal(str(path))}: it is inside the project folder "
+                       f"{safe_for_terminal(str(root))}; choose a path outside it{where}")
+
+
+def enclosing_project(path: str | os.PathLike) -> Path | None:
+    """The project folder that *path* (resolved) is in or is, if any."""
+    from stores.project_store import MARKER
+
+    real = _real(path)
+    for folder in (real, *real.parents):
+        if (folder / MARKER).is_file():
+            return folder
+    return None
+
+
+def refuse_inside_any_project(path: str | os.PathLike) -> None:
+    """For commands that create a new project: never inside an existing project.
+
+    *path* being a project itself is left to the caller, which says "already a project".
+    """
+    root = enclosing_project(path)
+    if root is not None and root != _real(path):
+        refuse_inside_project(path, root)
+
+
+def write_export_file(path: Path, data: bytes, *, project_root: str | os.PathLike) -> None:
     """Write *data* to *path* atomically with mode 0600, or raise a one-line QualtuiError."""
     from stores.atomic import atomic_write_bytes
 
     path = Path(path)
+    refuse_inside_project(path, project_root)
     if path.is_dir():
         raise QualtuiError(f"{safe_for_terminal(str(path))} is a folder; give a file name with -o")
     if not path.parent.is_dir():

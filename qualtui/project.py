@@ -68,7 +68,10 @@ class Project:
     @classmethod
     def init(cls, path: str | os.PathLike, *, name: str | None = None, shared_group: bool = False,
              coder: str | None = None) -> "Project":
+        from qualtui.output import refuse_inside_any_project
+
         root = Path(path).expanduser()
+        refuse_inside_any_project(root)
         try:
             store = ProjectStore.create(
                 root, shared_group=shared_group,

@@ -24,7 +24,7 @@ def _report_options(fn):
     return fn
 
 
-def _write(output: Path | None, data: bytes, *, binary: bool, what: str) -> None:
+def _write(project, output: Path | None, data: bytes, *, binary: bool, what: str) -> None:
     from qualtui.output import write_export_file
 
     if output is None or str(output) == "-":
@@ -32,7 +32,7 @@ def _write(output: Path | None, data: bytes, *, binary: bool, what: str) -> None
             raise QualtuiError(f"{what} output needs a file: use -o FILE")
         click.echo(data.decode("utf-8"), nl=False)
         return
-    write_export_file(output, data)
+    write_export_file(output, data, project_root=project.root)
     click.echo(f"wrote {safe(str(output))} ({len(data):,} bytes, readable only by you)", err=True)
 
 
@@ -58,7 +58,7 @@ def export_md(project, output: Path | None, **options) -> None:
     """Markdown report: codebook with definitions and counts, themes with quotes."""
     from qualtui.reports.markdown import render_markdown
 
-    _write(output, render_markdown(_report(project, options)).encode("utf-8"), binary=False, what="md")
+    _write(project, output, render_markdown(_report(project, options)).encode("utf-8"), binary=False, what="md")
 
 
 @click.command("html")
@@ -69,7 +69,7 @@ def export_html(project, output: Path | None, **options) -> None:
     """Self-contained HTML report with SVG charts (no scripts, no external assets)."""
     from qualtui.reports.html_report import render_html
 
-    _write(output, render_html(_report(project, options)).encode("utf-8"), binary=False, what="html")
+    _write(project, output, render_html(_report(project, options)).encode("utf-8"), binary=False, what="html")
 
 
 @click.command("docx")
@@ -80,7 +80,7 @@ def export_docx(project, output: Path | None, **options) -> None:
     """Word report (python-docx), with the charts as tables."""
     from qualtui.reports.docx_report import render_docx
 
-    _write(output, render_docx(_report(project, options)), binary=True, what="docx")
+    _write(project, output, render_docx(_report(project, options)), binary=True, what="docx")
 
 
 @click.command("csv")
@@ -90,4 +90,4 @@ def export_csv(project, output: Path | None) -> None:
     """All codings, one row each, with document attributes as attr:* columns."""
     from qualtui.reports.codings_csv import codings_csv
 
-    _write(output, codings_csv(project).encode("utf-8"), binary=False, what="csv")
+    _write(project, output, codings_csv(project).encode("utf-8"), binary=False, what="csv")

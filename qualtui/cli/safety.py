@@ -100,12 +100,13 @@ def pseudonymise(map_path: Path, dry_run: bool, case_insensitive: bool, project_
     file is never copied into the project. Run it while nobody else has the
     project open.
     """
+    from qualtui.output import is_inside
     from qualtui.project import Project
     from qualtui.pseudonymise import load_mapping, pseudonymise_project
 
     parent = click.get_current_context().find_root().obj or {}
     root = _root(project_path)
-    if _inside(map_path, root):
+    if is_inside(map_path, root):
         raise QualtuiError("the mapping file is inside the project folder; move it out so that backups and "
                            "copies of the project do not carry the real names")
     mapping = load_mapping(map_path, case_insensitive=case_insensitive)
@@ -125,14 +126,6 @@ def pseudonymise(map_path: Path, dry_run: bool, case_insensitive: bool, project_
     if not dry_run and result.old_backups:
         click.echo(f"note: {result.old_backups} earlier backup(s) in {safe(str(root / 'backups'))} still hold the "
                    "real names; delete them when you no longer need them", err=True)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.expanduser().resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 pseudonymize = click.Command(

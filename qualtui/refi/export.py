@@ -277,7 +277,7 @@ def build_qdc(project: "Project") -> tuple[bytes, ExportResult]:
 
 def export_qdpx(project: "Project", path: Path) -> ExportResult:
     data, result = build_qdpx(project)
-    write_export_file(path, data)
+    write_export_file(path, data, project_root=project.root)
     result.path = Path(path)
     project.audit("export.qdpx", path=str(path), **{k: v for k, v in result.counts.items()})
     return result
@@ -285,7 +285,7 @@ def export_qdpx(project: "Project", path: Path) -> ExportResult:
 
 def export_qdc(project: "Project", path: Path) -> ExportResult:
     data, result = build_qdc(project)
-    write_export_file(path, data)
+    write_export_file(path, data, project_root=project.root)
     result.path = Path(path)
     project.audit("export.qdc", path=str(path), codes=result.counts.get("codes", 0))
     return result

@@ -457,7 +457,10 @@ def import_qdpx(source: Path, target: Path, *, coder: str | None = None) -> Impo
     from qualtui.identity import resolve_coder
     from qualtui.project import Project
 
+    from qualtui.output import refuse_inside_any_project
+
     source, target = Path(source), Path(target).expanduser()
+    refuse_inside_any_project(target)
     _prepare_target(target)
     if not target.parent.is_dir():
         raise QualtuiError(f"folder {target.parent} does not exist")
