@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "docs": "qualtui.cli.documents:docs",
     "show": "qualtui.cli.documents:show",
     "attr": "qualtui.cli.documents:attr",
+    "speakers": "qualtui.cli.transcripts:speakers",
     "demo": "qualtui.cli.app:demo",
     "open": "qualtui.cli.app:open_",
     "export": "qualtui.cli.export:export",

@@ -39,15 +39,23 @@ def _document_name(path: Path, explicit: str | None, many: bool) -> str:
 @click.option("--name", help="Document name (one file only; default: the file name without extension).")
 @click.option("--max-size", type=click.FloatRange(min=0.001), default=50.0, show_default=True,
               help="Largest file accepted, in MB.")
+@click.option("--dry-run", is_flag=True, help="Show the speakers and first turns that would be stored; write nothing.")
+@click.option("--speaker-pattern", metavar="REGEX",
+              help="Speaker labels are what REGEX matches at the start of a line (group 'speaker' or the first "
+                   "group is the name; group 'time' a timestamp), instead of the usual detection.")
+@click.option("--allow-duplicate", is_flag=True, help="Add a file even if its text is already in the project.")
 @project_options
-def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | None, max_size: float) -> None:
+def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | None, max_size: float,
+        dry_run: bool, speaker_pattern: str | None, allow_duplicate: bool) -> None:
     """Import transcripts (.txt .md .docx .vtt .srt .odt).
 
     Each file is imported whole or not at all; a summary is printed at the end
     and the command exits non-zero if any file was rejected.
     """
+    from qualtui.cli.transcripts import compile_speaker_pattern, duplicate_of, preview
     from qualtui.importers import read_transcript
 
+    pattern = compile_speaker_pattern(speaker_pattern)
     attributes = parse_attributes(attrs)
     added, rejected = 0, 0
     show_progress = len(files) > 3 and sys.stderr.isatty()
@@ -59,7 +67,18 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
         for path in iterator:
             label = safe(path.name)
             try:
-                transcript = read_transcript(path, max_bytes=int(max_size * 1024 * 1024))
+                transcript = read_transcript(path, max_bytes=int(max_size * 1024 * 1024), speaker_pattern=pattern)
+                twin = duplicate_of(project, transcript)
+                if dry_run:
+                    for line in preview(transcript, label):
+                        click.echo(line)
+                    if twin is not None:
+                        warn(f"{label}: the same text is already in the project as {safe(twin.name)!r}")
+                    added += 1
+                    continue
+                if twin is not None and not allow_duplicate:
+                    raise ImportRejected(f"the same text is already in the project as {twin.name!r} "
+                                         "(--allow-duplicate adds it again)")
                 doc = project.docs.add(transcript, _document_name(path, name, len(files) > 1),
                                        source=path.name, attributes=attributes)
             except (ImportRejected, QualtuiError) as exc:
@@ -75,7 +94,7 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
     finally:
         if items is not None:
             items.__exit__(None, None, None)
-    click.echo(f"{added} added, {rejected} rejected")
+    click.echo(f"{added} {'would be added' if dry_run else 'added'}, {rejected} rejected")
     if rejected:
         sys.exit(1)
 

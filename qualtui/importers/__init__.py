@@ -8,7 +8,9 @@ one-line reason for anything they cannot read.  Nothing here touches a project.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from qualtui.errors import ImportRejected
@@ -45,8 +47,12 @@ def supported_extensions() -> list[str]:
     return sorted(_readers())
 
 
-def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Transcript:
-    """Read and normalise one transcript file, or raise ``ImportRejected``."""
+def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                    speaker_pattern: re.Pattern[str] | None = None) -> Transcript:
+    """Read and normalise one transcript file, or raise ``ImportRejected``.
+
+    *speaker_pattern* (``add --speaker-pattern``) replaces label detection in text documents.
+    """
     path = Path(path)
     ext = path.suffix.lower()
     readers = _readers()
@@ -70,10 +76,10 @@ def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Transcrip
         raise ImportRejected("permission denied") from None
     if len(data) > max_bytes:
         raise ImportRejected(f"file is over the {max_bytes / 1048576:.0f} MB limit (--max-size)")
-    return read_bytes(data, path.name)
+    return read_bytes(data, path.name, speaker_pattern)
 
 
-def read_bytes(data: bytes, name: str) -> Transcript:
+def read_bytes(data: bytes, name: str, speaker_pattern: re.Pattern[str] | None = None) -> Transcript:
     """Read transcript bytes as the format ``name``'s extension says, or raise ``ImportRejected``."""
     ext = os.path.splitext(name)[1].lower()
     readers = _readers()
@@ -87,6 +93,15 @@ def read_bytes(data: bytes, name: str) -> Transcript:
         raise ImportRejected("the file is nested too deeply to read") from None
     if not transcript.text.strip():
         raise ImportRejected("no text found in the file")
+    if speaker_pattern is not None:
+        if transcript.source_format in ("vtt", "srt"):
+            raise ImportRejected("--speaker-pattern is for text documents; captions name their speakers per cue")
+        from qualtui.importers.speakers import detect_turns
+
+        turns = tuple(detect_turns(transcript.text, speaker_pattern))
+        if not any(turn.speaker for turn in turns):
+            raise ImportRejected("--speaker-pattern matched no line of the file")
+        transcript = replace(transcript, turns=turns)
     problem = turn_problem(transcript)
     if problem:
         raise ImportRejected(f"could not work out the speaker turns ({problem}); please report this file's format")
