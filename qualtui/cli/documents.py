@@ -44,15 +44,19 @@ def _document_name(path: Path, explicit: str | None, many: bool) -> str:
               help="Speaker labels are what REGEX matches at the start of a line (group 'speaker' or the first "
                    "group is the name; group 'time' a timestamp), instead of the usual detection.")
 @click.option("--allow-duplicate", is_flag=True, help="Add a file even if its text is already in the project.")
+@click.option("--text-columns", metavar="COL,COL",
+              help="For a .csv survey: the columns holding open-ended answers (one document per row).")
+@click.option("--id-column", metavar="COL", help="For a .csv survey: the column naming each respondent.")
 @project_options
 def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | None, max_size: float,
-        dry_run: bool, speaker_pattern: str | None, allow_duplicate: bool) -> None:
-    """Import transcripts (.txt .md .docx .vtt .srt .odt).
+        dry_run: bool, speaker_pattern: str | None, allow_duplicate: bool, text_columns: str | None,
+        id_column: str | None) -> None:
+    """Import transcripts (.txt .md .docx .vtt .srt .odt) or survey answers (.csv with --text-columns).
 
     Each file is imported whole or not at all; a summary is printed at the end
     and the command exits non-zero if any file was rejected.
     """
-    from qualtui.cli.transcripts import compile_speaker_pattern, duplicate_of, preview
+    from qualtui.cli.transcripts import add_survey, compile_speaker_pattern, duplicate_of, preview
     from qualtui.importers import read_transcript
 
     pattern = compile_speaker_pattern(speaker_pattern)
@@ -67,6 +71,14 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
         for path in iterator:
             label = safe(path.name)
             try:
+                if path.suffix.lower() == ".csv" or text_columns or id_column:
+                    if path.suffix.lower() != ".csv" or not text_columns:
+                        raise ImportRejected("a survey is a .csv file with --text-columns (the columns of answers)")
+                    added += add_survey(project, path, text_columns=text_columns, id_column=id_column,
+                                        prefix=_document_name(path, name, len(files) > 1),
+                                        max_bytes=int(max_size * 1024 * 1024), attributes=attributes,
+                                        dry_run=dry_run, allow_duplicate=allow_duplicate)
+                    continue
                 transcript = read_transcript(path, max_bytes=int(max_size * 1024 * 1024), speaker_pattern=pattern)
                 twin = duplicate_of(project, transcript)
                 if dry_run:

@@ -53,7 +53,7 @@ def _clock(ms: int | None) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def preview(transcript: Transcript, label: str, turns_shown: int = PREVIEW_TURNS) -> list[str]:
+def preview(transcript: Transcript, label: str, turns_shown: int = PREVIEW_TURNS, *, table: bool = True) -> list[str]:
     """What ``add --dry-run`` prints for one file: speakers with turn and word counts, the first turns."""
     from qualtui.textunits import TextUnits
 
@@ -63,8 +63,9 @@ def preview(transcript: Transcript, label: str, turns_shown: int = PREVIEW_TURNS
     lines = [f"{label}: {count_words(text):,} words, {len(transcript.turns)} turns, "
              f"{len(named)} speaker{'s' if len(named) != 1 else ''} (dry run: nothing written)"]
     width = max([len(row["speaker"]) for row in rows] + [7])
-    lines.append(f"  {'speaker':<{width}}  {'turns':>5}  {'words':>7}")
-    lines += [f"  {safe(row['speaker']):<{width}}  {row['turns']:>5}  {row['words']:>7,}" for row in rows]
+    if table:
+        lines.append(f"  {'speaker':<{width}}  {'turns':>5}  {'words':>7}")
+        lines += [f"  {safe(row['speaker']):<{width}}  {row['turns']:>5}  {row['words']:>7,}" for row in rows]
     units = TextUnits(text, transcript.turns)
     shown = transcript.turns[:turns_shown]
     if shown:
@@ -104,3 +105,68 @@ def duplicate_of(project, transcript: Transcript):
 
     digest = text_sha256(transcript.text)
     return next((doc for doc in project.docs.all() if doc.sha256 == digest), None)
+
+
+def add_survey(project, path, *, text_columns: str, id_column: str | None, prefix: str, max_bytes: int,
+               attributes: dict[str, str], dry_run: bool, allow_duplicate: bool) -> int:
+    """``add responses.csv --text-columns ...``: one document per respondent, all or none of them.
+
+    Returns how many documents were (or, with ``dry_run``, would be) added; raises ``ImportRejected``
+    or ``QualtuiError`` with nothing added.
+    """
+    from qualtui.errors import ImportRejected
+    from qualtui.importers import read_file
+    from qualtui.importers.survey import read_survey
+
+    columns = [c.strip() for c in text_columns.split(",") if c.strip()]
+    responses = read_survey(read_file(path, max_bytes), columns, id_column)
+    label = safe(path.name)
+    taken = {doc.name.casefold() for doc in project.docs.all()}
+    names = [f"{prefix}-{response.key}" for response in responses]
+    clash = next((name for name in names if name.casefold() in taken), None)
+    if clash is not None:
+        raise ImportRejected(f"a document named {clash!r} already exists (use --name to choose another prefix)")
+    twins = [(name, twin) for name, response in zip(names, responses)
+             if (twin := duplicate_of(project, response.transcript)) is not None]
+    if twins and not allow_duplicate and not dry_run:
+        name, twin = twins[0]
+        raise ImportRejected(f"the answers of {name!r} are already in the project as {twin.name!r} "
+                             "(--allow-duplicate adds them again)")
+    if dry_run:
+        keys = sorted({k for response in responses for k in response.attributes}, key=str.casefold)
+        click.echo(f"{label}: {len(responses)} respondent{'s' if len(responses) != 1 else ''} -> documents "
+                   f"{safe(names[0])}{' ... ' + safe(names[-1]) if len(names) > 1 else ''}; attributes: "
+                   f"{safe(', '.join(keys)) or '(none)'}")
+        totals: dict[str, dict] = {}
+        for response in responses:
+            for row in speaker_rows(response.transcript.text, response.transcript.turns):
+                total = totals.setdefault(row["speaker"], {"question": row["speaker"], "answers": 0, "words": 0})
+                total["answers"] += 1
+                total["words"] += row["words"]
+        width = max([len(q) for q in totals] + [8])
+        click.echo(f"  {'question':<{width}}  {'answers':>7}  {'words':>7}")
+        for row in totals.values():
+            click.echo(f"  {safe(row['question']):<{width}}  {row['answers']:>7}  {row['words']:>7,}")
+        for line in preview(responses[0].transcript, safe(names[0]), table=False)[1:]:
+            click.echo(line)
+        for message in responses[0].transcript.warnings:
+            click.echo(f"qualtui: warning: {label}: {safe(message)}", err=True)
+        for name, twin in twins:
+            click.echo(f"qualtui: warning: {safe(name)}: the same text is already in the project as "
+                       f"{safe(twin.name)!r}", err=True)
+        return len(responses)
+    added = []
+    try:
+        for name, response in zip(names, responses):
+            added.append(project.docs.add(response.transcript, name, source=path.name,
+                                          attributes={**response.attributes, **attributes}))
+    except BaseException:
+        for doc in added:  # all or nothing: take back the respondents already added
+            project.docs.delete(doc.id)
+        raise
+    for message in responses[0].transcript.warnings:
+        click.echo(f"qualtui: warning: {label}: {safe(message)}", err=True)
+    click.echo(f"added {len(added)} document{'s' if len(added) != 1 else ''} from {label} "
+               f"({safe(names[0])}{' ... ' + safe(names[-1]) if len(names) > 1 else ''}), one turn per answered "
+               f"question ({safe(', '.join(columns))})")
+    return len(added)

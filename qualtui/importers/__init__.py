@@ -58,6 +58,11 @@ def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
     readers = _readers()
     if ext not in readers:
         raise ImportRejected(f"unsupported file type {ext or '(none)'!s}; qualtui reads {', '.join(sorted(readers))}")
+    return read_bytes(read_file(path, max_bytes), path.name, speaker_pattern)
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file no larger than *max_bytes*, or ``ImportRejected``."""
     try:
         size = os.stat(path).st_size
         if not path.is_file():
@@ -76,7 +81,7 @@ def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
         raise ImportRejected("permission denied") from None
     if len(data) > max_bytes:
         raise ImportRejected(f"file is over the {max_bytes / 1048576:.0f} MB limit (--max-size)")
-    return read_bytes(data, path.name, speaker_pattern)
+    return data
 
 
 def read_bytes(data: bytes, name: str, speaker_pattern: re.Pattern[str] | None = None) -> Transcript:
