@@ -21,7 +21,8 @@ from qualtui.refi.archive import Archive, read_input
 from qualtui.refi.common import unfold_definition
 from qualtui.refi.offsets import (ALL_CONVENTIONS, Convention, Score, Selection, SourceText, fits,
                                   prior_conventions, score)
-from qualtui.refi.reader import RCode, RCoding, RNote, RProject, RSource, read_codebook, read_project
+from qualtui.refi.reader import (RCode, RCoding, RNote, RProject, RSource, codebook_leftovers, read_codebook,
+                                 read_project)
 from qualtui.refi.xmlread import local, parse_xml
 from qualtui.refi.xmlwrite import datetime_or_none
 from qualtui.textnorm import clean_label, decode_bytes
@@ -214,7 +215,8 @@ class _Plan:
                 seen_paths.add(path_key)
             doc_id = src.guid if src.guid and src.guid not in used else new_id()
             used.add(doc_id)
-            name = names.claim(src.name or src.guid or "Document")
+            stem = os.path.splitext((src.path or "").replace("\\", "/").rsplit("/", 1)[-1])[0]
+            name = names.claim(src.name or stem or src.guid or "Document")
             selections = [Selection(s.start if s.start is not None else -1, s.end if s.end is not None else -1, s.name)
                           for s in src.selections]
             self.docs.append(_Doc(src, SourceText(raw), doc_id, name, selections))
@@ -553,6 +555,7 @@ def import_qdc(project: "Project", source: Path) -> ImportReport:
     names = _Names([c.name for c in existing], fallback="Unnamed code")
     codes, _ids, merges = _code_records(tree, project.coder, used, names, match, palette_offset=len(existing))
     report = ImportReport(target=project.root)
+    report.skipped, report.notes = codebook_leftovers(root)
     if codes:
         project.codes.put(codes)
     report.counts.update({"codes": len(codes), "merged codes": len(merges)})

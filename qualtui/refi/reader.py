@@ -6,8 +6,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 
-from qualtui.refi.common import normalise_guid
-from qualtui.refi.xmlread import child, child_text, children, grandchildren, local
+from qualtui.refi.common import CODEBOOK_NS, PROJECT_NS, normalise_guid
+from qualtui.refi.xmlread import child, child_text, children, grandchildren, local, namespace
+from qualtui.textnorm import clean_label
 
 
 @dataclass
@@ -234,3 +235,35 @@ def read_codebook(root: ET.Element) -> list[RCode]:
     if local(root.tag) == "Project":
         return [c for book in children(root, "CodeBook") for codes in children(book, "Codes") for c in read_codes(codes)]
     return [c for codes in children(root, "Codes") for c in read_codes(codes)]
+
+
+_CODE_ATTRIBUTES = frozenset({"guid", "name", "isCodable", "color"})
+_CODE_CHILDREN = frozenset({"Code", "Description", "NoteRef"})
+
+
+def codebook_leftovers(root: ET.Element) -> tuple[Counter, list[str]]:
+    """What ``import-qdc`` does not carry over from *root*: (skipped counts, notes)."""
+    skipped: Counter = Counter()
+    notes: list[str] = []
+    ns = namespace(root.tag)
+    if ns not in (CODEBOOK_NS, PROJECT_NS):
+        notes.append(f"non-standard namespace {clean_label(ns) or '(none)'!r}; read as REFI-QDA anyway")
+    books = [root] if local(root.tag) == "CodeBook" else list(children(root, "CodeBook"))
+    if local(root.tag) == "Project":
+        notes.append("a project file: only its codebook is imported (import-qdpx reads the rest)")
+    for book in books:
+        skipped["code sets"] += sum(1 for sets in children(book, "Sets") for _ in children(sets, "Set"))
+        for el in book.iter():
+            if local(el.tag) != "Code":
+                continue
+            for key in el.attrib:
+                if local(key) not in _CODE_ATTRIBUTES:
+                    skipped[f"unknown code attribute {clean_label(local(key), 40)!r}"] += 1
+            for sub in el:
+                name = local(sub.tag)
+                if name == "NoteRef":
+                    skipped["code notes (a codebook carries no note text)"] += 1
+                elif name not in _CODE_CHILDREN and name:
+                    skipped[f"unknown element {clean_label(name, 40)!r} in codes"] += 1
+    return skipped, notes
+
