@@ -20,7 +20,15 @@ from qualtui.analysis.sentences import sentence_around, split_sentences
 from qualtui.model import Turn
 from qualtui.textlines import line_of, line_span, line_starts
 
-__all__ = ["TextUnits", "turn_extent", "turn_at", "turn_near", "trim_span"]
+__all__ = ["TextUnits", "clock", "turn_extent", "turn_at", "turn_near", "trim_span"]
+
+
+def clock(ms: int | None) -> str:
+    """A turn's start time as ``hh:mm:ss`` ("" when the transcript has none)."""
+    if ms is None or ms < 0:
+        return ""
+    seconds = ms // 1000
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def turn_extent(turn: Turn) -> tuple[int, int]:

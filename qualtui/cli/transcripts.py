@@ -46,16 +46,9 @@ def natural_key(name: str) -> list:
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name.casefold())]
 
 
-def _clock(ms: int | None) -> str:
-    if ms is None:
-        return ""
-    seconds = ms // 1000
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
 def preview(transcript: Transcript, label: str, turns_shown: int = PREVIEW_TURNS, *, table: bool = True) -> list[str]:
     """What ``add --dry-run`` prints for one file: speakers with turn and word counts, the first turns."""
-    from qualtui.textunits import TextUnits
+    from qualtui.textunits import TextUnits, clock
 
     text = transcript.text
     rows = speaker_rows(text, transcript.turns)
@@ -73,7 +66,7 @@ def preview(transcript: Transcript, label: str, turns_shown: int = PREVIEW_TURNS
     for turn in shown:
         speech = " ".join(text[turn.start:turn.end].split())
         speech = speech if len(speech) <= 70 else speech[:69] + "\u2026"
-        time = _clock(turn.begin_ms)
+        time = clock(turn.begin_ms)
         who = safe(turn.speaker or NO_SPEAKER) + (f" [{time}]" if time else "")
         lines.append(f"  l.{units.line_of(turn.start)}  {who}: {safe(speech)}")
     return lines

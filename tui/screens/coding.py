@@ -16,6 +16,7 @@ from textual.screen import Screen
 from qualtui.model import Code, Coding, Document, Memo
 from qualtui.project import Project
 from qualtui.textlines import line_of, line_starts
+from qualtui.textunits import clock
 from tui.keymap import binding_maker
 from tui.positions import Positions
 from tui.screens.coding_actions import CodingActions
@@ -266,10 +267,12 @@ class CodingScreen(CodingActions, Screen):
             name = code.name if code else "?"
             names.append(name if coding.coder == self.project.coder else f"{name} ({coding.coder})")
         selection = view.selection
+        turn = view.turn_at_cursor if self.doc else None
         self.query_one(StatusBar).show(
             document=self.doc.name if self.doc else "", line=view.current_line if self.doc else 0,
             lines=view.line_count if self.doc else 0, selection=(selection[1] - selection[0]) if selection else 0,
-            codes=names, coder=self.project.coder, layer=self.layer_label())
+            codes=names, coder=self.project.coder, layer=self.layer_label(),
+            time=clock(turn.begin_ms) if turn is not None else "")
 
     def refresh_recent(self) -> None:
         self.positions.recent = [c for c in self.positions.recent if c in self.codes][:9]

@@ -17,14 +17,16 @@ class StatusBar(Widget):
     """
 
     def show(self, *, document: str, line: int, lines: int, selection: int, codes: list[str],
-             coder: str, layer: str) -> None:
-        state = (document, line, lines, selection, tuple(codes), coder, layer)
+             coder: str, layer: str, time: str = "") -> None:
+        state = (document, line, lines, selection, tuple(codes), coder, layer, time)
         if state == getattr(self, "_state", None):
             return  # unchanged: send nothing over the wire
         self._state = state
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(clean_label(document, 40) or "(no document)", style="bold")
         text.append(f"  l.{line}/{lines}")
+        if time:
+            text.append(f"  {time}")  # the start time of the turn under the cursor
         if selection:
             text.append(f"  sel {selection}", style="reverse")
         text.append("  codes: " + (", ".join(codes) if codes else "-"))

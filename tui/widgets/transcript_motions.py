@@ -231,6 +231,11 @@ class TranscriptMotions:
             units = self._units_cache = (self._text, self._turns, TextUnits(self._text, self._turns))
         return units[2]
 
+    @property
+    def turn_at_cursor(self):
+        """The turn ``t`` would select at the cursor, or None."""
+        return self._units().turn_near(self._cursor) if self._document is not None else None
+
     def action_select_turn(self) -> None:
         turn = self._units().turn_near(self._cursor)
         if turn is not None:

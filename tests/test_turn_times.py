@@ -1,0 +1,44 @@
+"""Turn start times (Otter, Rev, bracketed, VTT) are stored per turn and shown in the coding screen's status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualtui.importers import read_transcript
+from qualtui.project import Project
+from qualtui.textunits import clock
+from tui.widgets.status_bar import StatusBar
+from tui_helpers import make_app, sync
+
+LAYOUTS = Path(__file__).parent / "layouts"
+
+
+def test_clock():
+    assert [clock(ms) for ms in (None, 0, 9_999, 751_000, 3_723_250)] == ["", "00:00:00", "00:00:09", "00:12:31",
+                                                                         "01:02:03"]
+
+
+@sync
+async def test_the_status_bar_shows_the_start_time_of_the_turn_under_the_cursor(tmp_path):
+    project = Project.init(tmp_path / "p", name="p", coder="tester")
+    project.docs.add(read_transcript(LAYOUTS / "paren_time_colon.txt"), "A timed")
+    project.docs.add(read_transcript(LAYOUTS / "colon_titlecase.txt"), "B untimed")
+    stored = [t.begin_ms for t in project.docs.turns(project.docs.get("A timed").id)]
+    assert stored == [4000, 9000, 12000, 18000]
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        status = app.screen.query_one(StatusBar)
+        assert "l.1/4  00:00:04" in str(status.render())
+        text = project.docs.text(project.docs.get("A timed").id)
+        app.screen.view.move_to(text.index("Yes, that"))
+        await pilot.pause()
+        assert "l.2/4  00:00:09" in str(status.render())
+        await pilot.press("G")
+        await pilot.pause()
+        assert "00:00:18" in str(status.render())
+        await pilot.press("d")  # the document list: open the untimed one, whose turns have no time
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert "B untimed" in str(status.render()) and ":00" not in str(status.render())
