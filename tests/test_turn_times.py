@@ -42,3 +42,30 @@ async def test_the_status_bar_shows_the_start_time_of_the_turn_under_the_cursor(
         await pilot.press("down", "enter")
         await pilot.pause()
         assert "B untimed" in str(status.render()) and ":00" not in str(status.render())
+
+
+def test_retrieve_cites_the_turn_time_when_asked(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from qualtui.cli import cli
+
+    project = Project.init(tmp_path / "p", name="p", coder="ana")
+    project.docs.add(read_transcript(LAYOUTS / "paren_time_colon.txt"), "SU02")
+    project.docs.add(read_transcript(LAYOUTS / "colon_titlecase.txt"), "SU03")
+    base = ["-p", str(project.root)]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*base, "code", "SU02", "Shelter", "--lines", "4", "--create"]).exit_code == 0
+    assert runner.invoke(cli, [*base, "code", "SU03", "Shelter", "--lines", "3"]).exit_code == 0
+    md = runner.invoke(cli, [*base, "retrieve", "Shelter", "--timestamps", "--format", "md"]).output
+    assert "\u2014 SU02, Osman Khan, l. 4, 00:00:18\n" in md and "\u2014 SU03, Participant, l. 3\n" in md
+    rows = json.loads(runner.invoke(cli, [*base, "retrieve", "Shelter", "--timestamps", "--format", "json"]).output)
+    assert [(r["document"], r["time"]) for r in rows] == [("SU02", "00:00:18"), ("SU03", "")]
+    plain = runner.invoke(cli, [*base, "retrieve", "Shelter", "--format", "md"]).output
+    assert "\u2014 SU02, Osman Khan, l. 4\n" in plain
+    # `code --lines` codes the speech without its label; a line with no speech is refused
+    [coding] = [c for c in project.codings.for_document(project.docs.get("SU02").id)]
+    assert project.docs.text(coding.document)[coding.start:coding.end] == "It opened in 2019, in the old scout hut."
+    empty = runner.invoke(cli, [*base, "code", "SU03", "Shelter", "--lines", "2"])
+    assert empty.exit_code == 1 and "no speech there" in str(empty.exception)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qualtui.analysis.corpus import Corpus
+from qualtui.textunits import clock
 
 
 @dataclass(frozen=True)
@@ -26,25 +27,29 @@ class Segment:
     memo: str | None
     before: str = ""              # context, only when asked for
     after: str = ""
+    time: str = ""                # start time of the segment's turn (hh:mm:ss), when asked for and known
 
     @property
     def lines(self) -> str:
         return str(self.first_line) if self.first_line == self.last_line else f"{self.first_line}-{self.last_line}"
 
     def citation(self) -> str:
-        """'SU02, Participant, l. 118-120' (speakers joined by ' & '; omitted when unknown)."""
+        """'SU02, Participant, l. 118-120' (speakers joined by ' & '; omitted when unknown), then the time if any."""
         parts = [self.document]
         if self.speakers:
             parts.append(" & ".join(self.speakers))
         parts.append(f"l. {self.lines}")
+        if self.time:
+            parts.append(self.time)
         return ", ".join(parts)
 
 
-def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0) -> list[Segment]:
+def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, timestamps: bool = False) -> list[Segment]:
     """Segments coded with any of *code_ids* in the corpus's scope, by document then offset.
 
     *context* adds that many whole lines (plus the rest of the segment's own
-    lines) before and after each segment.
+    lines) before and after each segment; *timestamps* the start time of the
+    first turn it touches that has one.
     """
     wanted = set(code_ids)
     segments: list[Segment] = []
@@ -56,10 +61,13 @@ def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0) -> li
         for coding in matching:
             first, last = view.lines(coding.start, coding.end)
             before, after = view.context(coding.start, coding.end, context)
+            timed = [t.begin_ms for t in view.turns_overlapping(coding.start, coding.end)
+                     if t.begin_ms is not None] if timestamps else []
             segments.append(Segment(
                 coding_id=coding.id, document_id=view.id, document=view.name, code_id=coding.code,
                 code=corpus.path(coding.code), start=coding.start, end=coding.end, first_line=first,
                 last_line=last, text=text[coding.start:coding.end], speakers=view.speakers(coding.start, coding.end),
                 coder=coding.coder, created=coding.created, memo=coding.memo, before=before, after=after,
+                time=clock(timed[0]) if timed else "",
             ))
     return segments

@@ -116,10 +116,11 @@ def _blocks(items: Sequence[tuple[str, str, str, str]]) -> str:
 @click.option("--context", type=click.IntRange(min=0), default=0, show_default=True,
               help="Lines of context before and after each segment.")
 @attr_filter_option
+@click.option("--timestamps", is_flag=True, help="Cite the start time of each segment's turn (SU02, l. 118, 00:12:31).")
 @format_option(extra=("md",))
 @read_options
-def retrieve(project, code_ref: str, children: bool, context: int, attrs: tuple[str, ...], docs, coders,
-             fmt: str) -> None:
+def retrieve(project, code_ref: str, children: bool, context: int, timestamps: bool, attrs: tuple[str, ...], docs,
+             coders, fmt: str) -> None:
     """Every segment coded with CODE, across the project, by document and position.
 
     --format md prints a quote list for writing up ("> text" then
@@ -130,7 +131,7 @@ def retrieve(project, code_ref: str, children: bool, context: int, attrs: tuple[
 
     corpus = _corpus(project, attrs, docs, coders)
     code_ids = corpus.code_ids_for(code_ref, children=children)
-    segments = run(corpus, code_ids, context=context)
+    segments = run(corpus, code_ids, context=context, timestamps=timestamps)
     label = corpus.path(code_ids[0]) + (" (with sub-codes)" if children and len(code_ids) > 1 else "")
     if fmt == "md":
         _out(_segment_markdown(segments, label, context))
@@ -139,15 +140,17 @@ def retrieve(project, code_ref: str, children: bool, context: int, attrs: tuple[
         _out(_blocks([(f"{s.citation()}  [{s.code}]  ({s.coder})" + (f"  memo: {s.memo}" if s.memo else ""),
                        s.before, s.text, s.after) for s in segments]))
     else:
-        columns = ["document", "lines", "speakers", "code", "coder", "memo", "text"]
+        columns = ["document", "lines", *(["time"] if timestamps else []), "speakers", "code", "coder", "memo", "text"]
         if fmt != "table":
             columns = ["coding_id", "document_id", "document", "code_id", "code", "start", "end", "first_line",
-                       "last_line", "lines", "speakers", "coder", "created", "memo", "text"]
+                       "last_line", "lines", *(["time"] if timestamps else []), "speakers", "coder", "created", "memo",
+                       "text"]
             columns += ["before", "after"] if context else []
         rows = [{"coding_id": s.coding_id, "document_id": s.document_id, "document": s.document,
                  "code_id": s.code_id, "code": s.code, "start": s.start, "end": s.end, "first_line": s.first_line,
                  "last_line": s.last_line, "lines": s.lines, "speakers": list(s.speakers), "coder": s.coder,
-                 "created": s.created, "memo": s.memo, "text": s.text, "before": s.before, "after": s.after}
+                 "created": s.created, "memo": s.memo, "text": s.text, "before": s.before, "after": s.after,
+                 "time": s.time}
                 for s in segments]
         emit(rows, columns, fmt)
     if fmt == "table":

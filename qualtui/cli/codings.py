@@ -31,7 +31,7 @@ def parse_span(project, doc, span: str | None, lines: str | None) -> tuple[int, 
         raise QualtuiError(f"--lines {safe(lines)!r} is outside the document (1-{units.line_count})")
     start, end = units.speech_span(a, b)
     if end <= start:
-        raise QualtuiError(f"--lines {safe(lines)!r} hold no speech (only speaker labels or blank lines)")
+        raise QualtuiError(f"--lines {safe(lines)!r}: no speech there (only speaker labels or blank lines)")
     return start, end
 
 
