@@ -29,7 +29,7 @@ from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Document, Memo, Transcript, Turn, new_id
 from qualtui.services.documents import text_sha256
 from qualtui.services.memos import clean_memo_text
-from qualtui.textnorm import clean_label
+from qualtui.textnorm import clean_label, has_controls
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -80,6 +80,11 @@ class MergePlan:
         self.items.append(MergeItem(kind, outcome, name, detail, other_id, our_id))
 
 
+def _code_name(code: Code) -> str:
+    """Their code's name as it can be stored here (read cleaned; '/' separates parent and child)."""
+    return code.name.replace("/", "-").strip() or "Unnamed code"
+
+
 def _free_name(name: str, taken: set[str], project_name: str) -> str:
     if name.casefold() not in taken:
         return name
@@ -112,6 +117,10 @@ class _Planner:
         taken_names = {d.name.casefold() for d in self.our_docs}
         for doc in self.theirs.docs.all():
             text = self.theirs.docs.text(doc.id)
+            if has_controls(text):   # qualtui never stores such a text: the file was made or changed by hand
+                self.plan.note("document", "conflict", doc.name, "its text holds control characters; not added",
+                               doc.id)
+                continue
             same = by_hash.get(text_sha256(text), [])
             if same:
                 match = next((d for d in same if d.id == doc.id), same[0])
@@ -121,7 +130,7 @@ class _Planner:
                 self._attributes(doc, match)
                 continue
             doc_id = doc.id if doc.id not in taken_ids else new_id()
-            name = _free_name(doc.name, taken_names, self.theirs.name)
+            name = _free_name(doc.name or "Document", taken_names, self.theirs.name)
             taken_ids.add(doc_id)
             taken_names.add(name.casefold())
             self.doc_map[doc.id] = doc_id
@@ -149,14 +158,15 @@ class _Planner:
         their_by_id = {c.id: c for c in their_codes}
         for _, code in self.theirs.codes.tree():
             path = self.theirs.codes.path(code, their_codes)
+            name = _code_name(code)
             match = our_codes.get(code.id)
             how = "by id"
             if match is None:
-                match = by_name.get(code.name.casefold())
+                match = by_name.get(name.casefold())
                 how = "by name (different ids)"
             if match is None:
                 parent = self.code_map.get(code.parent) if code.parent else None
-                new = replace(code, parent=parent)
+                new = replace(code, name=name, parent=parent)
                 self.code_map[code.id] = code.id
                 self.plan.codes.append(new)
                 by_name[code.name.casefold()] = new
@@ -194,7 +204,12 @@ class _Planner:
         # Per document here: codings by key, and ids in use (two of their documents may share one text).
         known: dict[str, tuple[dict, set]] = {}
         for their_doc in self.theirs.docs.all():
-            doc_id = self.doc_map[their_doc.id]
+            doc_id = self.doc_map.get(their_doc.id)
+            if doc_id is None:
+                for coding in self.theirs.codings.for_document(their_doc.id):
+                    self.plan.note("coding", "conflict", f"{their_doc.name} [{coding.start}, {coding.end}) "
+                                   f"{coding.coder}", "its document was not added", coding.id)
+                continue
             name = self.doc_names[doc_id]
             if doc_id not in known:
                 existing = self.ours.codings.for_document(doc_id) if doc_id in our_ids else []

@@ -6,10 +6,13 @@ immutable text.
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
+
+from qualtui.textnorm import clean_label, clean_text, has_controls
 
 
 def new_id() -> str:
@@ -24,17 +27,52 @@ _FIELD_NAMES: dict[type, frozenset[str]] = {}
 
 
 class _Record:
-    """Mixin: build from a store record, ignoring unknown keys (forward compatible)."""
+    """Mixin: build from a store record, ignoring unknown keys (forward compatible).
+
+    ``cleaned()`` applies the one rule for stored strings: one-line fields (``LABELS``, with
+    their length limits) as ``clean_label``, multi-line ones (``TEXTS``) keep LF and TAB and
+    lose every other control.  Ids and references are never changed.  Services clean on every
+    write; ``from_record`` cleans what an older version or a hand-made file stored raw.
+    """
+
+    LABELS: ClassVar[dict[str, int]] = {}
+    TEXTS: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def from_record(cls, record: dict[str, Any]):
         names = _FIELD_NAMES.get(cls)
         if names is None:
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
-        return cls(**{k: _copy(v) for k, v in record.items() if k in names})
+        made = cls(**{k: _copy(v) for k, v in record.items() if k in names})
+        return made.cleaned() if cls._needs_cleaning(record) else made
+
+    @classmethod
+    def _needs_cleaning(cls, record: dict[str, Any]) -> bool:
+        # One search over the cleaned fields joined: reading tens of thousands of codings stays fast.
+        fields = cls.__dict__.get("_CHECKED")
+        if fields is None:
+            fields = cls._CHECKED = (*cls.LABELS, *cls.TEXTS)
+        return has_controls("".join([v for k in fields if type(v := record.get(k)) is str]))
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
+
+    def cleaned(self):
+        changes: dict[str, Any] = {}
+        for name, limit in self.LABELS.items():
+            value = getattr(self, name)
+            if isinstance(value, str):
+                changes[name] = clean_label(value, limit)
+        for name in self.TEXTS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                changes[name] = clean_text(value)
+        return replace(self, **changes, **self._clean_more())  # type: ignore[type-var]
+
+    def _clean_more(self) -> dict[str, Any]:
+        return {}
+
+
 
 
 def _copy(value: Any) -> Any:
@@ -54,6 +92,8 @@ class Turn(_Record):
     Timestamps are milliseconds, kept from VTT/SRT cues.
     """
 
+    LABELS: ClassVar[dict[str, int]] = {"speaker": 200}
+
     start: int
     end: int
     speaker: str | None = None
@@ -64,6 +104,9 @@ class Turn(_Record):
 
 @dataclass
 class Document(_Record):
+    LABELS: ClassVar[dict[str, int]] = {"name": 120, "source": 200, "source_format": 40, "created": 60,
+                                        "imported_by": 60}
+
     id: str
     name: str
     length: int = 0
@@ -77,9 +120,31 @@ class Document(_Record):
     created: str = ""
     imported_by: str = ""
 
+    @classmethod
+    def _needs_cleaning(cls, record: dict[str, Any]) -> bool:
+        attributes = record.get("attributes") or {}
+        strings = [*(record.get("speakers") or []), *(attributes if type(attributes) is dict else ["\x00"])]
+        strings += attributes.values() if type(attributes) is dict else []
+        return super()._needs_cleaning(record) or has_controls("".join(s if type(s) is str else "\x00" for s in strings))
+
+    def _clean_more(self) -> dict[str, Any]:
+        attributes: dict[str, str] = {}
+        for key, value in (self.attributes or {}).items():
+            key = clean_label(str(key), 60)
+            if key:
+                attributes[key] = clean_label(str(value))
+        return {"attributes": attributes,
+                "speakers": [clean_label(str(s), 200) for s in self.speakers or [] if clean_label(str(s), 200)]}
+
+
+_COLOR = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})")
+
 
 @dataclass
 class Code(_Record):
+    LABELS: ClassVar[dict[str, int]] = {"name": 100, "created": 60, "created_by": 60}
+    TEXTS: ClassVar[tuple[str, ...]] = ("description", "inclusion", "exclusion", "example")
+
     id: str
     name: str
     parent: str | None = None
@@ -92,9 +157,23 @@ class Code(_Record):
     created: str = ""
     created_by: str = ""
 
+    @classmethod
+    def _needs_cleaning(cls, record: dict[str, Any]) -> bool:
+        color = record.get("color", "#1f77b4")
+        return super()._needs_cleaning(record) or not (type(color) is str and _COLOR.fullmatch(color))
+
+    def _clean_more(self) -> dict[str, Any]:
+        # Colours become Rich styles in the TUI: anything but #rgb/#rrggbb falls back to the default.
+        color = self.color.strip().lower() if isinstance(self.color, str) else ""
+        if not _COLOR.fullmatch(color):
+            return {"color": "#1f77b4"}
+        return {"color": color if len(color) == 7 else "#" + "".join(c * 2 for c in color[1:])}
+
 
 @dataclass
 class Coding(_Record):
+    LABELS: ClassVar[dict[str, int]] = {"coder": 60, "created": 60}
+
     id: str
     document: str
     code: str
@@ -103,6 +182,14 @@ class Coding(_Record):
     coder: str
     created: str = ""
     memo: str | None = None
+
+    @classmethod
+    def _needs_cleaning(cls, record: dict[str, Any]) -> bool:
+        # Spelled out: the hot path when tens of thousands of codings are read.
+        return has_controls(f"{record.get('coder')}{record.get('created')}{record.get('memo') or ''}")
+
+    def _clean_more(self) -> dict[str, Any]:
+        return {"memo": clean_text(self.memo) or None if isinstance(self.memo, str) else None}
 
     def to_record(self) -> dict[str, Any]:
         # Every field is a scalar, so a shallow copy is exact and far faster than
@@ -122,6 +209,9 @@ MEMO_KINDS = ("project", "document", "code", "coding")
 @dataclass
 class Memo(_Record):
     """A markdown memo. ``kind`` says what it is about; ``target`` is that thing's id."""
+
+    LABELS: ClassVar[dict[str, int]] = {"kind": 20, "title": 200, "author": 60, "created": 60, "modified": 60}
+    TEXTS: ClassVar[tuple[str, ...]] = ("text",)
 
     id: str
     kind: str

@@ -63,7 +63,7 @@ class Project:
 
     @property
     def name(self) -> str:
-        return self.store.meta().get("name") or self.root.name
+        return clean_label(str(self.store.meta().get("name") or "")) or clean_label(self.root.name) or "project"
 
     @classmethod
     def init(cls, path: str | os.PathLike, *, name: str | None = None, shared_group: bool = False,

@@ -24,6 +24,7 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # C0 controls except TAB and LF, DEL, and C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JSON_RAW = re.compile(r"[\x7f-\x9f]")
 _LABEL_SPACE = re.compile(r" *[\t\n\r\f\v][\s]*")
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
@@ -33,6 +34,21 @@ def strip_controls(text: str) -> str:
     if "\x1b" in text or "\x9b" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROL.sub("", text)
+
+
+def has_controls(value: str) -> bool:
+    """True when *value* holds a character that ``strip_controls`` would remove (or a CR)."""
+    return _CONTROL.search(value) is not None
+
+
+def clean_text(text: str) -> str:
+    """Multi-line text (memos, code definitions): LF newlines and TABs kept, never a control character."""
+    return strip_controls(normalise_newlines(text))
+
+
+def escape_json_controls(text: str) -> str:
+    """JSON for a terminal: ``json.dumps(ensure_ascii=False)`` escapes C0 but passes DEL and C1 (U+009B) raw."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def normalise_newlines(text: str) -> str:

@@ -6,14 +6,13 @@ The work is done by ``qualtui.analysis``; this module parses options and renders
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
-from qualtui.cli.common import emit, format_option, project_options, safe, warn
+from qualtui.cli.common import emit, format_option, json_text, project_options, safe, warn
 from qualtui.errors import QualtuiError
 from qualtui.textnorm import strip_controls
 
@@ -231,7 +230,7 @@ def matrix(project, attribute: str, count: str, rollup: bool, used: bool, docs, 
                     "total": row["total"]} for row in out]
         payload = {"attribute": table.attribute, "count": table.count, "values": headings,
                    "documents_per_value": dict(zip(headings, table.documents_per_value)), "rows": records}
-        _out(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        _out(json_text(payload) + "\n")
         return
     if fmt == "csv":
         _emit_renamed(out, ["code", *keys, "total"], ["code", *headings, "total"])

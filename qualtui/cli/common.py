@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from qualtui.errors import QualtuiError, UsageProblem
-from qualtui.textnorm import strip_controls
+from qualtui.textnorm import escape_json_controls, strip_controls
 
 FORMATS = ("table", "csv", "json")
 
@@ -66,11 +66,16 @@ def safe(value: Any) -> str:
     return strip_controls(str(value)).replace("\n", " ")
 
 
+def json_text(value: Any) -> str:
+    """Indented JSON that is safe on a terminal: every control character escaped (DEL and C1 too)."""
+    return escape_json_controls(json.dumps(value, ensure_ascii=False, indent=2))
+
+
 def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, *, headers: Sequence[str] | None = None) -> None:
     """Print rows as an aligned table, CSV or JSON (JSON keeps native types)."""
     out = _Echo()
     if fmt == "json":
-        out.write(json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text([{c: row.get(c) for c in columns} for row in rows]) + "\n")
         return
     if fmt == "csv":
         buf = io.StringIO()

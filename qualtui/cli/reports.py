@@ -8,6 +8,7 @@ import click
 
 from qualtui.cli.common import project_options, safe
 from qualtui.errors import QualtuiError
+from qualtui.textnorm import strip_controls
 
 
 def _report_options(fn):
@@ -30,7 +31,7 @@ def _write(project, output: Path | None, data: bytes, *, binary: bool, what: str
     if output is None or str(output) == "-":
         if binary:
             raise QualtuiError(f"{what} output needs a file: use -o FILE")
-        click.echo(data.decode("utf-8"), nl=False)
+        click.echo(strip_controls(data.decode("utf-8")), nl=False)   # the project may predate cleaning
         return
     write_export_file(output, data, project_root=project.root)
     click.echo(f"wrote {safe(str(output))} ({len(data):,} bytes, readable only by you)", err=True)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import click
 
-from qualtui.cli.common import emit, format_option, project_options, safe
+from qualtui.cli.common import emit, format_option, json_text, project_options, safe
 from qualtui.errors import NotFoundError
 
 AGREEMENT_HELP = """Inter-coder agreement between two or more coders, per code and overall.
@@ -164,7 +163,7 @@ def agreement(project, coders, codes, docs, unit: str, disagreements: bool, min_
         return
     result = report(material)
     if fmt == "json":
-        click.echo(json.dumps(_report_json(result), ensure_ascii=False, indent=2))
+        click.echo(json_text(_report_json(result)))
         return
     rows = _agreement_rows(result, fmt)
     if fmt == "csv":

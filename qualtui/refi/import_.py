@@ -114,7 +114,7 @@ def _code_records(tree: list[RCode], coder: str, used_ids: set[str], names: _Nam
             existing = match(rc) if match else None
             if existing is not None:
                 code_id, how = existing
-                merges.append(f"{rc.name} ({how})")
+                merges.append(f"{clean_label(rc.name)} ({how})")
                 if rc.guid:
                     ids[rc.guid] = code_id
                 walk(rc.children, code_id, rc.name)
@@ -159,7 +159,7 @@ class _Plan:
         self.skipped = self.report.skipped
         self.skipped.update(rp.skipped)
         self.users = rp.users
-        self.default_user = rp.users.get(rp.creator or "", "") or coder
+        self.default_user = clean_label(rp.users.get(rp.creator or "", ""), 60) or coder
         self.used_notes: set[str] = set()
 
     def user(self, guid: str | None) -> str:

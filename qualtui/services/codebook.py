@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Code, new_id, now_iso
 from qualtui.services.documents import resolve
-from qualtui.textnorm import clean_label
+from qualtui.textnorm import clean_label, clean_text
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -141,7 +141,7 @@ class CodeService:
             color=normalise_color(color) if color else self.next_color(),
             description=description, codable=codable, created=now_iso(), created_by=self.project.coder,
             **{k: v for k, v in criteria.items() if k in ("inclusion", "exclusion", "example")},
-        )
+        ).cleaned()
         self.file.put(TABLE, code.to_record())
         self.project.audit("code.create", code=code.id, name=code.name, parent=parent)
         return code
@@ -156,6 +156,9 @@ class CodeService:
             self._check_parent(changes["parent"], code_id)
         if changes.get("color"):
             changes["color"] = normalise_color(changes["color"])
+        for name in Code.TEXTS:
+            if name in changes:
+                changes[name] = clean_text(str(changes[name] or ""))
 
         def apply(table: dict) -> dict:
             if code_id not in table:
@@ -169,8 +172,8 @@ class CodeService:
         return Code.from_record(record)
 
     def put(self, codes: Iterable[Code]) -> None:
-        """Store codes exactly as given (used by undo, merge and import)."""
-        codes = list(codes)
+        """Store codes as given (used by undo, merge and import), cleaned by the rule every write follows."""
+        codes = [c.cleaned() for c in codes]
         self.file.put_many(TABLE, [c.to_record() for c in codes])
         self.project.audit("code.put", codes=[c.id for c in codes])
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Coding, new_id, now_iso
+from qualtui.textnorm import clean_label
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -103,7 +104,7 @@ class CodingService:
                         coder: str | None = None) -> tuple[Coding, bool]:
         """Like ``add``, and say whether the coding is new (False: that span already had that code)."""
         self._validate(doc_id, code_id, start, end)
-        coder = coder or self.project.coder
+        coder = clean_label(coder or self.project.coder, 60)
         coding = Coding(id=new_id(), document=doc_id, code=code_id, start=start, end=end,
                         coder=coder, created=now_iso(), memo=_clean_memo(memo))
 
@@ -122,7 +123,7 @@ class CodingService:
 
     def add_many(self, doc_id: str, spans: Iterable[tuple[str, int, int]], *, coder: str | None = None) -> list[Coding]:
         """Code many spans of one document in one durable write; existing identical codings are skipped."""
-        coder = coder or self.project.coder
+        coder = clean_label(coder or self.project.coder, 60)
         length = self.project.docs.by_id(doc_id).length
         codings = []
         checked: set[str] = set()
@@ -151,9 +152,9 @@ class CodingService:
         return added
 
     def put(self, codings: Iterable[Coding]) -> None:
-        """Store codings exactly as given (undo, merge, import)."""
+        """Store codings as given (undo, merge, import), cleaned by the rule every write follows."""
         by_doc: dict[str, list[Coding]] = {}
-        for coding in codings:
+        for coding in map(Coding.cleaned, codings):
             by_doc.setdefault(coding.document, []).append(coding)
         for doc_id, items in by_doc.items():
             self.store.document_file(doc_id).put_many(TABLE, [c.to_record() for c in items])

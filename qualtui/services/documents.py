@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Document, Transcript, Turn, new_id, now_iso
-from qualtui.textnorm import clean_label, count_words
+from qualtui.textnorm import clean_label, count_words, has_controls
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -90,6 +90,9 @@ class DocumentService:
         if any(d.name.casefold() == name.casefold() for d in self.all()):
             raise QualtuiError(f"a document named {name!r} already exists (use --name to choose another)")
         text = transcript.text
+        if has_controls(text):   # every importer normalises; only a hand-made project file gets here
+            raise QualtuiError(f"the text of {name!r} holds control characters")
+        turns = [t.cleaned() for t in transcript.turns]
         doc = Document(
             id=doc_id or new_id(),
             name=name,
@@ -98,10 +101,10 @@ class DocumentService:
             source_format=transcript.source_format,
             created=created or now_iso(),
             imported_by=imported_by or self.project.coder,
-            **content_fields(text, transcript.turns),
-        )
+            **content_fields(text, turns),
+        ).cleaned()
         self.store.write_text(doc.id, text)
-        self.store.write_json(self.store.turns_path(doc.id), [t.to_record() for t in transcript.turns])
+        self.store.write_json(self.store.turns_path(doc.id), [t.to_record() for t in turns])
         self.store.document_file(doc.id).ensure_exists()
         self.store.project.put(TABLE, doc.to_record())
         self.project.audit("document.add", document=doc.id, name=doc.name, sha256=doc.sha256)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import MEMO_KINDS, Memo, new_id, now_iso
-from qualtui.textnorm import clean_label, strip_controls
+from qualtui.textnorm import clean_label, clean_text
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -19,7 +19,7 @@ TABLE = "memos"
 
 
 def clean_memo_text(text: str) -> str:
-    return strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return clean_text(text)
 
 
 class MemoService:
@@ -73,7 +73,8 @@ class MemoService:
         return Memo.from_record(record)
 
     def put(self, memos: Iterable[Memo]) -> None:
-        memos = list(memos)
+        """Store memos as given (undo, merge, import), cleaned by the rule every write follows."""
+        memos = [m.cleaned() for m in memos]
         self.file.put_many(TABLE, [m.to_record() for m in memos])
         self.project.audit("memo.put", memos=[m.id for m in memos])
 
