@@ -149,7 +149,9 @@ def test_transcript_text_cannot_reach_the_terminal_with_escapes(project):
     from qualtui.model import Transcript, Turn
 
     text = "Sam: bad \x1b]0;pwned\x07 news"   # importers strip these; a damaged store must not matter either
-    doc = project.docs.add(Transcript(text=text, turns=(Turn(5, len(text), "Sam", 0),), source_format="txt"), "D1")
+    clean = text.replace("\x1b", "x").replace("\x07", "x")   # qualtui itself refuses to store such a text
+    doc = project.docs.add(Transcript(text=clean, turns=(Turn(5, len(text), "Sam", 0),), source_format="txt"), "D1")
+    project.store.text_path(doc.id).write_text(text, "utf-8")
     code = project.codes.create("Bad")
     project.codings.add(doc.id, code.id, 5, len(text))
     for args in (["retrieve", "Bad"], ["retrieve", "Bad", "--format", "md"], ["retrieve", "Bad", "--context", "1"],
