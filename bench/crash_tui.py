@@ -328,8 +328,8 @@ def recent_codes(home: Path, root: Path, codes: set[str]) -> list[str]:
     from tui.positions import Positions
 
     names = {c.id: c.name for c in Project.open(root).codes.all()}
-    positions = Positions(home / "state" / "qualtui", root)
-    return [names[c] for c in positions.recent if c in names and names[c] in codes][:9]
+    positions = Positions(home / "state" / "qualtui", root, CODER)
+    return [names[c] for c in positions.number_keys(names) if names[c] in codes][:9]
 
 
 def trial(driver: Driver, home: Path, rng: random.Random, *, startup_kill: float = 0.15,

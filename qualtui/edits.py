@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from qualtui.errors import QualtuiError
 from qualtui.history import Change
 from qualtui.model import Code, Coding, Memo
 from qualtui.project import Project
@@ -86,3 +87,30 @@ def save_memo(project: Project, kind: str, target: str | None, text: str,
     after = project.memos.update(memo_id, text=text)
     return after, Change("edit memo", undo=lambda: project.memos.put([before]),
                          redo=lambda: project.memos.put([after]))
+
+
+def change_coding(project: Project, doc_id: str, coding_id: str, *, code: str | None = None,
+                  start: int | None = None, end: int | None = None) -> tuple[Coding, Change | None]:
+    """Recode a coding in place and/or move its boundaries, keeping its id, memo and coder (one step).
+
+    Refused when another coding by the same coder already has that code and span (it would be a duplicate).
+    None as the Change when nothing would change.
+    """
+    before = project.codings.get(doc_id, coding_id)
+    changes = {k: v for k, v in (("code", code), ("start", start), ("end", end))
+               if v is not None and v != getattr(before, k)}
+    if not changes:
+        return before, None
+    target = (changes.get("code", before.code), changes.get("start", before.start), changes.get("end", before.end))
+    for other in project.codings.for_document(doc_id):
+        if other.id != coding_id and other.coder == before.coder and (other.code, other.start, other.end) == target:
+            name = project.codes.by_id(target[0]).name
+            raise QualtuiError(f"{before.coder} already has a coding of {name!r} on exactly that text")
+    after = project.codings.update(doc_id, coding_id, **changes)
+    if "code" in changes:
+        label = f"recode to {project.codes.by_id(after.code).name!r}"
+    else:
+        label = "move coding boundaries"
+    restore = {k: getattr(before, k) for k in changes}
+    return after, Change(label, undo=lambda: project.codings.update(doc_id, coding_id, **restore),
+                         redo=lambda: project.codings.update(doc_id, coding_id, **changes))

@@ -7,6 +7,7 @@ from screens_harness import ST01, SU01, Harness, build, new_history, span, sync,
 from textual.widgets import SelectionList
 
 from qualtui.history import History
+from qualtui.services.codebook import PALETTE
 from tui.messages import JumpTo
 from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
 from tui.screens.codebook_screen import CodebookScreen
@@ -161,7 +162,7 @@ async def test_split_toggle_group_recolour_and_entry_form(tmp_path):
         assert isinstance(app.screen, ChooseDialog)
         await pilot.press("j", "enter")
         await pilot.pause()
-        assert project.codes.by_id(staff.id).color == "#3cb44b"
+        assert project.codes.by_id(staff.id).color == PALETTE[1]
 
         await pilot.press("e")
         await pilot.pause()

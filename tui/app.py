@@ -37,8 +37,8 @@ class QualtuiApp(App):
         Binding("q", "quit", "Quit (nothing to save: every edit is already on disk)", show=False, id="app.quit"),
         Binding("question_mark,f1", "help", "Help: every key, generated from the bindings", show=False,
                 id="app.help"),
-        Binding("ctrl+p,colon", "command_palette", "Command palette: actions, codes, documents", show=False,
-                id="app.command_palette"),
+        Binding("ctrl+p", "command_palette", "Command palette: actions, codes, documents; a number goes to that line",
+                show=False, id="app.command_palette"),
     ]
 
     def __init__(self, root: Path, *, coder: str | None = None, blind: bool = False,
@@ -48,7 +48,7 @@ class QualtuiApp(App):
         self.settings = settings if settings is not None else load_settings(root)
         self.project = Project.open(root, coder=resolve_coder(coder, self.settings.coder))
         self.history = History()
-        self.positions = Positions(state_dir or user_state_dir(), self.project.root)
+        self.positions = Positions(state_dir or user_state_dir(), self.project.root, self.project.coder)
         self.blind = blind
         self.auto_backup = auto_backup
         self._reported: set[str] = set()

@@ -69,6 +69,14 @@ class CodingCommands(Provider):
             yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        from tui.screens.coding import CodingScreen
+
+        screen = self.screen
+        number = query.strip().lstrip(":").removeprefix("l.").strip()
+        if isinstance(screen, CodingScreen) and number.isdigit() and screen.doc is not None:
+            # "107" (or ":107", "l.107") goes to that line, as citations give it
+            yield Hit(1.0, f"Go to line {int(number)}", partial(screen.goto_line, int(number)),
+                      text=f"Go to line {int(number)}", help=f"of {screen.view.line_count} in {screen.doc.name}")
         matcher = self.matcher(query)
         for title, help_text, callback in self._entries():
             score = matcher.match(title)

@@ -1,8 +1,9 @@
-"""Where you left off: the last document, a cursor per document, your recent codes.
+"""Where you left off: the last document, a cursor per document, your recent and pinned codes.
 
 Kept per user in ``$XDG_STATE_HOME/qualtui/positions.json`` (default
-``~/.local/state/qualtui/``), keyed by project folder, so it never touches the
-project's files (nor another coder's view of them).  Written atomically, 0600.
+``~/.local/state/qualtui/``), keyed by project folder AND coder: one login coding
+as ``--coder demo-bob`` never opens where ``demo-alice`` was, nor with her codes.
+It never touches the project's files.  Written atomically, 0600.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ MAX_DOCS = 2000
 
 
 class Positions:
-    def __init__(self, folder: Path, project_root: Path) -> None:
+    def __init__(self, folder: Path, project_root: Path, coder: str = "") -> None:
         self.path = Path(folder) / "positions.json"
-        self.key = str(Path(project_root).resolve())
+        self.key = json.dumps([str(Path(project_root).resolve()), coder])
         self.last_doc: str | None = None
         self.docs: dict[str, tuple[int, int]] = {}  # doc id -> (cursor, top offset)
         self.recent: list[str] = []  # code ids, most recent first
+        self.pinned: list[str] = []  # code ids pinned to the number keys, in key order
         self._saved: object = None
         entry = self._read_all().get(self.key)
         if isinstance(entry, dict):
@@ -43,15 +45,32 @@ class Positions:
             if isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, int) for v in pair):
                 self.docs[doc_id] = (pair[0], pair[1])
         self.recent = [c for c in entry.get("recent") or [] if isinstance(c, str)][:9]
+        self.pinned = [c for c in entry.get("pinned") or [] if isinstance(c, str)][:9]
 
     def _entry(self) -> dict:
         docs = dict(list(self.docs.items())[-MAX_DOCS:])
-        return {"last_doc": self.last_doc, "docs": {k: list(v) for k, v in docs.items()}, "recent": self.recent[:9]}
+        return {"last_doc": self.last_doc, "docs": {k: list(v) for k, v in docs.items()}, "recent": self.recent[:9],
+                "pinned": self.pinned[:9]}
 
     def remember(self, doc_id: str, cursor: int, top: int) -> None:
         self.docs.pop(doc_id, None)  # keep the most recently used last
         self.docs[doc_id] = (cursor, top)
         self.last_doc = doc_id
+
+    def number_keys(self, known) -> list[str]:
+        """The codes on keys 1-9: the pinned ones first (in pin order), then the most recent others."""
+        pinned = [c for c in self.pinned if c in known]
+        return (pinned + [c for c in self.recent if c in known and c not in pinned])[:9]
+
+    def toggle_pin(self, code_id: str) -> bool:
+        """Pin a code to the next number key, or unpin it; True if it is pinned now."""
+        if code_id in self.pinned:
+            self.pinned.remove(code_id)
+            return False
+        if len(self.pinned) >= 9:
+            raise ValueError("all nine number keys are pinned: unpin one first")
+        self.pinned.append(code_id)
+        return True
 
     def save(self) -> None:
         """Write if anything changed; errors are the caller's to report."""

@@ -13,13 +13,49 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from tui.transcript_layout import Layout, Painted, contrast_text, fit_labels
+from tui.transcript_layout import Layout, Painted, contrast_text, fit_labels, text_cells
 
 if TYPE_CHECKING:
     from textual.widget import Widget
 
 MIN_TEXT_WIDTH = 20
 OTHER_MARK = "~"
+MIN_LABEL = 4  # below this a label says too little: show "+N" instead
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
+
+
+def _cut(text: str, width: int) -> str:
+    while text and text_cells(text) > width:
+        text = text[:-1]
+    return text.rstrip()
+
+
+def abbreviate(name: str, width: int) -> str:
+    """*name* in at most *width* cells, shortened word by word: "Friendship and loneliness" ->
+    "Friendsh lonelin", not "Friend"."""
+    if text_cells(name) <= width:
+        return name
+    words = name.split()
+    kept = [w for w in words if w.casefold() not in _SMALL_WORDS] or words
+    if len(kept) > 1 and text_cells(" ".join(kept)) <= width:
+        return " ".join(kept)
+    for size in range(max(len(w) for w in kept), 1, -1):
+        short = " ".join(w[:size] for w in kept)
+        if text_cells(short) <= width:
+            return short
+    return _cut("".join(w[:1].upper() for w in kept), width) or _cut(name, width)
+
+
+def fit_names(names: list[str], room: int) -> list[str]:
+    """Abbreviate *names* so that as many as possible share *room* (joined by spaces)."""
+    if text_cells(" ".join(names)) <= room:
+        return names
+    for count in range(len(names), 0, -1):
+        reserve = len(f" +{len(names) - count}") if count < len(names) else 0
+        share = (room - reserve - (count - 1)) // count
+        if share >= MIN_LABEL or count == 1:
+            return [abbreviate(n, max(share, 1)) for n in names[:count]] + names[count:]
+    return names
 
 _CURSOR = Style(reverse=True)
 _CURSOR_IN_SELECTION = Style(reverse=True, bold=True, underline=True)
@@ -181,7 +217,7 @@ class RowPainter:
                 seen.add((p.label, p.own))
                 entries.append(p)
         room = self.right_width - 1
-        texts = [(p.label if p.own else OTHER_MARK + p.label) for p in entries]
+        texts = fit_names([(p.label if p.own else OTHER_MARK + p.label) for p in entries], room)
         shown, more = fit_labels(texts, room)
         segments = [Segment(" ", self.labels)]
         for i in range(shown):

@@ -16,11 +16,18 @@ if TYPE_CHECKING:
 
 TABLE = "codes"
 
-# Distinct in 256 colours and still distinct when mapped to the 16 ANSI colours.
-PALETTE = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
-    "#f032e6", "#bfef45", "#9a6324", "#469990", "#dcbeff", "#ffe119",
+# 24 colours for new codes, each exactly one of the 256 xterm colours (so none blur together there); the
+# first twelve, and the last twelve, map to twelve different colours of the 16-colour ANSI palette.  Colour
+# is never the only sign of a code: the gutter and the status bar name it.
+PALETTE_NAMES = (
+    ("#d70000", "red"), ("#00af00", "green"), ("#0000ff", "blue"), ("#d78700", "ochre"),
+    ("#8700af", "purple"), ("#00afaf", "teal"), ("#ff5fd7", "pink"), ("#5fff5f", "light green"),
+    ("#5f87ff", "periwinkle"), ("#ffd700", "yellow"), ("#ff875f", "salmon"), ("#5fd7ff", "sky blue"),
+    ("#870000", "maroon"), ("#005f00", "dark green"), ("#000087", "navy"), ("#878700", "olive"),
+    ("#d7005f", "raspberry"), ("#0087d7", "azure"), ("#ff87af", "rose"), ("#87d700", "lime"),
+    ("#875fd7", "violet"), ("#d7d787", "khaki"), ("#ff8700", "orange"), ("#87ffd7", "aquamarine"),
 )
+PALETTE = tuple(hex_value for hex_value, _ in PALETTE_NAMES)
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 EDITABLE = ("name", "parent", "color", "description", "inclusion", "exclusion", "example", "codable")
 
@@ -130,7 +137,13 @@ class CodeService:
             raise QualtuiError("a code cannot be moved under itself or one of its sub-codes")
 
     def next_color(self) -> str:
-        return PALETTE[len(self.file.raw(TABLE)) % len(PALETTE)]
+        """The first palette colour no code uses; when all are used, the least used (never a repeat while
+        an unused colour is left)."""
+        used: dict[str, int] = {}
+        for record in self.file.raw(TABLE).values():
+            color = str(record.get("color", "")).lower()
+            used[color] = used.get(color, 0) + 1
+        return min(PALETTE, key=lambda c: (used.get(c, 0), PALETTE.index(c)))
 
     def create(self, name: str, *, parent: str | None = None, color: str | None = None,
                description: str = "", codable: bool = True, **criteria: str) -> Code:

@@ -15,6 +15,8 @@ from tui.screens.dialogs import DIALOG_CSS
 from tui.screens.filter_list import FilterListModal
 
 NEW = "\x00new"
+SLASH_REFUSED = ("A new code name cannot contain '/' (it separates parent and child); "
+                 "make sub-codes in the codebook (K).")
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,13 @@ class CodePicker(FilterListModal):
     placeholder = "type to filter, or a new code name"
     hint = "Enter applies the highlighted line; up/down choose; ctrl+n creates the typed name; escape cancels"
 
-    def __init__(self, codes: list[Code], paths: dict[str, str], title: str, no_color: bool = False) -> None:
+    def __init__(self, codes: list[Code], paths: dict[str, str], title: str, no_color: bool = False, *,
+                 allow_new: bool = True) -> None:
         super().__init__(title)
         self.codes = [c for c in codes if c.codable]
         self.paths = paths
         self.no_color = no_color
+        self.allow_new = allow_new
 
     def options_for(self, query: str) -> list[Option]:
         scored = []
@@ -84,7 +88,12 @@ class CodePicker(FilterListModal):
         options = [Option(self._prompt(code), id=code.id) for _, _, code in scored]
         name = clean_label(query, 100)
         exact = any(c.name.casefold() == name.casefold() for c in self.codes)
-        if name and not exact and "/" not in name:
+        if not self.allow_new:
+            return options
+        if name and not exact and "/" in name:
+            # say why instead of silently offering nothing (the CLI says the same)
+            options.append(Option(Text(SLASH_REFUSED, style="italic"), disabled=True))
+        elif name and not exact:
             label = Text()
             label.append("+ new code ", style="bold")
             label.append(repr(name))
@@ -96,7 +105,11 @@ class CodePicker(FilterListModal):
 
     def action_create(self) -> None:
         name = clean_label(self.query_one(Input).value, 100)
-        if name and "/" not in name:
+        if not self.allow_new:
+            return
+        if "/" in name:
+            self.notify(SLASH_REFUSED, severity="warning")
+        elif name:
             self.choose(NEW)
 
     def _prompt(self, code: Code) -> Text:

@@ -18,7 +18,7 @@ from qualtui import codebook_ops, edits
 from qualtui.analysis.corpus import Corpus
 from qualtui.analysis.retrieval import retrieve
 from qualtui.model import Code
-from qualtui.services.codebook import PALETTE
+from qualtui.services.codebook import PALETTE, PALETTE_NAMES
 from qualtui.textnorm import clean_label, strip_controls
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
@@ -28,8 +28,7 @@ from tui.screens.memo_editor import MemoEditDialog
 from tui.screens.pickers import SWATCH, TOP_LEVEL, CodeChooser, TextPrompt
 from tui.screens.screen_base import ProjectScreen
 
-COLOR_NAMES = dict(zip(PALETTE, ("red", "green", "blue", "orange", "purple", "cyan", "magenta", "lime",
-                                 "brown", "teal", "lavender", "yellow")))
+COLOR_NAMES = dict(PALETTE_NAMES)
 
 
 _b = binding_maker("codebook")

@@ -26,7 +26,8 @@ from tui.widgets.status_bar import RecentCodes, StatusBar
 from tui.widgets.transcript_view import TranscriptView
 
 POLL_SECONDS = 2.0
-COMPACT_WIDTH = 100  # below this the side panes start hidden (toggle with C and M)
+COMPACT_WIDTH = 100  # below this the side panes start hidden (toggle with C and M), one at a time
+MIN_TRANSCRIPT = 50  # columns the transcript keeps when a side pane is shown
 
 
 _b = binding_maker("coding")
@@ -57,7 +58,14 @@ class CodingScreen(CodingActions, Screen):
         _b("c", "code", "Code the selection (fuzzy picker; Enter on a new name creates it)", "code"),
         *[_b(str(n), f"recent({n})", f"Apply recent code {n} (shown in the footer)", f"recent_{n}")
           for n in range(1, 10)],
-        _b("x", "remove", "Remove a coding under the cursor (asks which if several)", "remove"),
+        _b("P", "pin", "Pin a code to the number keys, before the recent codes (or unpin it)", "pin"),
+        _b("x", "remove", "Remove the coding under the cursor (asks which if several and none is picked with f)",
+           "remove"),
+        _b("r", "recode", "Recode the coding under the cursor in place: same span, memo and coder", "recode"),
+        _b("e", "adjust", "Adjust the coding's boundaries: move either end by a word or a sentence", "adjust"),
+        _b("f", "cycle_coding", "Overlapping codings at the cursor: pick the next one for x, r, e and m",
+           "cycle_coding"),
+        _b("colon", "goto_line", "Go to line: type its number, then Enter", "goto_line"),
         _b("u", "undo", "Undo (codings, code edits, memos)", "undo"),
         _b("ctrl+r,U", "redo", "Redo", "redo"),
         _b("slash", "search", "Search this document (regex optional); n / N next / previous", "search"),
@@ -98,6 +106,7 @@ class CodingScreen(CodingActions, Screen):
         self.pane_choice: dict[str, bool] | None = None  # None: follow the width
         self._memos_about: dict[tuple[str, str], Memo | None] = {}
         self._memos_token: tuple | None = None
+        self.picked_coding: str | None = None  # the coding chosen with f among overlapping ones
 
     # layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -140,17 +149,24 @@ class CodingScreen(CodingActions, Screen):
     def on_resize(self) -> None:
         self.apply_pane_visibility()
 
+    @property
+    def compact(self) -> bool:
+        return self.app.size.width < COMPACT_WIDTH
+
     def apply_pane_visibility(self) -> None:
-        wide = self.app.size.width >= COMPACT_WIDTH
+        width = self.app.size.width
+        wide = not self.compact
         choice = self.pane_choice or {"codebook": wide, "memo": wide}
         codebook, memo = choice["codebook"], choice["memo"]
         if self.memo.editing:
             memo = True
+        if not wide and codebook and memo:
+            codebook = False  # narrow: one side pane at a time, so the transcript keeps its width
         self.codebook.display = codebook
         self.memo.display = memo
         side = self.query_one("#side")
         side.display = codebook or memo
-        side.styles.width = 38 if wide else 32
+        side.styles.width = 38 if wide else max(24, min(38, width - MIN_TRANSCRIPT))
 
     # documents -----------------------------------------------------------------------
     def remember_position(self) -> None:
@@ -259,13 +275,30 @@ class CodingScreen(CodingActions, Screen):
     def codes_at_cursor_ids(self) -> set[str]:
         return {c.code for c in self.view.codings_at_cursor} if self.doc else set()
 
+    def ordered_codings_here(self) -> list[Coding]:
+        """The codings at the cursor in the order f cycles them: own first, then the shortest."""
+        if self.doc is None:
+            return []
+        mine = self.project.coder
+        return sorted(self.view.codings_at_cursor,
+                      key=lambda c: (c.coder != mine, c.end - c.start, c.start, c.id))
+
+    def current_coding(self) -> Coding | None:
+        """The coding that x, r, e and m act on: the one picked with f, else own and shortest."""
+        here = self.ordered_codings_here()
+        picked = next((c for c in here if c.id == self.picked_coding), None)
+        return picked or (here[0] if here else None)
+
     def refresh_status(self) -> None:
         view = self.view
         names = []
-        for coding in view.codings_at_cursor if self.doc else []:
+        here = self.ordered_codings_here()
+        current = self.current_coding() if len(here) > 1 else None
+        for coding in here:
             code = self.codes.get(coding.code)
             name = code.name if code else "?"
-            names.append(name if coding.coder == self.project.coder else f"{name} ({coding.coder})")
+            name = name if coding.coder == self.project.coder else f"{name} ({coding.coder})"
+            names.append(f">{name}" if current is not None and coding.id == current.id else name)
         selection = view.selection
         turn = view.turn_at_cursor if self.doc else None
         self.query_one(StatusBar).show(
@@ -276,8 +309,10 @@ class CodingScreen(CodingActions, Screen):
 
     def refresh_recent(self) -> None:
         self.positions.recent = [c for c in self.positions.recent if c in self.codes][:9]
-        names = [self.codes[c].name for c in self.positions.recent]
-        self.query_one(RecentCodes).show(names, "c code  x remove  u undo  d docs  ? help  q quit")
+        keys = self.positions.number_keys(self.codes)
+        pinned = set(self.positions.pinned)
+        self.query_one(RecentCodes).show([(self.codes[c].name, c in pinned) for c in keys],
+                                         "c code  r recode  x remove  u undo  ? help")
 
     def memo_target(self) -> tuple[MemoTarget | None, str]:
         """The memo of the focused thing: a code in the codebook, the coding at the cursor, the document."""
@@ -287,10 +322,8 @@ class CodingScreen(CodingActions, Screen):
             return MemoTarget("code", code.id, code.name, memo_id=memo.id if memo else None), memo.text if memo else ""
         if self.doc is None:
             return None, ""
-        here = self.view.codings_at_cursor
-        if here:
-            mine = [c for c in here if c.coder == self.project.coder]
-            coding = min(mine or here, key=lambda c: (c.end - c.start, c.start))
+        coding = self.current_coding()
+        if coding is not None:
             code = self.codes.get(coding.code)
             label = f"{code.name if code else '?'} (l.{line_of(self.starts, coding.start)}, {coding.coder})"
             return MemoTarget("coding", coding.id, label, doc_id=self.doc.id), coding.memo or ""
@@ -313,6 +346,8 @@ class CodingScreen(CodingActions, Screen):
 
     # events --------------------------------------------------------------------------
     def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        if self.picked_coding is not None and all(c.id != self.picked_coding for c in self.view.codings_at_cursor):
+            self.picked_coding = None  # the cursor left the picked coding
         self.codebook.mark_at_cursor(self.codes_at_cursor_ids())
         self.refresh_status()
         self.refresh_memo()

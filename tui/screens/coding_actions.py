@@ -15,7 +15,7 @@ from qualtui.history import Change, History, combine
 from qualtui.textlines import line_of
 from stores import StoreError
 from tui.screens.code_picker import CodePicker, Picked
-from tui.screens.dialogs import ChooseDialog, ConfirmDialog, SearchPrompt
+from tui.screens.dialogs import ChooseDialog, ConfirmDialog, LinePrompt, SearchPrompt
 from tui.screens.switcher import DocumentRow, DocumentSwitcher, coded_fraction
 from tui.widgets.memo_pane import MemoPane
 
@@ -109,22 +109,48 @@ class CodingActions:
                               else f"Already coded with {name!r}: nothing changed.")
 
     def after_coding(self: "CodingScreen", code_id: str, message: str) -> None:
-        recent = self.positions.recent
-        if code_id in recent:
-            recent.remove(code_id)
-        recent.insert(0, code_id)
-        del recent[9:]
+        self.note_recent(code_id)
         self.reload_codebook()
         self.view.clear_selection()
         self.reload_codings()
         self.notify(message, timeout=2)
 
+    def note_recent(self: "CodingScreen", code_id: str) -> None:
+        recent = self.positions.recent
+        if code_id in recent:
+            recent.remove(code_id)
+        recent.insert(0, code_id)
+        del recent[9:]
+
     def action_recent(self: "CodingScreen", number: int) -> None:
-        recent = [c for c in self.positions.recent if c in self.codes]
-        if number > len(recent):
-            self.notify(f"No recent code {number} yet: code something with c first.", severity="warning")
+        keys = self.positions.number_keys(self.codes)
+        if number > len(keys):
+            self.notify(f"No code on {number} yet: code something with c, or pin one with P.", severity="warning")
             return
-        self.apply_code(recent[number - 1])
+        self.apply_code(keys[number - 1])
+
+    def action_pin(self: "CodingScreen") -> None:
+        pinned = [c for c in self.positions.pinned if c in self.codes]
+        names = ", ".join(f"{i}={self.codes[c].name}" for i, c in enumerate(pinned, 1)) or "none"
+        title = f"Pin (or unpin) which code? Pinned now: {names}"
+        self.app.push_screen(CodePicker(list(self.codes.values()), self.paths, title, self.app.no_color,
+                                        allow_new=False), self.toggle_pin)
+
+    def toggle_pin(self: "CodingScreen", picked: Picked | None) -> None:
+        if picked is None or picked.code_id is None:
+            return
+        name = self.codes[picked.code_id].name
+        try:
+            pinned = self.positions.toggle_pin(picked.code_id)
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.refresh_recent()
+        if pinned:
+            key = self.positions.number_keys(self.codes).index(picked.code_id) + 1
+            self.notify(f"Pinned {name!r} to {key}.", timeout=3)
+        else:
+            self.notify(f"Unpinned {name!r}.", timeout=3)
 
     def on_option_list_option_selected(self: "CodingScreen", event) -> None:
         if event.option_list is self.codebook and event.option.id in self.codes:
@@ -132,19 +158,119 @@ class CodingActions:
             self.apply_code(event.option.id)
 
     # removing -------------------------------------------------------------------------
-    def action_remove(self: "CodingScreen") -> None:
+    def with_coding(self: "CodingScreen", question: str, then: Callable[[Any], None]) -> None:
+        """Call *then* with the coding under the cursor: the one picked with f, the only one, or (when
+        several overlap and none was picked) the one the user chooses."""
         if self.doc is None:
             return
-        here = self.view.codings_at_cursor
+        here = self.ordered_codings_here()
         if not here:
             self.notify("No coding under the cursor (] and [ jump to coded spans).", severity="warning")
             return
-        if len(here) == 1:
-            self.confirm_remove(here[0])
+        picked = next((c for c in here if c.id == self.picked_coding), None)
+        if picked is not None or len(here) == 1:
+            then(picked or here[0])
             return
         labels = [self.describe_coding(c) for c in here]
-        self.app.push_screen(ChooseDialog("Remove which coding?", labels),
-                             lambda index: None if index is None else self.confirm_remove(here[index]))
+        self.app.push_screen(ChooseDialog(question + " (f picks one without asking)", labels),
+                             lambda index: None if index is None else then(here[index]))
+
+    def action_remove(self: "CodingScreen") -> None:
+        self.with_coding("Remove which coding?", self.confirm_remove)
+
+    def action_cycle_coding(self: "CodingScreen") -> None:
+        here = self.ordered_codings_here()
+        if len(here) < 2:
+            self.notify("Only one coding here." if here else "No coding under the cursor.", timeout=2)
+            return
+        current = self.current_coding()
+        index = next(i for i, c in enumerate(here) if current is not None and c.id == current.id)
+        chosen = here[(index + 1) % len(here)]
+        self.picked_coding = chosen.id
+        self.refresh_status()
+        self.refresh_memo()
+        self.notify(f"Picked {self.describe_coding(chosen)} ({here.index(chosen) + 1} of {len(here)}).", timeout=2)
+
+    def action_recode(self: "CodingScreen") -> None:
+        self.with_coding("Recode which coding?", self.confirm_recode)
+
+    def confirm_recode(self: "CodingScreen", coding) -> None:
+        def pick(_: object = True) -> None:
+            title = f"Recode {self.describe_coding(coding)} to:"
+            self.app.push_screen(CodePicker(list(self.codes.values()), self.paths, title, self.app.no_color),
+                                 lambda picked: self.recode(coding, picked))
+        if coding.coder != self.project.coder:
+            self.app.push_screen(ConfirmDialog(f"Recode {coding.coder}'s coding {self.describe_coding(coding)}?"),
+                                 lambda yes: pick() if yes else None)
+        else:
+            pick()
+
+    def recode(self: "CodingScreen", coding, picked: Picked | None) -> None:
+        if picked is None:
+            return
+        project, doc_id = self.project, coding.document
+
+        def recode_it() -> tuple[Any, Change | None]:
+            if picked.code_id is not None:
+                return edits.change_coding(project, doc_id, coding.id, code=picked.code_id)
+            code, created = edits.create_code(project, picked.new_name or "")
+            try:
+                after, changed = edits.change_coding(project, doc_id, coding.id, code=code.id)
+            except EDIT_ERRORS:
+                created.undo()
+                raise
+            return after, combine(f"recode to new code {code.name!r}", [created, changed])
+
+        after = self.edit("recode the coding", recode_it)
+        if after is None:
+            return
+        self.note_recent(after.code)
+        self.reload_codebook()
+        self.reload_codings()
+        name = self.codes[after.code].name if after.code in self.codes else "?"
+        self.notify(f"Recoded to {name!r}." if after.code != coding.code else f"Already {name!r}: nothing changed.",
+                    timeout=2)
+
+    def action_adjust(self: "CodingScreen") -> None:
+        self.with_coding("Adjust which coding?", self.adjust)
+
+    def adjust(self: "CodingScreen", coding) -> None:
+        from tui.screens.adjust_dialog import AdjustDialog
+
+        code = self.codes.get(coding.code)
+        label = code.name if code else "?"
+        if coding.coder != self.project.coder:
+            label += f" ({coding.coder})"
+        self.app.push_screen(AdjustDialog(self.text, self.starts, coding.start, coding.end, label),
+                             lambda span: None if span is None else self.move_bounds(coding, span))
+
+    def move_bounds(self: "CodingScreen", coding, span: tuple[int, int]) -> None:
+        project, doc_id = self.project, coding.document
+        start, end = span
+        after = self.edit("adjust the coding",
+                          lambda: edits.change_coding(project, doc_id, coding.id, start=start, end=end))
+        if after is None:
+            return
+        self.picked_coding = after.id
+        self.reload_codings()
+        self.notify(f"Now {self.describe_coding(after)}." if (after.start, after.end) != (coding.start, coding.end)
+                    else "Boundaries unchanged.", timeout=2)
+
+    def action_goto_line(self: "CodingScreen") -> None:
+        if self.doc is None:
+            self.notify("No document is open (d opens one).", severity="warning")
+            return
+        self.app.push_screen(LinePrompt(self.view.line_count), self.goto_line)
+
+    def goto_line(self: "CodingScreen", line: int | None) -> None:
+        if line is None or self.doc is None:
+            return
+        if not 1 <= line <= self.view.line_count:
+            self.notify(f"There is no line {line}: this document has lines 1-{self.view.line_count}.",
+                        severity="warning")
+            return
+        self.view.go_to_line(line)
+        self.view.focus()
 
     def describe_coding(self: "CodingScreen", coding) -> str:
         code = self.codes.get(coding.code)
@@ -216,7 +342,7 @@ class CodingActions:
     # memos ----------------------------------------------------------------------------
     def action_memo(self: "CodingScreen") -> None:
         if not self.memo.display:
-            self.pane_choice = {"codebook": self.codebook.display, "memo": True}
+            self.pane_choice = {"codebook": self.codebook.display and not self.compact, "memo": True}
             self.apply_pane_visibility()
         self.memo.show_memo(*self.memo_target())
         if self.memo.target is None:
@@ -300,6 +426,8 @@ class CodingActions:
     def action_toggle_pane(self: "CodingScreen", pane: str) -> None:
         choice = {"codebook": self.codebook.display, "memo": self.memo.display}
         choice[pane] = not choice[pane]
+        if self.compact and choice[pane]:
+            choice = {name: name == pane for name in choice}  # narrow: showing one hides the other
         self.pane_choice = choice
         self.apply_pane_visibility()
         self.refresh_memo()
@@ -345,13 +473,15 @@ class CodingActions:
         has_doc = self.doc is not None
         if name in ("code", "recent"):
             return has_doc and self.view.selection is not None
-        if name == "remove":
+        if name in ("remove", "recode", "adjust"):
             return has_doc and bool(self.view.codings_at_cursor)
+        if name == "cycle_coding":
+            return has_doc and len(self.view.codings_at_cursor) > 1
         if name == "undo":
             return self.app.history.can_undo
         if name == "redo":
             return self.app.history.can_redo
-        if name in ("search", "memo"):
+        if name in ("search", "memo", "goto_line"):
             return has_doc
         if name == "command_palette":
             return False

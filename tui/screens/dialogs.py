@@ -121,3 +121,36 @@ class SearchPrompt(ModalScreen[tuple[str, bool] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class LinePrompt(ModalScreen[int | None]):
+    """Ask for a line number (``:`` then a number then Enter, as in vim and less)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="LinePrompt")
+    BINDINGS = [Binding("escape", "cancel", "Cancel going to a line", id="line.cancel")]
+
+    def __init__(self, line_count: int) -> None:
+        super().__init__()
+        self.line_count = line_count
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Go to line (1-{self.line_count}):", classes="title")
+            yield Input(placeholder="line number", id="line-input", restrict=r"[0-9]*", max_length=9)
+            yield Static("Enter goes there; escape cancels", classes="hint", id="line-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = False
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if value.isdigit() and 1 <= int(value) <= self.line_count:
+            self.dismiss(int(value))
+            return
+        self.query_one("#line-hint", Static).update(
+            f"There is no line {value or '(empty)'}: this document has lines 1-{self.line_count}.")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -23,13 +23,14 @@ class StatusBar(Widget):
             return  # unchanged: send nothing over the wire
         self._state = state
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(clean_label(document, 40) or "(no document)", style="bold")
+        text.append(clean_label(document, 24) or "(no document)", style="bold")
         text.append(f"  l.{line}/{lines}")
         if time:
             text.append(f"  {time}")  # the start time of the turn under the cursor
         if selection:
             text.append(f"  sel {selection}", style="reverse")
-        text.append("  codes: " + (", ".join(codes) if codes else "-"))
+        # full names (the gutter may abbreviate them); ">" marks the one x, r, e and m act on
+        text.append("  codes: " + (", ".join(clean_label(c, 100) for c in codes) if codes else "-"))
         text.append(f"  coder: {clean_label(coder, 30)}")
         text.append(f"  [{layer}]", style="bold")
         self._text = text
@@ -40,18 +41,19 @@ class StatusBar(Widget):
 
 
 class RecentCodes(Static):
-    """The nine most recently used codes, as the keys 1..9 that apply them."""
+    """The codes on the keys 1..9: pinned ones first (marked "^"), then the most recently used."""
 
     DEFAULT_CSS = """
     RecentCodes { height: 1; background: $panel-darken-1; color: $foreground; padding: 0 1; }
     """
 
-    def show(self, names: list[str], hint: str) -> None:
+    def show(self, names: list[tuple[str, bool]], hint: str) -> None:
+        """*names*: (code name, pinned) in key order."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if not names:
-            text.append("1-9: recent codes appear here  ", style="dim")
-        for number, name in enumerate(names[:9], 1):
-            text.append(f"{number}", style="bold reverse")
+            text.append("1-9: recent codes appear here (P pins one)  ", style="dim")
+        for number, (name, pinned) in enumerate(names[:9], 1):
+            text.append(f"{number}{'^' if pinned else ''}", style="bold reverse")
             text.append(f" {clean_label(name, 14)}  ")
         text.append(hint, style="dim")
         self.update(text)

@@ -27,6 +27,7 @@ from tui.transcript_render import RowPainter
 from tui.widgets.transcript_motions import TranscriptMotions
 
 MAX_SEARCH_HITS = 20_000
+LABEL_LENGTH = 60  # gutter labels keep whole names; the painter abbreviates them to the room there is
 
 
 _b = binding_maker("transcript")
@@ -169,7 +170,8 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         self._words = word_starts(text)
         self._codings = list(codings)
         self._codes = dict(codes)
-        self._index = CodingIndex(self._line_starts, len(text), self._codings, self._codes, own_coder)
+        self._index = CodingIndex(self._line_starts, len(text), self._codings, self._codes, own_coder,
+                                  label_length=LABEL_LENGTH)
         self._layout = None
         self._cursor = self._clamp(cursor)
         self._anchor = None
@@ -189,7 +191,7 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         self._codings = list(codings)
         self._codes = dict(codes)
         self._index = CodingIndex(self._line_starts, len(self._text), self._codings, self._codes,
-                                  self._own_coder)
+                                  self._own_coder, label_length=LABEL_LENGTH)
         layout = self._layout
         if layout is None:
             return
@@ -204,6 +206,11 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
     def move_to(self, offset: int, *, center: bool = True) -> None:
         self._goal_column = None
         self._set_cursor(self._clamp(offset), center=center)
+
+    def go_to_line(self, line: int) -> None:
+        """Put the cursor at the start of stored line *line* (clamped), centred."""
+        line = min(max(line, 1), len(self._line_starts))
+        self.move_to(self._line_starts[line - 1], center=True)
 
     def select_span(self, start: int, end: int) -> None:
         """Select [start, end); the cursor goes to the last selected character."""
