@@ -228,7 +228,7 @@ async def test_gutter_names_codes_by_words_and_status_bar_gives_full_names(tmp_p
         await pilot.pause()
         shown = rows(app.screen.view)
         assert "Medicati side-eff" in shown[4]  # one label: most of the 18 columns, cut by words
-        assert "Fri lon" in shown[1] and "~Me sid" in shown[1]  # two share the room, "~" = another coder
+        assert "Frie lon" in shown[1] and "~Med sid" in shown[1]  # two share the room, "~" = another coder
         app.screen.view.move_to(SU01.index("alright"))
         await pilot.pause()
         assert "codes: >Friendship and loneliness, Medication and side-effects (bob)" in status(app)

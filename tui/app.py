@@ -75,7 +75,8 @@ class QualtuiApp(App):
     def binding_groups() -> list[tuple[str, list[Binding]]]:
         from tui.screens.code_picker import CodePicker
         from tui.screens.coding import CodingScreen
-        from tui.screens.dialogs import ChooseDialog, ConfirmDialog, SearchPrompt
+        from tui.screens.adjust_dialog import AdjustDialog
+        from tui.screens.dialogs import ChooseDialog, ConfirmDialog, LinePrompt, SearchPrompt
         from tui.screens.help import HelpScreen
         from tui.screens.switcher import DocumentSwitcher
         from tui.widgets.codebook_tree import CodebookTree
@@ -91,6 +92,8 @@ class QualtuiApp(App):
             ("Code picker", bindings_of(CodePicker)),
             ("Document switcher", bindings_of(DocumentSwitcher)),
             ("Search prompt", bindings_of(SearchPrompt)),
+            ("Go to line (:)", bindings_of(LinePrompt)),
+            ("Coding boundaries (e)", bindings_of(AdjustDialog)),
             ("Dialogs", bindings_of(ChooseDialog, ConfirmDialog)),
             ("Help", bindings_of(HelpScreen)),
         ]
@@ -100,8 +103,16 @@ class QualtuiApp(App):
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
+        from tui.screens.screen_base import ProjectScreen
 
-        if isinstance(self.screen, HelpScreen):
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        if isinstance(screen, ProjectScreen):  # the keys of the screen you are on
+            groups = [*screen.help_groups(), ("Everywhere", bindings_of(QualtuiApp))]
+            intro = (f"The keys of the {screen.help_title} screen. Esc goes back to the transcript, "
+                     "where ? lists every key.\n")
+            self.push_screen(HelpScreen(help_rows(groups, self.keymap_overrides), intro))
             return
         intro = ("Every key, with its binding id. Remap keys in ~/.config/qualtui/config.toml:\n"
                  "  [keymap]\n  \"transcript.cursor_down\" = \"j,down\"\n"

@@ -39,11 +39,17 @@ def abbreviate(name: str, width: int) -> str:
     kept = [w for w in words if w.casefold() not in _SMALL_WORDS] or words
     if len(kept) > 1 and text_cells(" ".join(kept)) <= width:
         return " ".join(kept)
-    for size in range(max(len(w) for w in kept), 1, -1):
-        short = " ".join(w[:size] for w in kept)
-        if text_cells(short) <= width:
-            return short
-    return _cut("".join(w[:1].upper() for w in kept), width) or _cut(name, width)
+    for size in range(max(len(w) for w in kept), 2, -1):
+        sizes = [min(len(w), size) for w in kept]
+        if text_cells(" ".join(w[:n] for w, n in zip(kept, sizes))) > width:
+            continue
+        for i, word in enumerate(kept):  # give what is left over to the first words
+            while sizes[i] < len(word) and text_cells(" ".join(w[:n] for w, n in zip(kept, sizes))) < width:
+                sizes[i] += 1
+            if text_cells(" ".join(w[:n] for w, n in zip(kept, sizes))) > width:
+                sizes[i] -= 1
+        return " ".join(w[:n] for w, n in zip(kept, sizes))
+    return _cut(" ".join(kept), width) or _cut(name, width)
 
 
 def fit_names(names: list[str], room: int) -> list[str]:
@@ -73,7 +79,8 @@ class RowPainter:
         self.width = width
         self.no_color = no_color
         self.number_width = max(3, len(str(line_count))) + 1
-        right = max(gutter_width, 0)
+        # a narrow transcript gives the label gutter a quarter of its width, so the text keeps most of it
+        right = min(max(gutter_width, 0), max(10, (width - self.number_width) // 4))
         if width - self.number_width - right - 1 < MIN_TEXT_WIDTH:
             right = 0  # too narrow: the status bar still names the codes at the cursor
         self.right_width = right

@@ -43,3 +43,26 @@ def test_main_screen_80x24(snap_compare, tmp_path):
 def test_code_picker_120x40(snap_compare, tmp_path):
     app = make_app(coded_project(tmp_path), tmp_path)
     assert snap_compare(app, terminal_size=(120, 40), press=["j", "t", "c", "w", "a"])
+
+
+def test_panes_80x24_codebook_shown(snap_compare, tmp_path):
+    """Narrow: C shows the codebook beside a transcript of at least 50 columns."""
+    app = make_app(coded_project(tmp_path), tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), press=["j", "j", "j", "j", "C"])
+
+
+def test_panes_80x24_memo_replaces_codebook(snap_compare, tmp_path):
+    """Narrow: M shows the memo pane and hides the codebook (one side pane at a time)."""
+    app = make_app(coded_project(tmp_path), tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), press=["j", "j", "j", "j", "C", "M"])
+
+
+def test_overlapping_codings_120x40(snap_compare, tmp_path):
+    """Two codes on one span: the gutter names both by words, the status bar in full."""
+    project = coded_project(tmp_path)
+    doc = project.docs.get("SU01")
+    stigma = project.codes.find("Stigma")
+    start = SU01.index("it was hard")
+    project.codings.add(doc.id, stigma.id, start, start + len("it was hard at first. The other"))
+    app = make_app(project, tmp_path)
+    assert snap_compare(app, terminal_size=(120, 40), press=["j", "j", "j", "j", "w", "w", "w", "w"])

@@ -35,7 +35,7 @@ class AgreementScreen(ProjectScreen):
     AgreementScreen #ag-codes { height: 1fr; }
     AgreementScreen #ag-dis-title { height: 1; background: $panel; text-style: bold; padding: 0 1; }
     AgreementScreen #ag-disagreements { height: 1fr; }
-    AgreementScreen #ag-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    AgreementScreen #ag-hint { height: auto; max-height: 3; background: $panel; color: $foreground 70%; padding: 0 1; }
     """
     BINDINGS = [
         _b("c", "choose_coders", "Choose the coders to compare", "coders"),
@@ -59,7 +59,7 @@ class AgreementScreen(ProjectScreen):
         yield BarTable(id="ag-codes")
         yield Static("Disagreements", id="ag-dis-title", markup=False)
         yield BarTable(id="ag-disagreements")
-        yield Static("c coders  t unit  Enter: code's disagreements / jump  x all  tab: other table  esc back",
+        yield Static("? keys  c coders  t unit  Enter: code's disagreements / jump  x all  tab: other table  esc back",
                      id="ag-hint", markup=False)
 
     @property

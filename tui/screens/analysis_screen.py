@@ -36,7 +36,7 @@ class AnalysisScreen(ProjectScreen):
     AnalysisScreen TabbedContent { height: 1fr; }
     AnalysisScreen TabPane { padding: 0; }
     AnalysisScreen BarTable { height: 1fr; }
-    AnalysisScreen #an-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    AnalysisScreen #an-hint { height: auto; max-height: 3; background: $panel; color: $foreground 70%; padding: 0 1; }
     """
     BINDINGS = [
         _b("1", "tab('frequencies')", "Code frequencies", "frequencies"),
@@ -66,7 +66,7 @@ class AnalysisScreen(ProjectScreen):
                 yield BarTable(id="an-matrix")
             with TabPane("3 Co-occurrence", id="cooccurrence"):
                 yield BarTable(id="an-cooccurrence")
-        yield Static("1 2 3 tabs  r roll up  a attribute  d segments/documents  t span/turn  Enter retrieve  "
+        yield Static("? keys  1 2 3 tabs  r roll up  a attribute  d segments/documents  t span/turn  Enter retrieve  "
                      "esc back", id="an-hint", markup=False)
 
     def table(self, name: str) -> BarTable:

@@ -44,7 +44,7 @@ class CodebookScreen(ProjectScreen):
     CodebookScreen #cb-panes { height: 1fr; }
     CodebookScreen #cb-tree { width: 3fr; min-width: 30; border-right: vkey $panel-lighten-2; }
     CodebookScreen #cb-detail { width: 2fr; padding: 0 1; }
-    CodebookScreen #cb-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    CodebookScreen #cb-hint { height: auto; max-height: 3; background: $panel; color: $foreground 70%; padding: 0 1; }
     """
     BINDINGS = [
         _b("j", "cursor(1)", "Next code", "down"),
@@ -80,7 +80,7 @@ class CodebookScreen(ProjectScreen):
             yield tree
             with VerticalScroll(id="cb-detail"):
                 yield Markdown("", id="cb-markdown", open_links=False)
-        yield Static("Enter retrieve  n new  a sub-code  r rename  c colour  m move  M merge  S split  "
+        yield Static("? keys  Enter retrieve  n new  a sub-code  r rename  c colour  m move  M merge  S split  "
                      "D delete  g group  e entry  w memo  u undo  esc back", id="cb-hint", markup=False)
 
     @property

@@ -312,7 +312,7 @@ class CodingScreen(CodingActions, Screen):
         keys = self.positions.number_keys(self.codes)
         pinned = set(self.positions.pinned)
         self.query_one(RecentCodes).show([(self.codes[c].name, c in pinned) for c in keys],
-                                         "c code  r recode  x remove  u undo  ? help")
+                                         "c code  r recode  x remove  u undo  : line  q quit")
 
     def memo_target(self) -> tuple[MemoTarget | None, str]:
         """The memo of the focused thing: a code in the codebook, the coding at the cursor, the document."""

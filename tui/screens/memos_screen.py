@@ -102,7 +102,7 @@ class MemosScreen(ProjectScreen):
     MemosScreen #mm-editor { height: 1fr; display: none; }
     MemosScreen.editing #mm-editor { display: block; }
     MemosScreen.editing #mm-preview { display: none; }
-    MemosScreen #mm-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    MemosScreen #mm-hint { height: auto; max-height: 3; background: $panel; color: $foreground 70%; padding: 0 1; }
     """
     BINDINGS = [
         _b("slash", "focus_filter", "Search the memos (type; Enter returns to the list)", "search"),
@@ -129,7 +129,7 @@ class MemosScreen(ProjectScreen):
                 with VerticalScroll(id="mm-preview"):
                     yield Markdown("", id="mm-markdown", open_links=False)
                 yield MemoText("", id="mm-editor", soft_wrap=True)
-        yield Static("Enter/e edit  n journal entry  / search  g go to  D delete  u undo  esc back",
+        yield Static("? keys  Enter/e edit  n journal entry  / search  g go to  D delete  u undo  esc back",
                      id="mm-hint", markup=False)
 
     @property

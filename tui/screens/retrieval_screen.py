@@ -38,7 +38,7 @@ class RetrievalScreen(ProjectScreen):
     RetrievalScreen #rv-title { height: auto; max-height: 2; background: $panel; text-style: bold; padding: 0 1; }
     RetrievalScreen #rv-table { height: 1fr; }
     RetrievalScreen #rv-preview { height: 40%; min-height: 5; border-top: hkey $panel-lighten-2; padding: 0 1; }
-    RetrievalScreen #rv-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    RetrievalScreen #rv-hint { height: auto; max-height: 3; background: $panel; color: $foreground 70%; padding: 0 1; }
     """
     BINDINGS = [
         _b("j", "cursor(1)", "Next segment", "down"),
@@ -70,7 +70,7 @@ class RetrievalScreen(ProjectScreen):
         yield table
         with VerticalScroll(id="rv-preview"):
             yield Static("", id="rv-segment")
-        yield Static("Enter jump  h sub-codes  a attribute  f coder  x clear  + - context  o code  esc back",
+        yield Static("? keys  Enter jump  h sub-codes  a attribute  f coder  x clear  + - context  o code  esc back",
                      id="rv-hint", markup=False)
 
     @property

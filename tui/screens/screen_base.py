@@ -36,6 +36,28 @@ class ProjectScreen(Screen):
         self.current_document = current_document
 
     @property
+    def help_title(self) -> str:
+        """"CodebookScreen" -> "codebook": how help names this screen."""
+        return type(self).__name__.removesuffix("Screen").lower()
+
+    def help_groups(self) -> list[tuple[str, list[Binding]]]:
+        """What ? lists on this screen: its own keys (the shared ones included); screens add their widgets'."""
+        from tui.keymap import bindings_of
+
+        groups = [(f"{self.help_title.capitalize()} screen", bindings_of(type(self)))]
+        seen: set[type] = set()
+        for widget in self.query("*"):
+            cls = type(widget)
+            if cls in seen or not cls.__module__.startswith("tui."):
+                continue
+            seen.add(cls)
+            own = [b for b in bindings_of(cls) if b.id]
+            if own:
+                about = (cls.__doc__ or cls.__name__).strip().splitlines()[0].rstrip(".")
+                groups.append((about, own))
+        return groups
+
+    @property
     def no_color(self) -> bool:
         return bool(getattr(self.app, "no_color", False))
 

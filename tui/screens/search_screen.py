@@ -51,7 +51,7 @@ class SearchScreen(ProjectScreen):
     SearchScreen Checkbox { width: auto; }
     SearchScreen #ss-status { height: 1; background: $panel; text-style: bold; padding: 0 1; }
     SearchScreen #ss-results { height: 1fr; }
-    SearchScreen #ss-hint { height: 1; background: $panel; color: $foreground 70%; padding: 0 1; }
+    SearchScreen #ss-hint { height: auto; max-height: 3; background: $panel; color: $foreground 70%; padding: 0 1; }
     """
     BINDINGS = [
         _b("slash", "focus_pattern", "Edit the search pattern", "pattern"),
@@ -80,7 +80,7 @@ class SearchScreen(ProjectScreen):
             yield Input(placeholder="only documents with key=value ...", id="ss-attributes")
         yield Static("Type a pattern and press Enter", id="ss-status", markup=False)
         yield PlainTable(id="ss-results", cursor_type="row", zebra_stripes=True)
-        yield Static("Enter search/jump  / pattern  tab options  c code every hit  s code a speaker  u undo  "
+        yield Static("? keys  Enter search/jump  / pattern  tab options  c code every hit  s code a speaker  u undo  "
                      "esc back", id="ss-hint", markup=False)
 
     @property

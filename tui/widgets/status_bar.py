@@ -50,6 +50,8 @@ class RecentCodes(Static):
     def show(self, names: list[tuple[str, bool]], hint: str) -> None:
         """*names*: (code name, pinned) in key order."""
         text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("? keys", style="bold")  # first, so no width can hide where the keys are
+        text.append("  ")
         if not names:
             text.append("1-9: recent codes appear here (P pins one)  ", style="dim")
         for number, (name, pinned) in enumerate(names[:9], 1):
