@@ -136,7 +136,7 @@ class _Planner:
             self.doc_map[doc.id] = doc_id
             self.doc_names[doc_id] = name
             stored = replace(doc, id=doc_id, name=name)
-            self.plan.documents.append(NewDocument(stored, text, tuple(self.theirs.docs.turns(doc.id))))
+            self.plan.documents.append(NewDocument(stored, text, tuple(self.theirs.docs.turns(doc.id, raw=True))))
             detail = f"{len(text)} characters" + (f"; named {name} here (the name is taken)" if name != doc.name else "")
             self.plan.note("document", "added", name, detail, doc.id, doc_id)
 

@@ -49,6 +49,7 @@ class Project:
         from qualtui.services.codings import CodingService
         from qualtui.services.documents import DocumentService
         from qualtui.services.memos import MemoService
+        from qualtui.services.speakers import SpeakerService
 
         self.store = store
         self.coder = coder
@@ -56,6 +57,7 @@ class Project:
         self.codes = CodeService(self)
         self.codings = CodingService(self)
         self.memos = MemoService(self)
+        self.speakers = SpeakerService(self)
 
     @property
     def root(self) -> Path:

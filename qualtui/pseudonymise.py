@@ -34,6 +34,7 @@ from qualtui.errors import QualtuiError
 from qualtui.integrity import JOURNAL_SUFFIX, RUN_RECORD
 from qualtui.model import Turn, new_id, now_iso
 from qualtui.services.documents import content_fields, text_sha256
+from qualtui.services.speakers import renamed_records
 from qualtui.textnorm import clean_label, strip_controls
 
 MAX_MAP_BYTES = 10 * 1024 * 1024
@@ -333,6 +334,8 @@ def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> R
     def finish(data: dict) -> None:
         data["codes"] = {k: _code_fields(v, names, Counter()) for k, v in data.get("codes", {}).items()}
         data["memos"] = {k: _memo_fields(v, names, Counter()) for k, v in data.get("memos", {}).items()}
+        if data.get("speakers"):  # canonical speaker names hold real names too
+            data["speakers"] = renamed_records(data["speakers"], lambda value: names.apply(value)[0])
         data.setdefault("meta", {}).pop(RUN_RECORD, None)
 
     store.project.mutate_tables(finish)

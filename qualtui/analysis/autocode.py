@@ -70,7 +70,9 @@ def spans_for_hits(corpus: Corpus, hits: Iterable[Hit], unit: str = "match") -> 
 
 def spans_for_speakers(corpus: Corpus, speakers: Iterable[str]) -> Spans:
     """The speech ([start, end), label excluded) of every non-empty turn by one of *speakers*."""
-    wanted = {s.casefold() for s in speakers}
+    speakers = list(speakers)
+    canonical = corpus.project.speakers.canonical
+    wanted = {(canonical(s) or s).casefold() for s in speakers}
     spans: Spans = {}
     for view in corpus.documents:
         chosen = [(t.start, t.end) for t in view.turns

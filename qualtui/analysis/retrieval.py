@@ -44,14 +44,18 @@ class Segment:
         return ", ".join(parts)
 
 
-def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, timestamps: bool = False) -> list[Segment]:
+def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, timestamps: bool = False,
+             exclude_roles: Iterable[str] = ()) -> list[Segment]:
     """Segments coded with any of *code_ids* in the corpus's scope, by document then offset.
 
     *context* adds that many whole lines (plus the rest of the segment's own
     lines) before and after each segment; *timestamps* the start time of the
-    first turn it touches that has one.
+    first turn it touches that has one.  A segment whose speakers all have a role in *exclude_roles*
+    (e.g. ``interviewer``) is left out.
     """
     wanted = set(code_ids)
+    excluded = frozenset(r.casefold() for r in exclude_roles)
+    role = corpus.project.speakers.role
     segments: list[Segment] = []
     for view in corpus.documents:
         matching = [c for c in view.codings if c.code in wanted]
@@ -59,6 +63,9 @@ def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, times
             continue
         text = view.text
         for coding in matching:
+            speakers = view.speakers(coding.start, coding.end)
+            if excluded and speakers and all(role(s) in excluded for s in speakers):
+                continue
             first, last = view.lines(coding.start, coding.end)
             before, after = view.context(coding.start, coding.end, context)
             timed = [t.begin_ms for t in view.turns_overlapping(coding.start, coding.end)
@@ -66,7 +73,7 @@ def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, times
             segments.append(Segment(
                 coding_id=coding.id, document_id=view.id, document=view.name, code_id=coding.code,
                 code=corpus.path(coding.code), start=coding.start, end=coding.end, first_line=first,
-                last_line=last, text=text[coding.start:coding.end], speakers=view.speakers(coding.start, coding.end),
+                last_line=last, text=text[coding.start:coding.end], speakers=speakers,
                 coder=coding.coder, created=coding.created, memo=coding.memo, before=before, after=after,
                 time=clock(timed[0]) if timed else "",
             ))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qualtui.analysis.corpus import Corpus, DocumentView
+from qualtui.textunits import turn_extent
 from qualtui.errors import QualtuiError
 from qualtui.textnorm import clean_label
 
@@ -25,8 +26,9 @@ class SearchQuery:
     regex: bool = False
     case_sensitive: bool = False
     whole_word: bool = False
-    speakers: tuple[str, ...] = ()   # only in turns of these speakers (case-insensitive)
+    speakers: tuple[str, ...] = ()   # only in turns of these speakers (case-insensitive, canonical names)
     limit: int = DEFAULT_LIMIT
+    exclude_roles: tuple[str, ...] = ()  # never in turns whose speaker has one of these roles ("interviewer")
 
     def compile(self) -> re.Pattern[str]:
         """The compiled pattern; a bad regex is a one-line QualtuiError."""
@@ -74,13 +76,25 @@ class SearchResult:
     documents: int         # documents searched
 
 
-def _regions(view: DocumentView, speakers: frozenset[str]) -> Iterator[tuple[int, int, str | None]]:
-    """(start, end, speaker) ranges to search: the whole text, or the speech of the chosen speakers' turns."""
+def _regions(view: DocumentView, speakers: frozenset[str],
+             excluded: frozenset[str]) -> Iterator[tuple[int, int, str | None]]:
+    """(start, end, speaker) ranges to search: the whole text, or the speech of the chosen speakers' turns,
+    without the turns of speakers whose role is *excluded* (labels included)."""
+    role = view.corpus.project.speakers.role
     if not speakers:
-        yield 0, len(view.text), None
+        pos = 0
+        for turn in view.turns if excluded else ():
+            if turn.speaker and role(turn.speaker) in excluded:
+                start = turn_extent(turn)[0]
+                if start > pos:
+                    yield pos, start, None
+                pos = max(pos, turn.end)
+        if pos < len(view.text) or pos == 0:
+            yield pos, len(view.text), None
         return
     for turn in view.turns:
-        if turn.speaker and turn.speaker.casefold() in speakers and turn.end > turn.start:
+        if turn.speaker and turn.speaker.casefold() in speakers and turn.end > turn.start \
+                and role(turn.speaker) not in excluded:
             yield turn.start, turn.end, turn.speaker
 
 
@@ -91,11 +105,13 @@ def search(corpus: Corpus, query: SearchQuery, *, context: int = 0, snippet: int
     up to *snippet* characters of its own line(s).
     """
     pattern = query.compile()
-    speakers = frozenset(s.casefold() for s in query.speakers)
+    canonical = corpus.project.speakers.canonical
+    speakers = frozenset((canonical(s) or s).casefold() for s in query.speakers)
+    excluded = frozenset(r.casefold() for r in query.exclude_roles)
     hits: list[Hit] = []
     for view in corpus.documents:
         text = view.text
-        for region_start, region_end, region_speaker in _regions(view, speakers):
+        for region_start, region_end, region_speaker in _regions(view, speakers, excluded):
             for match in pattern.finditer(text, region_start, region_end):
                 start, end = match.span()
                 if start == end:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "show": "qualtui.cli.documents:show",
     "attr": "qualtui.cli.documents:attr",
     "speakers": "qualtui.cli.transcripts:speakers",
+    "speaker": "qualtui.cli.transcripts:speaker",
     "demo": "qualtui.cli.app:demo",
     "open": "qualtui.cli.app:open_",
     "export": "qualtui.cli.export:export",

@@ -49,6 +49,10 @@ def ascii_option(fn: Callable) -> Callable:
     return click.option("--ascii", "ascii_bars", is_flag=True, help="Draw bars with '#' instead of blocks.")(fn)
 
 
+_NO_INTERVIEWER = click.option("--no-interviewer", is_flag=True,
+                               help="Leave out turns of speakers with the role interviewer ('qualtui speaker').")
+
+
 def _corpus(project, attrs: Sequence[str] = (), docs: Sequence[str] = (), coders: Sequence[str] = ()):
     from qualtui.analysis.corpus import Corpus, Scope
 
@@ -116,10 +120,11 @@ def _blocks(items: Sequence[tuple[str, str, str, str]]) -> str:
               help="Lines of context before and after each segment.")
 @attr_filter_option
 @click.option("--timestamps", is_flag=True, help="Cite the start time of each segment's turn (SU02, l. 118, 00:12:31).")
+@_NO_INTERVIEWER
 @format_option(extra=("md",))
 @read_options
-def retrieve(project, code_ref: str, children: bool, context: int, timestamps: bool, attrs: tuple[str, ...], docs,
-             coders, fmt: str) -> None:
+def retrieve(project, code_ref: str, children: bool, context: int, timestamps: bool, no_interviewer: bool,
+             attrs: tuple[str, ...], docs, coders, fmt: str) -> None:
     """Every segment coded with CODE, across the project, by document and position.
 
     --format md prints a quote list for writing up ("> text" then
@@ -130,7 +135,8 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
 
     corpus = _corpus(project, attrs, docs, coders)
     code_ids = corpus.code_ids_for(code_ref, children=children)
-    segments = run(corpus, code_ids, context=context, timestamps=timestamps)
+    segments = run(corpus, code_ids, context=context, timestamps=timestamps,
+                   exclude_roles=("interviewer",) if no_interviewer else ())
     label = corpus.path(code_ids[0]) + (" (with sub-codes)" if children and len(code_ids) > 1 else "")
     if fmt == "md":
         _out(_segment_markdown(segments, label, context))
@@ -323,6 +329,7 @@ def _apply(project, code_name: str, spans: dict, create: bool, dry_run: bool) ->
 @click.option("--case-sensitive", is_flag=True, help="Match case exactly (default: ignore case).")
 @click.option("--word", is_flag=True, help="Whole words only.")
 @click.option("--speaker", "speakers", multiple=True, metavar="NAME", help="Only in turns of this speaker (repeatable).")
+@_NO_INTERVIEWER
 @attr_filter_option
 @click.option("--doc", "docs", multiple=True, metavar="DOC", help="Only this document (repeatable).")
 @click.option("--context", type=click.IntRange(min=0), default=0, show_default=True,
@@ -336,9 +343,9 @@ def _apply(project, code_name: str, spans: dict, create: bool, dry_run: bool) ->
 @click.option("--dry-run", is_flag=True, help="With --code: only report what would be coded.")
 @format_option()
 @project_options
-def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool, speakers, attrs, docs,
-           context: int, limit: int, code_name: str | None, unit: str | None, create: bool, dry_run: bool,
-           fmt: str) -> None:
+def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool, speakers, no_interviewer: bool,
+           attrs, docs, context: int, limit: int, code_name: str | None, unit: str | None, create: bool,
+           dry_run: bool, fmt: str) -> None:
     """Search all transcripts for PATTERN; with --code, code every hit.
 
     Hits are listed by document and line with a snippet of context. Coding
@@ -351,7 +358,7 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
         raise QualtuiError("--unit, --create and --dry-run need --code NAME")
     corpus = _corpus(project, attrs, docs)
     query = SearchQuery(pattern, regex=regex, case_sensitive=case_sensitive, whole_word=word,
-                        speakers=tuple(speakers), limit=limit)
+                        speakers=tuple(speakers), limit=limit, exclude_roles=("interviewer",) if no_interviewer else ())
     result = run(corpus, query, context=context)
     if code_name:
         from qualtui.analysis.autocode import spans_for_hits

@@ -120,7 +120,8 @@ def docs(project, fmt: str) -> None:
     for doc in project.docs.all():
         rows.append({
             "id": doc.id[:8] if fmt == "table" else doc.id, "name": doc.name, "words": doc.words,
-            "turns": doc.turns, "speakers": doc.speakers, "attributes": doc.attributes,
+            "turns": doc.turns, "speakers": sorted({project.speakers.canonical(s) for s in doc.speakers}, key=str.casefold),
+            "attributes": doc.attributes,
             "codings": project.codings.count(doc.id),
         })
     emit(rows, ["id", "name", "words", "turns", "speakers", "attributes", "codings"], fmt)

@@ -77,19 +77,64 @@ def preview(transcript: Transcript, label: str, turns_shown: int = PREVIEW_TURNS
 @format_option()
 @project_options
 def speakers(project, document: str | None, fmt: str) -> None:
-    """List the speakers of DOCUMENT (or of every document): turns, words and documents."""
+    """List the speakers of DOCUMENT (or of every document): role, labels, turns, words and documents.
+
+    Speakers appear under their canonical names ('qualtui speaker LABEL... --as NAME'); the labels
+    column lists the labels found in the transcripts.
+    """
     docs = [project.docs.get(document)] if document else project.docs.all()
     totals: dict[str, dict] = {}
     for doc in docs:
-        for row in speaker_rows(project.docs.text(doc.id), project.docs.turns(doc.id)):
-            total = totals.setdefault(row["speaker"], {"speaker": row["speaker"], "turns": 0, "words": 0,
-                                                       "documents": 0})
+        text = project.docs.text(doc.id)
+        raw = project.docs.turns(doc.id, raw=True)
+        labels: dict[str, dict[str, None]] = {}
+        for turn in raw:
+            if turn.speaker:
+                labels.setdefault(project.speakers.canonical(turn.speaker) or "", {})[turn.speaker] = None
+        for row in speaker_rows(text, project.speakers.apply(raw)):
+            total = totals.setdefault(row["speaker"], {
+                "speaker": row["speaker"], "role": project.speakers.role(row["speaker"]) if row["speaker"] !=
+                NO_SPEAKER else "", "labels": {}, "turns": 0, "words": 0, "documents": 0})
             total["turns"] += row["turns"]
             total["words"] += row["words"]
             total["documents"] += 1
+            total["labels"].update(labels.get(row["speaker"], {}))
     unlabelled = totals.pop(NO_SPEAKER, None)
     rows = sorted(totals.values(), key=lambda row: (-row["turns"], natural_key(row["speaker"])))
-    emit([*rows, *([unlabelled] if unlabelled else [])], ["speaker", "turns", "words", "documents"], fmt)
+    rows = [*rows, *([unlabelled] if unlabelled else [])]
+    for row in rows:
+        row["labels"] = list(row["labels"])
+    emit(rows, ["speaker", "role", "labels", "turns", "words", "documents"], fmt)
+
+
+@click.command()
+@click.argument("labels", nargs=-1, required=True, metavar="LABEL...")
+@click.option("--as", "name", metavar="NAME", help="The canonical name (default: the one LABEL given).")
+@click.option("--role", help="A role for the speaker across the project, e.g. interviewer or participant.")
+@click.option("--reset", is_flag=True, help="Forget the canonical name and role of these labels.")
+@project_options
+def speaker(project, labels: tuple[str, ...], name: str | None, role: str | None, reset: bool) -> None:
+    """Give speaker LABELs one canonical name and a role, across the project.
+
+    qualtui speaker Interviewer INTERVIEWER I "Rebecca Hall" --as Interviewer --role interviewer
+
+    Transcript text and stored turns do not change; display, filters, autocode --speaker, retrieval,
+    agreement and exports use the canonical name.  Search and retrieve can leave out interviewers
+    with --no-interviewer.
+    """
+    if reset:
+        if name or role:
+            raise QualtuiError("--reset cannot be combined with --as or --role")
+        removed = project.speakers.reset(labels)
+        click.echo(f"reset {len(removed)} label{'s' if len(removed) != 1 else ''}")
+        return
+    if name is None:
+        if len(labels) != 1:
+            raise QualtuiError("several labels need --as NAME (the name they all become)")
+        name = labels[0]
+    records = project.speakers.set(labels, name, role or "")
+    role_text = f" (role {safe(records[0].role)})" if records[0].role else ""
+    click.echo(f"{safe(', '.join(r.label for r in records))} -> {safe(records[0].name)}{role_text}")
 
 
 def duplicate_of(project, transcript: Transcript):

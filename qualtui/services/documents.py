@@ -71,9 +71,10 @@ class DocumentService:
     def text(self, doc_id: str) -> str:
         return self.store.read_text(doc_id)
 
-    def turns(self, doc_id: str) -> list[Turn]:
-        raw = self.store.read_json(self.store.turns_path(doc_id), default=[])
-        return [Turn.from_record(t) for t in raw]
+    def turns(self, doc_id: str, *, raw: bool = False) -> list[Turn]:
+        """The document's turns, speakers under their canonical names (``qualtui speaker``) unless *raw*."""
+        stored = [Turn.from_record(t) for t in self.store.read_json(self.store.turns_path(doc_id), default=[])]
+        return stored if raw else self.project.speakers.apply(stored)
 
     def add(self, transcript: Transcript, name: str, *, source: str = "",
             attributes: Mapping[str, str] | None = None, doc_id: str | None = None,

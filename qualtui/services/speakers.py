@@ -1,0 +1,117 @@
+"""Speakers as project data: a canonical name and a role for the labels found in transcripts.
+
+``Interviewer``, ``INTERVIEWER``, ``I`` and ``Rebecca Hall`` can all be read as ``Interviewer`` (role
+``interviewer``) across the project.  The mapping lives in the project file (table ``speakers``, one
+record per label, keyed by the label case-folded); transcript text and the stored turns never change.
+``DocumentService.turns`` applies it, so display, filters, auto-coding, retrieval, agreement and
+reports all see the canonical name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from qualtui.errors import QualtuiError
+from qualtui.model import Turn
+from qualtui.textnorm import clean_label
+
+if TYPE_CHECKING:
+    from qualtui.project import Project
+
+TABLE = "speakers"
+INTERVIEWER = "interviewer"
+
+
+@dataclass(frozen=True)
+class SpeakerName:
+    label: str     # as found in transcripts
+    name: str      # canonical name
+    role: str = ""
+
+
+def _key(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+class SpeakerService:
+    def __init__(self, project: "Project") -> None:
+        self.project = project
+        self.file = project.store.project
+        self._cache: tuple[object, dict[str, SpeakerName], dict[str, str]] | None = None
+
+    def _tables(self) -> tuple[dict[str, SpeakerName], dict[str, str]]:
+        """(label key -> mapping, canonical name key -> role), re-read only when the project file changed."""
+        token = self.file.signature()
+        if self._cache is None or self._cache[0] != token or token is None:
+            by_label: dict[str, SpeakerName] = {}
+            roles: dict[str, str] = {}
+            for record in self.file.raw(TABLE).values():
+                mapped = SpeakerName(str(record.get("label") or ""), str(record.get("name") or ""),
+                                     str(record.get("role") or ""))
+                if mapped.label and mapped.name:
+                    by_label[_key(mapped.label)] = mapped
+                    if mapped.role:
+                        roles[_key(mapped.name)] = mapped.role
+            self._cache = (token, by_label, roles)
+        return self._cache[1], self._cache[2]
+
+    def all(self) -> list[SpeakerName]:
+        return sorted(self._tables()[0].values(), key=lambda m: (m.name.casefold(), m.label.casefold()))
+
+    def canonical(self, label: str | None) -> str | None:
+        """The canonical name for a label (the label itself when it has none)."""
+        if not label:
+            return label
+        mapped = self._tables()[0].get(_key(label))
+        return mapped.name if mapped else label
+
+    def role(self, speaker: str | None) -> str:
+        """The role of a label or canonical name ("" if none)."""
+        if not speaker:
+            return ""
+        return self._tables()[1].get(_key(self.canonical(speaker) or ""), "")
+
+    def apply(self, turns: Sequence[Turn]) -> list[Turn]:
+        """Turns as the project reads them: each speaker replaced by its canonical name."""
+        by_label = self._tables()[0]
+        if not by_label:
+            return list(turns)
+        return [replace(t, speaker=by_label[_key(t.speaker)].name) if t.speaker and _key(t.speaker) in by_label
+                else t for t in turns]
+
+    def set(self, labels: Iterable[str], name: str, role: str = "") -> list[SpeakerName]:
+        """Read every label in *labels* as *name* (with *role*) from now on; one project-file write."""
+        name = clean_label(name, 60)
+        role = clean_label(role, 30).casefold()
+        if not name:
+            raise QualtuiError("a speaker needs a name")
+        wanted = [clean_label(label, 60) for label in labels]
+        if not wanted or not all(wanted):
+            raise QualtuiError("name at least one speaker label")
+        records = [SpeakerName(label, name, role) for label in dict.fromkeys(wanted)]
+        if role:  # one role per canonical name: keep every label of that name in step
+            records += [replace(m, role=role) for m in self.all()
+                        if _key(m.name) == _key(name) and _key(m.label) not in {_key(r.label) for r in records}]
+        self.file.put_many(TABLE, [{"id": _key(r.label), "label": r.label, "name": r.name, "role": r.role}
+                                   for r in records])
+        self.project.audit("speakers.set", labels=[r.label for r in records], name=name, role=role)
+        return records
+
+    def reset(self, labels: Iterable[str]) -> list[str]:
+        """Forget the canonical name of *labels*; returns the labels that had one."""
+        removed = self.file.delete_many(TABLE, [_key(label) for label in labels])
+        if removed:
+            self.project.audit("speakers.reset", labels=removed)
+        return removed
+
+
+def renamed_records(table: dict, apply: Callable[[str], str]) -> dict:
+    """The ``speakers`` table with *apply* run over labels and names (pseudonymisation), keys re-derived."""
+    out: dict = {}
+    for record in table.values():
+        label, name = apply(str(record.get("label") or "")), apply(str(record.get("name") or ""))
+        if label and name:
+            out[_key(label)] = {**record, "id": _key(label), "label": label, "name": name}
+    return out

@@ -1,0 +1,118 @@
+"""Speakers as project data: canonical names and roles that never touch the transcript text or stored turns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from screens_harness import Harness, sync
+
+from qualtui.cli import cli
+from qualtui.errors import QualtuiError
+from qualtui.history import History
+from qualtui.importers.plain import read_plain
+from qualtui.project import Project
+from qualtui.pseudonymise import NameMap, pseudonymise_project
+from tui.screens.dialogs import ChooseDialog
+from tui.screens.search_screen import SearchScreen
+
+A = "Interviewer: How was the ward?\nSam: The ward was calm.\nInterviewer: And the staff?\nSam: Kind staff.\n"
+B = "INTERVIEWER: Tell me about the garden.\nJO: The garden kept me going.\nINTERVIEWER: Why?\nJO: Quiet.\n"
+C = "Rebecca Hall: What helped?\nMia: The group helped.\nRebecca Hall: How?\nMia: We talked.\n"
+
+
+def build(tmp_path: Path) -> Project:
+    project = Project.init(tmp_path / "p", name="p", coder="ana")
+    for name, text in (("A", A), ("B", B), ("C", C)):
+        project.docs.add(read_plain(text.encode(), f"{name}.txt"), name)
+    return project
+
+
+def turn_files(project) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project.root / "documents").iterdir())}
+
+
+def test_canonical_names_leave_text_and_turns_untouched(tmp_path):
+    project = build(tmp_path)
+    before = turn_files(project)
+    project.speakers.set(["Interviewer", "INTERVIEWER", "Rebecca Hall"], "Interviewer", "Interviewer")
+    assert turn_files(project) == before  # text and stored turns unchanged
+    doc = project.docs.get("C")
+    assert [t.speaker for t in project.docs.turns(doc.id)] == ["Interviewer", "Mia", "Interviewer", "Mia"]
+    assert [t.speaker for t in project.docs.turns(doc.id, raw=True)][0] == "Rebecca Hall"
+    assert project.speakers.role("rebecca hall") == project.speakers.role("Interviewer") == "interviewer"
+    assert project.speakers.role("Mia") == ""
+    with pytest.raises(QualtuiError):
+        project.speakers.set(["x"], "  ")
+    assert project.speakers.reset(["INTERVIEWER"]) == ["interviewer"]
+    assert [t.speaker for t in project.docs.turns(project.docs.get("B").id)][0] == "INTERVIEWER"
+
+
+def test_the_command_line_uses_canonical_names_everywhere(tmp_path):
+    project = build(tmp_path)
+    base = ["-p", str(project.root)]
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(cli, [*base, *args])
+        assert result.exit_code == 0, (args, result.output, result.exception)
+        return result.output
+
+    out = run("speaker", "Interviewer", "INTERVIEWER", "Rebecca Hall", "--as", "Interviewer", "--role", "interviewer")
+    assert out.strip() == "Interviewer, INTERVIEWER, Rebecca Hall -> Interviewer (role interviewer)"
+    rows = json.loads(run("speakers", "--format", "json"))
+    assert rows[0] == {"speaker": "Interviewer", "role": "interviewer", "labels": ["Interviewer", "INTERVIEWER",
+                       "Rebecca Hall"], "turns": 6, "words": 16, "documents": 3}
+    assert [r["speaker"] for r in rows] == ["Interviewer", "JO", "Mia", "Sam"]
+    # search: by a label or the canonical name; --no-interviewer leaves every interviewer turn out
+    hits = json.loads(run("search", "the", "--speaker", "rebecca hall", "--format", "json"))
+    assert {h["speaker"] for h in hits} == {"Interviewer"} and {h["document"] for h in hits} == {"A", "B"}
+    hits = json.loads(run("search", "the", "--no-interviewer", "--format", "json"))
+    assert {h["speaker"] for h in hits} == {"Sam", "JO", "Mia"} and len(hits) == 3
+    # autocode --speaker codes every turn of the canonical speaker, whatever label is given
+    run("autocode", "--speaker", "INTERVIEWER", "--code", "Asked", "--create")
+    asked = [c for d in project.docs.all() for c in project.codings.for_document(d.id)]
+    assert len(asked) == 6
+    run("code", "C", "Asked", "--lines", "2")  # Mia's turn, coded with the same code
+    segments = json.loads(run("retrieve", "Asked", "--format", "json"))
+    assert len(segments) == 7 and {tuple(s["speakers"]) for s in segments} == {("Interviewer",), ("Mia",)}
+    kept = json.loads(run("retrieve", "Asked", "--no-interviewer", "--format", "json"))
+    assert [s["speakers"] for s in kept] == [["Mia"]]
+    assert "reset 1 label" in run("speaker", "Rebecca Hall", "JO", "--reset")
+    bad = runner.invoke(cli, [*base, "speaker", "a", "b"])
+    assert bad.exit_code == 1 and "need --as" in str(bad.exception)
+
+
+def test_pseudonymise_replaces_real_names_in_the_speaker_table(tmp_path):
+    project = build(tmp_path)
+    project.speakers.set(["Rebecca Hall"], "Rebecca Hall", "interviewer")
+    project.speakers.set(["Mia"], "Mia Stone")
+    pseudonymise_project(project, NameMap([("Rebecca Hall", "RH"), ("Mia Stone", "P7"), ("Mia", "P7")]))
+    again = Project.open(project.root)
+    raw = (project.root / "qualtui.json").read_text(encoding="utf-8")
+    assert "Rebecca" not in raw and "Mia" not in raw
+    assert {(m.label, m.name, m.role) for m in again.speakers.all()} == {("RH", "RH", "interviewer"),
+                                                                         ("P7", "P7", "")}
+    assert [t.speaker for t in again.docs.turns(again.docs.get("C").id)] == ["RH", "P7", "RH", "P7"]
+
+
+@sync
+async def test_the_auto_code_dialog_lists_canonical_speakers_once(tmp_path):
+    project = build(tmp_path)
+    project.speakers.set(["Interviewer", "INTERVIEWER", "Rebecca Hall"], "Interviewer", "interviewer")
+    app = Harness(lambda: SearchScreen(project, History()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#ss-results").focus()
+        await pilot.press("s")
+        assert isinstance(app.screen, ChooseDialog)
+        assert [choice.split(" ")[0] for choice in app.screen.choices] == ["Interviewer", "JO", "Mia", "Sam"]
+
+
+def test_docs_lists_canonical_speakers(tmp_path):
+    project = build(tmp_path)
+    project.speakers.set(["Rebecca Hall"], "Interviewer", "interviewer")
+    rows = json.loads(CliRunner().invoke(cli, ["-p", str(project.root), "docs", "--format", "json"]).output)
+    assert {r["name"]: r["speakers"] for r in rows}["C"] == ["Interviewer", "Mia"]
