@@ -56,3 +56,16 @@ async def test_every_screen_of_a_merged_crafted_project_is_clean(tmp_path):
             assert_screen_clean(app, name)
             app.pop_screen()
             await pilot.pause()
+
+
+@sync
+async def test_a_crafted_project_opened_directly_shows_no_controls(tmp_path):
+    """Names stored raw (an older version, a hand-made file) and a transcript text with escapes in it."""
+    _craft_other(tmp_path / "other", [EVERYTHING, "w\x1b]0;t\x07 x", "\x9b2J named"])
+    project = Project.open(tmp_path / "other")
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        for doc in project.docs.all():
+            app.screen.open_document(doc.id)
+            await pilot.pause()
+            assert_screen_clean(app, f"coding screen of {doc.id}")

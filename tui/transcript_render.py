@@ -69,6 +69,10 @@ _SELECTED = Style(reverse=True)
 _OVERLAP = Style(underline=True)
 _OVERLAP_NO_COLOR = Style(underline=True, bold=True)
 _OTHER = Style(italic=True)
+# Stored text holds no controls (importers strip them), but a hand-made file might, and Textual
+# passes ESC and C1 to the terminal.  C0 controls take no cell in the layout (dropped), DEL and C1
+# take one (shown as U+FFFD), so every column stays where the layout put it.
+_SHOWN = {c: None for c in range(0x20)} | {c: 0xFFFD for c in (0x7F, *range(0x80, 0xA0))}
 
 
 class RowPainter:
@@ -193,7 +197,7 @@ class RowPainter:
                 selection is not None and selection[0] <= a < selection[1],
                 cursor == a,
             )
-            segments.append(Segment(chars[a - first:b - first], self._style(key)))
+            segments.append(Segment(chars[a - first:b - first].translate(_SHOWN), self._style(key)))
         strip = Strip(segments)
         return strip.crop_extend(0, self.text_width + 1, self.base)
 

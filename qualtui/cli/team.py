@@ -184,7 +184,8 @@ MERGE_HELP = """Merge OTHER, a colleague's copy of the project, into this projec
 
 \b
 Documents match by the SHA-256 of their text (never by name); others are
-  added with text, turns and attributes (keeping their id when free).
+  added with text, turns and attributes (keeping their id when free); one
+  whose text holds control characters (a hand-made copy) is a conflict.
 Codes match by id, then by name (case-insensitive); new codes are added with
   their parents.  Missing definitions are filled in; differing ones are kept
   as they are here and reported.
