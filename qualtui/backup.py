@@ -26,7 +26,8 @@ from pathlib import Path
 
 from stores import FileLock, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
-from stores.project_store import AUDIT_LOG, BACKUPS_DIR, MARKER
+from stores.links import read_bytes
+from stores.project_store import AUDIT_LOG, BACKUPS_DIR, MARKER, refuse_links
 from qualtui.errors import QualtuiError
 from qualtui.integrity import is_temp_file, project_permissions
 from qualtui.output import is_inside, refuse_inside_project
@@ -47,7 +48,7 @@ class Entry:
 
 def _permissions(root: Path) -> Permissions:
     try:
-        meta = (json.loads((root / MARKER).read_bytes()).get("meta") or {}).get("project")
+        meta = (json.loads(read_bytes(root / MARKER)).get("meta") or {}).get("project")
     except (OSError, ValueError, AttributeError):
         meta = None
     return project_permissions(meta if isinstance(meta, dict) else None)
@@ -91,7 +92,7 @@ def snapshot(root: str | os.PathLike) -> list[Entry]:
                 entries.append(Entry(name, None, st.st_mtime))
                 continue
             try:
-                data = Path(entry.path).read_bytes()
+                data = read_bytes(entry.path)
             except FileNotFoundError:  # removed meanwhile (a coding file of a deleted document)
                 continue
             if name == AUDIT_LOG and not data.endswith(b"\n") and b"\n" in data:
@@ -169,6 +170,7 @@ def write_backup(root: str | os.PathLike, output: str | os.PathLike | None = Non
     root = Path(root)
     if not (root / MARKER).is_file():
         raise QualtuiError(f"{root} is not a qualtui project")
+    refuse_links(root)  # never pack, or write into, what a planted link points to
     perms = _permissions(root)
     suffix = ".zip" if kind == "zip" else ".tar.gz"
     if output is None:
@@ -196,7 +198,7 @@ def backups(root: str | os.PathLike, prefix: str = "") -> list[Path]:
     folder = Path(root) / BACKUPS_DIR
     if not folder.is_dir():
         return []
-    found = [p for p in folder.iterdir() if p.is_file() and p.name.startswith(prefix)
+    found = [p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and p.name.startswith(prefix)
              and any(p.name.endswith(s) for s in FORMATS)]
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
@@ -214,7 +216,7 @@ def automatic_backup(project_or_root, keep: int = DEFAULT_KEEP) -> Path | None:
     state_path = root / BACKUPS_DIR / AUTO_STATE
     current = fingerprint(root)
     try:
-        state = json.loads(state_path.read_bytes())
+        state = json.loads(read_bytes(state_path))
     except (OSError, ValueError):
         state = {}
     existing = backups(root, AUTO_PREFIX)

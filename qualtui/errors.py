@@ -30,6 +30,9 @@ def describe_error(exc: BaseException) -> str:
             return "the disk is full; nothing was half-written, free some space and try again"
         if exc.errno == errno.EROFS:
             return "the project folder is read-only"
+        if exc.errno == errno.ELOOP:
+            return (f"{safe_for_terminal(str(exc.filename or exc))} is a symbolic link; qualtui does not follow "
+                    "links inside a project: run 'qualtui check' to see what to do")
         if isinstance(exc, PermissionError):
             return f"permission denied: {safe_for_terminal(str(exc.filename or exc))}"
         return safe_for_terminal(f"{exc.strerror or exc} {exc.filename or ''}".strip())

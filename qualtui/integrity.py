@@ -23,6 +23,7 @@ from typing import Any
 
 from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
+from stores.links import planted_links
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, MARKER, META_ID
 from qualtui.model import MEMO_KINDS, Code, Coding, Document, Memo, Turn
 
@@ -99,6 +100,9 @@ class _Checker:
         self.problems.append(Problem(kind, where, message, repairable))
 
     def run(self) -> tuple[list[Problem], ProjectFiles]:
+        self.problems.extend(link_problems(self.root))
+        if self.problems:  # reading on would follow the links; nothing else is checked or repaired
+            return self.problems, self.files
         marker = self.root / MARKER
         if not marker.is_file():
             self.add("project-file", MARKER, "missing: this is not a qualtui project", False)
@@ -301,6 +305,23 @@ class _Checker:
         if mode != wanted:
             what = "folder" if directory else "file"
             self.add("permissions", name, f"{what} mode is {mode:04o}, expected {wanted:04o}")
+
+
+def link_problems(root: Path) -> list[Problem]:
+    """Every symbolic link in the project, with what to do about it (a repair never deletes the user's files)."""
+    problems = []
+    for relative, target in planted_links(root, (DOCUMENTS_DIR, BACKUPS_DIR)):
+        name = relative.rsplit("/", 1)[-1]
+        if relative in (DOCUMENTS_DIR, BACKUPS_DIR):
+            todo = (f"remove the link {relative} and put back the real {relative}/ folder from a backup"
+                    if relative == DOCUMENTS_DIR else f"remove the link {relative}; qualtui makes a new {relative}/ folder")
+        elif name.endswith(".lock") or is_temp_file(name):
+            todo = f"remove the link {relative}; qualtui makes its own {'lock' if name.endswith('.lock') else 'temporary'} files"
+        else:
+            todo = f"remove the link {relative} and restore the real file from a backup"
+        problems.append(Problem("symlink", relative, f"is a symbolic link to {target}; qualtui does not follow links "
+                                                     f"inside a project: {todo}", False))
+    return problems
 
 
 def _safe_id(value: str) -> bool:

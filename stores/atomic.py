@@ -7,8 +7,11 @@ explicitly, so a project is private (0600/0700) whatever the user's shell says.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from stores.links import CLOEXEC, NOFOLLOW, link_error
 
 DEFAULT_FILE_MODE = 0o600
 DEFAULT_DIR_MODE = 0o700
@@ -38,9 +41,18 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def ensure_dir(path: Path, perms: Permissions = PRIVATE) -> Path:
-    """Create *path* (and missing parents inside it) with the project's folder mode."""
+def ensure_dir(path: Path, perms: Permissions = PRIVATE, *, follow_link: bool = False) -> Path:
+    """Create *path* (and missing parents inside it) with the project's folder mode.
+
+    A link in place of the folder is refused (ELOOP): files would land where it points.
+    """
     path = Path(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISLNK(st.st_mode) and not follow_link:
+        raise link_error(path)
     if path.is_dir():
         return path
     parent = path.parent
@@ -61,7 +73,12 @@ def atomic_write_bytes(path: Path, data: bytes, perms: Permissions = PRIVATE) ->
     path = Path(path)
     folder = path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, perms.file_mode)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
+    try:
+        fd = os.open(tmp, flags, perms.file_mode)
+    except FileExistsError:  # left by a killed writer with our pid, or a planted link: never write through it
+        os.unlink(tmp)
+        fd = os.open(tmp, flags, perms.file_mode)
     try:
         os.fchmod(fd, perms.file_mode)
         view = memoryview(data)
@@ -96,7 +113,7 @@ def append_line(path: Path, line: str, perms: Permissions = PRIVATE) -> None:
     """
     path = Path(path)
     existed = path.exists()
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, perms.file_mode)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW | CLOEXEC, perms.file_mode)
     try:
         if not existed:
             os.fchmod(fd, perms.file_mode)

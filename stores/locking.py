@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from stores.atomic import PRIVATE, Permissions
+from stores.links import CLOEXEC, NOFOLLOW
 
 _local_locks: dict[str, "_Reentrant"] = {}
 _registry_guard = threading.Lock()
@@ -48,7 +49,8 @@ class FileLock:
         state.thread_lock.acquire()
         try:
             if state.depth == 0:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self.perms.file_mode)
+                # never through a link: its target would be created or get our mode
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC, self.perms.file_mode)
                 try:
                     _fix_mode(fd, self.perms.file_mode)
                     fcntl.flock(fd, fcntl.LOCK_EX)

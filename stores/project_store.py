@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
+from stores.links import planted_links, read_bytes
 from stores.records import CorruptFileError, RecordFile, _signature
 
 SCHEMA_VERSION = 1
@@ -85,6 +86,7 @@ class ProjectStore:
         root = Path(root)
         if not cls.is_project(root):
             raise StoreError(f"{root} is not a qualtui project (no {MARKER})")
+        refuse_links(root)
         probe = cls(root)
         try:
             meta = probe.project.get("meta", META_ID)
@@ -146,7 +148,7 @@ class ProjectStore:
         if cached is not None and cached[0] == sig:
             return cached[1]
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = read_bytes(path).decode("utf-8")
         except FileNotFoundError:
             raise StoreError(f"the text of document {doc_id} is missing from {self.documents_dir}") from None
         except UnicodeDecodeError:
@@ -160,7 +162,7 @@ class ProjectStore:
 
     def read_json(self, path: Path, default: Any = None) -> Any:
         try:
-            return json.loads(Path(path).read_bytes())
+            return json.loads(read_bytes(path))
         except FileNotFoundError:
             return default
         except ValueError as exc:
@@ -189,6 +191,15 @@ class ProjectStore:
 
     def ensure_dir(self, path: Path) -> Path:
         return ensure_dir(path, self.perms)
+
+
+def refuse_links(root: Path) -> None:
+    """A project holding a symbolic link is not worked on: qualtui would read or write where it points."""
+    links = planted_links(root, (DOCUMENTS_DIR, BACKUPS_DIR))
+    if links:
+        more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
+        raise StoreError(f"{Path(root) / links[0][0]} is a symbolic link{more}; qualtui does not follow links "
+                         "inside a project: run 'qualtui check' to see what to do")
 
 
 def _check_id(doc_id: str) -> None:

@@ -25,6 +25,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from stores.atomic import PRIVATE, Permissions, atomic_write_bytes
+from stores.links import read_bytes
 from stores.locking import FileLock
 
 Record = dict[str, Any]
@@ -36,7 +37,7 @@ class CorruptFileError(Exception):
 
 def _signature(path: Path) -> tuple[int, int, int, int] | None:
     try:
-        st = os.stat(path)
+        st = os.stat(path, follow_symlinks=False)
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
@@ -60,7 +61,7 @@ class AtomicJSONStorage(Storage):
         if not self.force_fresh and sig == self._cached_sig and self._cached is not None:
             return self._cached
         try:
-            raw = self.path.read_bytes()
+            raw = read_bytes(self.path)
         except FileNotFoundError:
             return None
         if not raw.strip():

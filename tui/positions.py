@@ -82,6 +82,6 @@ class Positions:
         data[self.key] = entry
         while len(data) > MAX_PROJECTS:
             data.pop(next(iter(data)))
-        ensure_dir(self.path.parent)
+        ensure_dir(self.path.parent, follow_link=True)  # the user's own state folder, not a project
         atomic_write_bytes(self.path, json.dumps(data).encode("utf-8"))
         self._saved = entry
