@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -29,7 +30,7 @@ def test_retrieve_formats(built):
     assert [built.names[r["coding_id"]] for r in rows] == ["c6", "c11", "c1", "c5"]
     assert rows[1]["speakers"] == ["Jo"] and rows[1]["lines"] == "2-3"
     assert rows[1]["text"] == "It is hard to get time for it.\nHard, really."
-    table = as_csv(run(built, "retrieve", "Support", "--children", "--attr", "group=staff", "--coder", "alice",
+    table = as_csv(run(built, "retrieve", "Support", "--children", "--attr", "group=staff", "--by", "alice",
                        "--format", "csv").stdout)
     assert [(r["document"], r["code"], r["coder"]) for r in table] == [("ST01", "Support/Staff support", "alice")]
     with_context = json.loads(run(built, "retrieve", "Difficulty", "--doc", "SU01", "--context", "1",
@@ -105,7 +106,10 @@ def test_search_formats(built):
     rows = as_csv(run(built, "search", "hard", "--speaker", "Sam", "--format", "csv").stdout)
     assert [r["text"] for r in rows] == ["hard", "hard"]
     table = run(built, "search", "vital").stdout
-    assert "ST02      2      Jo       Jo: Peer support is **vital**. It is hard" in table
+    heading, hit = table.splitlines()[:2]
+    assert heading.split() == ["document", "lines", "speaker", "before", "match", "after"]
+    assert hit.split()[:3] == ["ST02", "2", "Jo"] and re.search(r"Jo: Peer support is +vital +\. It is hard", hit)
+    assert "**" not in table
     limited = run(built, "search", "hard", "--limit", "2")
     assert "stopped after 2 hits" in limited.stderr
 

@@ -12,21 +12,22 @@ from typing import Any
 
 import click
 
-from qualtui.cli.common import emit, format_option, json_text, project_options, safe, warn
+from qualtui.cli.common import emit, format_option, json_text, not_a_filter, project_options, safe, warn
 from qualtui.errors import QualtuiError
 from qualtui.textnorm import strip_controls
 
 
 def read_options(fn: Callable) -> Callable:
-    """--project, plus --attr/--doc/--coder filters; passes ``project`` and ``scope_args``.
+    """--project, plus --attr/--doc/--by filters; passes ``project`` and ``scope_args``.
 
-    Read-only commands use --coder as a filter (whose codings count), not as an identity.
+    --by filters by coder (whose codings count); --coder is only ever who you are.
     """
 
     @click.option("--project", "-p", "project_path", type=click.Path(file_okay=False), default=None,
                   help="Project folder (default: $QUALTUI_PROJECT, else the enclosing project).")
-    @click.option("--coder", "--coded-by", "coders", multiple=True, metavar="NAME",
+    @click.option("--by", "coders", multiple=True, metavar="CODER",
                   help="Only codings by this coder (repeatable: any of them).")
+    @not_a_filter
     @click.option("--doc", "docs", multiple=True, metavar="DOC", help="Only this document (repeatable).")
     @functools.wraps(fn)
     def wrapper(*args: Any, project_path: str | None, coders: tuple[str, ...], docs: tuple[str, ...],
@@ -291,9 +292,10 @@ def cooccur(project, unit: str, jaccard: bool, code_refs, minimum: int, attrs, d
              "bar": bar(p.count, top, 20, ascii=plain)} for p in pairs]
     if fmt == "table":
         columns = ["code_a", "code_b", "count", "documents"] + (["jaccard"] if jaccard else []) + ["bar"]
+        if not pairs:  # a message, not an empty table's header
+            click.echo("no co-occurring codes" + (f" (at least {minimum} times)" if minimum > 1 else ""))
+            return
         emit(rows, columns, fmt, headers=[c if c != "bar" else "" for c in columns])
-        if not pairs:
-            click.echo("no co-occurring codes", err=True)
     else:
         columns = ["code_a_id", "code_a", "code_b_id", "code_b", "count", "documents"] + (["jaccard"] if jaccard else [])
         emit(rows, columns, fmt)
@@ -376,10 +378,12 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
         rows = [{"document": h.document, "document_id": h.document_id, "start": h.start, "end": h.end,
                  "lines": h.lines, "first_line": h.first_line, "last_line": h.last_line, "speaker": h.speaker,
                  "text": h.text, "before": h.before, "after": h.after,
-                 "hit": ("\u2026" if len(h.before) > 24 else "") + h.before[-24:] + f"**{h.text}**" + h.after}
+                 # a plain table has no bold: the match gets its own column between its context
+                 "left": ("\u2026" if len(h.before) > 24 else "") + h.before[-24:], "right": h.after[:30]}
                 for h in result.hits]
         if fmt == "table":
-            emit(rows, ["document", "lines", "speaker", "hit"], fmt)
+            emit(rows, ["document", "lines", "speaker", "left", "text", "right"], fmt,
+                 headers=["document", "lines", "speaker", "before", "match", "after"])
         else:
             emit(rows, ["document", "document_id", "start", "end", "first_line", "last_line", "lines", "speaker",
                         "text", "before", "after"], fmt)

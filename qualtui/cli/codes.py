@@ -15,18 +15,18 @@ FIELDS = ("description", "inclusion", "exclusion", "example")
 @format_option()
 @click.option("--project", "-p", "project_path", type=click.Path(file_okay=False), default=None,
               help="Project folder (default: $QUALTUI_PROJECT, else the enclosing project).")
-@click.option("--coder", default=None, help="Coder name.")
+@click.option("--coder", default=None, help="Who you are: the coder recorded by the subcommands that edit.")
 @click.pass_context
 def codes(ctx: click.Context, tree: bool, fmt: str, project_path: str | None, coder: str | None) -> None:
     """List the codebook with counts; subcommands edit it."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(list_codes, tree=tree, fmt=fmt, project_path=project_path, coder=coder)
+        ctx.invoke(list_codes, tree=tree, fmt=fmt, project_path=project_path)
 
 
 @click.command()
 @click.option("--tree", is_flag=True)
 @format_option()
-@project_options
+@project_options(identity=False)
 def list_codes(project, tree: bool, fmt: str) -> None:
     counts = project.codings.counts()
     all_codes = project.codes.all()

@@ -18,9 +18,14 @@ def parse_span(project, doc, span: str | None, lines: str | None) -> tuple[int, 
     if span:
         a, sep, b = span.partition(":")
         try:
-            return int(a), int(b)
+            start, end = int(a), int(b)
         except ValueError:
             raise QualtuiError(f"--span {safe(span)!r} must look like 120:180") from None
+        if end < start:
+            raise QualtuiError(f"--span {safe(span)}: the end ({end}) is before the start ({start})")
+        if end == start:
+            raise QualtuiError(f"--span {safe(span)}: the span is empty (the end is exclusive: try {start}:{start + 1})")
+        return start, end
     units = TextUnits(project.docs.text(doc.id), project.docs.turns(doc.id))
     first, sep, last = lines.partition("-")
     try:
@@ -30,6 +35,10 @@ def parse_span(project, doc, span: str | None, lines: str | None) -> tuple[int, 
     if not 1 <= a <= b <= units.line_count:
         raise QualtuiError(f"--lines {safe(lines)!r} is outside the document (1-{units.line_count})")
     start, end = units.speech_span(a, b)
+    text = project.docs.text(doc.id)
+    if all(not text[slice(*units.line_span(n))].strip() for n in range(a, b + 1)):
+        raise QualtuiError(f"--lines {safe(lines)}: line {a} is empty" if a == b
+                           else f"--lines {safe(lines)}: lines {a}-{b} are empty")
     if end <= start:
         raise QualtuiError(f"--lines {safe(lines)!r}: no speech there (only speaker labels or blank lines)")
     return start, end
@@ -72,7 +81,7 @@ def uncode(project, document: str, coding_ids: tuple[str, ...]) -> None:
 @click.argument("document", required=False)
 @click.option("--code", "code_name", help="Only codings of this code.")
 @format_option()
-@project_options
+@project_options(identity=False)
 def codings(project, document: str | None, code_name: str | None, fmt: str) -> None:
     """List codings (of one document, or all), with line numbers and text."""
     from qualtui.textlines import line_starts, lines_of_span

@@ -19,14 +19,15 @@ from qualtui.textnorm import escape_json_controls, strip_controls
 FORMATS = ("table", "csv", "json")
 
 
-def project_options(fn: Callable) -> Callable:
-    """Add --project/-p and --coder; pass the opened Project as ``project``."""
+def project_options(fn: Callable | None = None, *, identity: bool = True) -> Callable:
+    """Add --project/-p, and --coder (who you are) to commands that record it; pass the opened Project as
+    ``project``.  ``identity=False`` for commands that only read: there --coder would do nothing (give it
+    before the command, ``qualtui --coder X ...``, where it always means who you are)."""
+    if fn is None:
+        return functools.partial(project_options, identity=identity)
 
-    @click.option("--project", "-p", "project_path", type=click.Path(file_okay=False), default=None,
-                  help="Project folder (default: $QUALTUI_PROJECT, else the enclosing project).")
-    @click.option("--coder", default=None, help="Coder name for new codings (default: $QUALTUI_CODER or login).")
     @functools.wraps(fn)
-    def wrapper(*args: Any, project_path: str | None, coder: str | None, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, project_path: str | None, coder: str | None = None, **kwargs: Any) -> Any:
         from qualtui.project import Project, find_project_root
 
         project_path, coder = _inherited(project_path, coder)
@@ -37,7 +38,26 @@ def project_options(fn: Callable) -> Callable:
             coder = load_settings(root).coder  # the configured name, as the coding screen uses
         return fn(*args, project=Project.open(root, coder=coder), **kwargs)
 
-    return wrapper
+    if identity:
+        wrapper = click.option("--coder", default=None,
+                               help="Who you are: the coder recorded on new codings and in the audit log "
+                                    "(default: $QUALTUI_CODER, config, or login).")(wrapper)
+    else:
+        wrapper = not_a_filter(wrapper)
+    return click.option("--project", "-p", "project_path", type=click.Path(file_okay=False), default=None,
+                        help="Project folder (default: $QUALTUI_PROJECT, else the enclosing project).")(wrapper)
+
+
+def _refuse_coder_filter(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value:
+        raise click.UsageError("--coder is who you are (give it before the command: qualtui --coder NAME ...); "
+                               "to keep only one coder's codings use --by NAME")
+
+
+def not_a_filter(fn: Callable) -> Callable:
+    """A hidden --coder on read-only commands that says what to use instead (never a silent no-op)."""
+    return click.option("--coder", "_coder_misused", hidden=True, expose_value=False, multiple=True,
+                        callback=_refuse_coder_filter, is_eager=True)(fn)
 
 
 def _inherited(project_path: str | None, coder: str | None) -> tuple[str | None, str | None]:

@@ -101,7 +101,7 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
                 warn(f"{label}: {message}")
             added += 1
             speakers = ", ".join(doc.speakers[:4]) + (" ..." if len(doc.speakers) > 4 else "")
-            click.echo(f"added {safe(doc.name)}: {doc.words:,} words, {doc.turns} turns"
+            click.echo(f"added {safe(doc.name)}: {doc.words:,} words, {doc.turns:,} turns"
                        + (f" ({safe(speakers)})" if speakers else ""))
     finally:
         if items is not None:
@@ -113,7 +113,7 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
 
 @click.command()
 @format_option()
-@project_options
+@project_options(identity=False)
 def docs(project, fmt: str) -> None:
     """List documents: id, name, words, turns, speakers, attributes, codings."""
     rows = []
@@ -138,6 +138,8 @@ def _parse_lines(spec: str | None, total: int) -> tuple[int, int]:
         raise QualtuiError(f"--lines {safe(spec)!r} must look like 10-40") from None
     if a < 1 or b < a:
         raise QualtuiError(f"--lines {safe(spec)!r} is not a valid range")
+    if a > total:
+        raise QualtuiError(f"--lines {safe(spec)}: past the end (the document has {total} lines)")
     return a, min(b, total)
 
 
@@ -145,7 +147,7 @@ def _parse_lines(spec: str | None, total: int) -> tuple[int, int]:
 @click.argument("document")
 @click.option("--lines", "line_spec", metavar="A-B", help="Only these lines (e.g. 1-40).")
 @click.option("--codes/--no-codes", default=True, show_default=True, help="Show the codes touching each line.")
-@project_options
+@project_options(identity=False)
 def show(project, document: str, line_spec: str | None, codes: bool) -> None:
     """Print a transcript with line numbers, speaker turns and codes per line."""
     from qualtui.textlines import line_of, line_span, line_starts
@@ -208,7 +210,7 @@ def attr_unset(project, document: str, keys: tuple[str, ...]) -> None:
 
 @attr.command("list")
 @format_option()
-@project_options
+@project_options(identity=False)
 def attr_list(project, fmt: str) -> None:
     """Every document's attributes, one row per document and key."""
     rows = [{"document": d.name, "key": k, "value": v} for d in project.docs.all() for k, v in sorted(d.attributes.items())]

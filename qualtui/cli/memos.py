@@ -57,7 +57,7 @@ def _find(project, ref: str):
 
 @memo.command("show")
 @click.argument("memo_id")
-@project_options
+@project_options(identity=False)
 def memo_show(project, memo_id: str) -> None:
     """Print one memo."""
     found = _find(project, memo_id)
@@ -100,7 +100,7 @@ def memo_delete(project, memo_id: str, yes: bool) -> None:
 @click.option("--kind", type=click.Choice(["project", "document", "code", "coding"]), help="Only this kind.")
 @click.option("--search", "needle", help="Only memos containing this text (case-insensitive).")
 @format_option()
-@project_options
+@project_options(identity=False)
 def memos(project, kind: str | None, needle: str | None, fmt: str) -> None:
     """List memos (project journal, document, code and coding memos), optionally searched."""
     docs = {d.id: d.name for d in project.docs.all()}

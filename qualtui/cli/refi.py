@@ -23,7 +23,7 @@ def _print_counts(counts: dict[str, int]) -> str:
 
 @click.command("qdpx")
 @_output_option
-@project_options
+@project_options(identity=False)
 def export_qdpx_command(project, output: Path) -> None:
     """A REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder and others.
 
@@ -42,7 +42,7 @@ def export_qdpx_command(project, output: Path) -> None:
 
 @click.command("qdc")
 @_output_option
-@project_options
+@project_options(identity=False)
 def export_qdc_command(project, output: Path) -> None:
     """A REFI-QDA codebook (.qdc): the code tree with colours and definitions."""
     from qualtui.refi.export import export_qdc

@@ -15,7 +15,8 @@ def _report_options(fn):
     fn = click.option("--quotes", type=click.IntRange(0, 50), default=3, show_default=True,
                       help="Quotes per code (spread across documents; codings with memos first).")(fn)
     fn = click.option("--memos", is_flag=True, help="Include code memos and the reflexive journal.")(fn)
-    fn = click.option("--only-coder", "coders", multiple=True, help="Only codings by this coder (repeatable).")(fn)
+    fn = click.option("--by", "coders", multiple=True, metavar="CODER",
+                      help="Only codings by this coder (repeatable).")(fn)
     fn = click.option("--timestamps", is_flag=True,
                       help="Add the recording time of the turn to citations (VTT/SRT transcripts).")(fn)
     fn = click.option("--matrix-attr", "matrix_attrs", multiple=True, metavar="KEY",
@@ -54,7 +55,7 @@ def _report(project, options: dict):
 @click.command("md")
 @_output_option
 @_report_options
-@project_options
+@project_options(identity=False)
 def export_md(project, output: Path | None, **options) -> None:
     """Markdown report: codebook with definitions and counts, themes with quotes."""
     from qualtui.reports.markdown import render_markdown
@@ -65,7 +66,7 @@ def export_md(project, output: Path | None, **options) -> None:
 @click.command("html")
 @_output_option
 @_report_options
-@project_options
+@project_options(identity=False)
 def export_html(project, output: Path | None, **options) -> None:
     """Self-contained HTML report with SVG charts (no scripts, no external assets)."""
     from qualtui.reports.html_report import render_html
@@ -76,7 +77,7 @@ def export_html(project, output: Path | None, **options) -> None:
 @click.command("docx")
 @_output_option
 @_report_options
-@project_options
+@project_options(identity=False)
 def export_docx(project, output: Path | None, **options) -> None:
     """Word report (python-docx), with the charts as tables."""
     from qualtui.reports.docx_report import render_docx
@@ -86,7 +87,7 @@ def export_docx(project, output: Path | None, **options) -> None:
 
 @click.command("csv")
 @_output_option
-@project_options
+@project_options(identity=False)
 def export_csv(project, output: Path | None) -> None:
     """All codings, one row each, with document attributes as attr:* columns."""
     from qualtui.reports.codings_csv import codings_csv

@@ -143,7 +143,7 @@ def _disagreement_rows(found) -> list[dict]:
 @click.option("--min-length", type=click.IntRange(min=1), default=1, show_default=True,
               help="With --disagreements and --unit char: leave out stretches shorter than this many characters.")
 @format_option()
-@project_options
+@project_options(identity=False)
 def agreement(project, coders, codes, docs, unit: str, disagreements: bool, min_length: int, fmt: str) -> None:
     from qualtui.agreement import disagreements as find_disagreements
     from qualtui.agreement import load, report

@@ -75,7 +75,7 @@ def preview(transcript: Transcript, label: str, turns_shown: int = PREVIEW_TURNS
 @click.command()
 @click.argument("document", required=False)
 @format_option()
-@project_options
+@project_options(identity=False)
 def speakers(project, document: str | None, fmt: str) -> None:
     """List the speakers of DOCUMENT (or of every document): role, labels, turns, words and documents.
 
