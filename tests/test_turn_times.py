@@ -68,4 +68,4 @@ def test_retrieve_cites_the_turn_time_when_asked(tmp_path):
     [coding] = [c for c in project.codings.for_document(project.docs.get("SU02").id)]
     assert project.docs.text(coding.document)[coding.start:coding.end] == "It opened in 2019, in the old scout hut."
     empty = runner.invoke(cli, [*base, "code", "SU03", "Shelter", "--lines", "2"])
-    assert empty.exit_code == 1 and "no speech there" in str(empty.exception)
+    assert empty.exit_code == 1 and "line 2 is empty" in str(empty.exception)
