@@ -24,6 +24,7 @@ def now_iso() -> str:
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
+_LABEL_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f]")   # a one-line label holds no TAB or LF either
 
 
 class _Record:
@@ -48,11 +49,10 @@ class _Record:
 
     @classmethod
     def _needs_cleaning(cls, record: dict[str, Any]) -> bool:
-        # One search over the cleaned fields joined: reading tens of thousands of codings stays fast.
-        fields = cls.__dict__.get("_CHECKED")
-        if fields is None:
-            fields = cls._CHECKED = (*cls.LABELS, *cls.TEXTS)
-        return has_controls("".join([v for k in fields if type(v := record.get(k)) is str]))
+        # One search per kind over the fields joined: reading tens of thousands of records stays fast.
+        labels = "".join([v for k in cls.LABELS if type(v := record.get(k)) is str])
+        return _LABEL_UNSAFE.search(labels) is not None or \
+            has_controls("".join([v for k in cls.TEXTS if type(v := record.get(k)) is str]))
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)  # type: ignore[call-overload]
@@ -125,7 +125,8 @@ class Document(_Record):
         attributes = record.get("attributes") or {}
         strings = [*(record.get("speakers") or []), *(attributes if type(attributes) is dict else ["\x00"])]
         strings += attributes.values() if type(attributes) is dict else []
-        return super()._needs_cleaning(record) or has_controls("".join(s if type(s) is str else "\x00" for s in strings))
+        joined = "".join(s if type(s) is str else "\x00" for s in strings)
+        return super()._needs_cleaning(record) or _LABEL_UNSAFE.search(joined) is not None
 
     def _clean_more(self) -> dict[str, Any]:
         attributes: dict[str, str] = {}
@@ -186,7 +187,8 @@ class Coding(_Record):
     @classmethod
     def _needs_cleaning(cls, record: dict[str, Any]) -> bool:
         # Spelled out: the hot path when tens of thousands of codings are read.
-        return has_controls(f"{record.get('coder')}{record.get('created')}{record.get('memo') or ''}")
+        return _LABEL_UNSAFE.search(f"{record.get('coder')}{record.get('created')}") is not None or \
+            has_controls(record.get("memo") or "")
 
     def _clean_more(self) -> dict[str, Any]:
         return {"memo": clean_text(self.memo) or None if isinstance(self.memo, str) else None}
