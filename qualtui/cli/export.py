@@ -1,4 +1,4 @@
-"""``qualtui export FORMAT``: reports (md, html, docx, csv) and REFI-QDA (qdpx, qdc).
+"""``qualtui export FORMAT``: reports (md, html, docx, csv), the thematic map (svg) and REFI-QDA (qdpx, qdc).
 
 Each format is a subcommand in the module that owns it, imported only when used.
 """
@@ -15,6 +15,7 @@ EXPORTERS: dict[str, str] = {
     "html": "qualtui.cli.reports:export_html",
     "docx": "qualtui.cli.reports:export_docx",
     "csv": "qualtui.cli.reports:export_csv",
+    "map": "qualtui.cli.reports:export_map",
     "qdpx": "qualtui.cli.refi:export_qdpx_command",
     "qdc": "qualtui.cli.refi:export_qdc_command",
 }

@@ -63,15 +63,47 @@ def export_md(project, output: Path | None, **options) -> None:
     _write(project, output, render_markdown(_report(project, options)).encode("utf-8"), binary=False, what="md")
 
 
+def _cooccur_option(fn):
+    return click.option("--cooccur", type=click.IntRange(1), default=None, metavar="N",
+                        help="Link codes on the map whose segments overlap N or more times.")(fn)
+
+
+def _thematic_map(project, coders, cooccur: int | None):
+    from qualtui.analysis.corpus import Corpus, Scope
+    from qualtui.reports.thematic_map import build_map
+
+    corpus = Corpus(project, Scope.build(project, coders=coders))
+    return build_map(corpus, cooccur=cooccur, title=project.name)
+
+
 @click.command("html")
 @_output_option
+@_cooccur_option
 @_report_options
 @project_options(identity=False)
-def export_html(project, output: Path | None, **options) -> None:
-    """Self-contained HTML report with SVG charts (no scripts, no external assets)."""
+def export_html(project, output: Path | None, cooccur: int | None, **options) -> None:
+    """Self-contained HTML report with SVG charts and the thematic map (no scripts, no external assets)."""
     from qualtui.reports.html_report import render_html
+    from qualtui.reports.map_svg import map_svg
 
-    _write(project, output, render_html(_report(project, options)).encode("utf-8"), binary=False, what="html")
+    drawing = map_svg(_thematic_map(project, options["coders"], cooccur), standalone=False)
+    page = render_html(_report(project, options), thematic_map=drawing)
+    _write(project, output, page.encode("utf-8"), binary=False, what="html")
+
+
+@click.command("map")
+@_output_option
+@_cooccur_option
+@click.option("--by", "coders", multiple=True, metavar="CODER", help="Only codings by this coder (repeatable).")
+@project_options(identity=False)
+def export_map(project, output: Path | None, cooccur: int | None, coders: tuple[str, ...]) -> None:
+    """The thematic map as a standalone SVG: themes, codes and sub-codes with counts."""
+    from qualtui.reports.map_svg import describe, map_svg
+
+    themap = _thematic_map(project, coders, cooccur)
+    _write(project, output, map_svg(themap).encode("utf-8"), binary=False, what="map")
+    if output is not None and str(output) != "-":
+        click.echo(f"map: {describe(themap)}", err=True)
 
 
 @click.command("docx")
