@@ -10,6 +10,7 @@ from tui.screens.agreement_screen import AgreementScreen
 from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
 from tui.screens.codebook_screen import CodebookScreen
+from tui.screens.map_screen import MapScreen
 from tui.screens.memo_editor import MemoEditDialog
 from tui.screens.memos_screen import MemosScreen, MemoText
 from tui.screens.pickers import CodeChooser, MarkDialog, MarkList, TextPrompt
@@ -17,7 +18,7 @@ from tui.screens.retrieval_screen import RetrievalScreen
 from tui.screens.search_screen import SearchScreen
 from tui.widgets.bar_table import BarTable
 
-SCREENS = [CodebookScreen, RetrievalScreen, AnalysisScreen, MemosScreen, SearchScreen, AgreementScreen]
+SCREENS = [CodebookScreen, RetrievalScreen, AnalysisScreen, MemosScreen, SearchScreen, AgreementScreen, MapScreen]
 OTHERS = [CodeEntryForm, SplitDialog, MemoEditDialog, MemoText, CodeChooser, MarkDialog, MarkList, TextPrompt,
           BarTable]
 

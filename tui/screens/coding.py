@@ -84,6 +84,7 @@ class CodingScreen(CodingActions, Screen):
         _b("R", "open_screen('retrieval')", "Retrieve every segment of a code (the one under the cursor)",
            "retrieval_screen"),
         _b("I", "open_screen('agreement')", "Inter-coder agreement and disagreements", "agreement_screen"),
+        _b("T", "open_screen('map')", "Thematic map: themes, codes and sub-codes with counts", "map_screen"),
     ]
 
     def __init__(self, project: Project, positions: Positions, *, blind: bool = False) -> None:

@@ -32,6 +32,7 @@ SCREENS = {
     "memos": ("memos_screen", "MemosScreen"),
     "retrieval": ("retrieval_screen", "RetrievalScreen"),
     "agreement": ("agreement_screen", "AgreementScreen"),
+    "map": ("map_screen", "MapScreen"),
 }
 
 
