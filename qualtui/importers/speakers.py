@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qualtui.model import Turn
 from qualtui.textnorm import clean_label
@@ -97,22 +98,42 @@ def timestamp_ms(value: str | None) -> int | None:
 
 def find_labels(text: str) -> list[Label]:
     """Every line-initial speaker label, in text order (before the recurrence rule); one per line."""
-    by_start: dict[int, Label] = {}
+    found: list[Label] = []
+    pos, size = 0, len(text)
+    while pos < size:
+        end = text.find("\n", pos)
+        end = size if end < 0 else end
+        # Every layout has a ':', ']', tab or '**' near the start of its line: skip the other lines cheaply.
+        head = text[pos:min(end, pos + 160)]
+        if head and not head[0].isspace() and (":" in head or "]" in head or "\t" in head or "**" in head):
+            label = _label_at(text, pos)
+            if label is not None:
+                found.append(label)
+        pos = end + 1
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _clean_name(name: str) -> str:
+    return clean_label(name, 60)
+
+
+def _label_at(text: str, pos: int) -> Label | None:
     for family, pattern in _FAMILIES:
-        for match in pattern.finditer(text):
-            if match.start() in by_start:
-                continue
-            name = match.group("name")
-            if name.casefold() in _ANNOTATIONS:
-                continue
-            speaker = clean_label(name, 60)
-            if not speaker:
-                continue
-            groups = match.groupdict()
-            time = groups.get("pre") or groups.get("suf")
-            layout = family + ("+time" if time else "") + ("+lower" if name[0].islower() else "")
-            by_start[match.start()] = Label(match.start(), match.end(), speaker, timestamp_ms(time), layout)
-    return [by_start[start] for start in sorted(by_start)]
+        match = pattern.match(text, pos)
+        if match is None:
+            continue
+        name = match.group("name")
+        if name.casefold() in _ANNOTATIONS:
+            return None
+        speaker = _clean_name(name)
+        if not speaker:
+            return None
+        groups = match.groupdict()
+        time = groups.get("pre") or groups.get("suf")
+        layout = family + ("+time" if time else "") + ("+lower" if name[0].islower() else "")
+        return Label(match.start(), match.end(), speaker, timestamp_ms(time), layout)
+    return None
 
 
 def _is_field(text: str, label: Label) -> bool:
@@ -122,8 +143,11 @@ def _is_field(text: str, label: Label) -> bool:
     return bool(_ANOTHER_FIELD.search(text, label.body_start, len(text) if line_end < 0 else line_end))
 
 
-def select_labels(text: str, labels: Sequence[Label], paragraphs: int) -> list[Label]:
-    """The labels that are speakers (the recurrence and layout rules above), in text order."""
+def select_labels(text: str, labels: Sequence[Label], paragraphs: int | None = None) -> list[Label]:
+    """The labels that are speakers (the recurrence and layout rules above), in text order.
+
+    *paragraphs* (the text's paragraph count) is worked out only when needed if not given.
+    """
     counts = Counter(label.speaker.casefold() for label in labels)
 
     def shape(label: Label) -> str:
@@ -138,14 +162,12 @@ def select_labels(text: str, labels: Sequence[Label], paragraphs: int) -> list[L
             shape(label) in layouts and one_off_ok(label))]
     # Nothing recurs: two or more labels of one layout covering most paragraphs (not tab-separated cells).
     candidates = [label for label in labels if one_off_ok(label) and not label.layout.startswith("tab")]
-    if len(candidates) >= 2 and len(candidates) * 2 >= max(1, paragraphs) \
+    if len(candidates) >= 2 and paragraphs is None:
+        paragraphs = len(paragraph_spans(text))
+    if len(candidates) >= 2 and len(candidates) * 2 >= max(1, paragraphs or 0) \
             and len({label.layout for label in candidates}) == 1:
         return candidates
     return []
-
-
-def trusted_labels(labels: Sequence[Label], paragraphs: int, text: str = "") -> bool:
-    return bool(select_labels(text, labels, paragraphs))
 
 
 def with_lone_timestamps(text: str, labels: Sequence[Label]) -> list[Label]:
@@ -174,10 +196,9 @@ def detect_turns(text: str, pattern: re.Pattern[str] | None = None) -> list[Turn
     """Speaker turns of *text*: found by the rules above, or by *pattern* (``--speaker-pattern``)."""
     if pattern is not None:
         return turns_from_labels(text, labels_from_pattern(text, pattern))
-    paragraphs = paragraph_spans(text)
-    labels = select_labels(text, find_labels(text), len(paragraphs))
+    labels = select_labels(text, find_labels(text))
     if not labels:
-        return [Turn(start=s, end=e, speaker=None, label_start=s) for s, e in paragraphs]
+        return [Turn(start=s, end=e, speaker=None, label_start=s) for s, e in paragraph_spans(text)]
     return turns_from_labels(text, with_lone_timestamps(text, labels))
 
 
