@@ -66,7 +66,9 @@ def test_the_same_text_twice_needs_allow_duplicate(tmp_path):
     assert again.exit_code == 1
     assert "the same text is already in the project as 'focus_group' (--allow-duplicate adds it again)" in again.output
     assert _tree(root) == before
-    assert "warning: focus_group.txt: the same text is already" in run(root, "add", "--dry-run", path).output
+    preview = run(root, "add", "--dry-run", path).output
+    assert "warning: focus_group.txt: the same text is already" in preview
+    assert "warning: focus_group.txt: a document named 'focus_group' already exists" in preview
     assert run(root, "add", path, "--name", "copy", "--allow-duplicate").exit_code == 0
 
 
@@ -77,9 +79,10 @@ def test_speakers_lists_turns_words_and_documents(tmp_path):
     rows = json.loads(run(root, "speakers", "--format", "json").output)
     assert [row["speaker"] for row in rows] == ["Moderator", "I", "R", "Speaker 1", "Speaker 2", "Speaker 14",
                                                 "Dana Lowe", "Speaker 23", "(no speaker)"]
-    assert rows[0] == {"speaker": "Moderator", "turns": 3, "words": 16, "documents": 1}
-    assert rows[-1] == {"speaker": "(no speaker)", "turns": 1, "words": 4, "documents": 1}
+    assert rows[0] == {"speaker": "Moderator", "role": "", "labels": ["Moderator"], "turns": 3, "words": 16,
+                       "documents": 1}
+    assert rows[-1] == {"speaker": "(no speaker)", "role": "", "labels": [], "turns": 1, "words": 4, "documents": 1}
     one = json.loads(run(root, "speakers", "short_codes", "--format", "json").output)
     assert [(row["speaker"], row["turns"]) for row in one] == [("I", 2), ("R", 2), ("(no speaker)", 1)]
     table = run(root, "speakers").output.splitlines()
-    assert table[0].split() == ["speaker", "turns", "words", "documents"]
+    assert table[0].split() == ["speaker", "role", "labels", "turns", "words", "documents"]

@@ -86,6 +86,9 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
                         click.echo(line)
                     if twin is not None:
                         warn(f"{label}: the same text is already in the project as {safe(twin.name)!r}")
+                    wanted = _document_name(path, name, len(files) > 1)
+                    if any(doc.name.casefold() == wanted.casefold() for doc in project.docs.all()):
+                        warn(f"{label}: a document named {safe(wanted)!r} already exists (use --name to choose another)")
                     added += 1
                     continue
                 if twin is not None and not allow_duplicate:
