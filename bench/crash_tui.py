@@ -96,6 +96,7 @@ class Terminal:
         env.pop("QUALTUI_CONFIG", None)
         self.started = time.monotonic()
         self.kill_at = self.started + kill_at
+        self.delay_after_ack: float | None = None  # a kill moment counted from the first acknowledged edit
         self.screen = VirtualScreen(COLUMNS, ROWS)
         self.child = pexpect.spawn(sys.executable, ["-m", "qualtui", "open", "-p", str(root), "--no-mouse"],
                                    env=env, dimensions=(ROWS, COLUMNS), cwd=str(home), timeout=None)
@@ -121,6 +122,11 @@ class Terminal:
             if now >= give_up:
                 raise AssertionError(f"the screen never showed {wanted!r}:\n{self.screen.text()}")
             self._read(min(self.kill_at, give_up) - now)
+
+    def acknowledged(self) -> None:
+        """The screen acknowledged an edit: the first one starts the clock of a kill that waits for it."""
+        if self.delay_after_ack is not None:
+            self.kill_at, self.delay_after_ack = time.monotonic() + self.delay_after_ack, None
 
     def send(self, keys: str) -> None:
         if time.monotonic() >= self.kill_at:
@@ -258,6 +264,7 @@ class Driver:
                     terminal.wait_for(wait)
             terminal.wait_for(step.ack)
             self.acknowledged(step, session)
+            terminal.acknowledged()
 
     def begin(self, step: Step) -> None:
         start, end = step.span
@@ -346,7 +353,9 @@ def trial(driver: Driver, home: Path, rng: random.Random, *, startup_kill: float
     try:
         if not during_startup:
             terminal.wait_for(f"coder: {CODER}")
-            terminal.kill_at = time.monotonic() + rng.uniform(0.0, longest)
+            # Counted from the first acknowledged edit, so that a loaded machine (slow keys) still kills the
+            # session in the middle of its work; kills during start-up are the during_startup trials.
+            terminal.delay_after_ack = rng.uniform(0.0, longest)
         driver.play(terminal, session)
     except Killed:
         pass
