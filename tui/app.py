@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import threading
 from pathlib import Path
 
 from textual.app import App
@@ -67,6 +71,7 @@ class QualtuiApp(App):
             self.notify("Unknown binding id in [keymap] (see ? for the ids): " + ", ".join(unknown),
                         severity="warning", timeout=10)
         self.push_screen(CodingScreen(self.project, self.positions, blind=self.blind))
+        self._catch_hangups()
         if self.auto_backup:
             self.run_worker(self._backup, thread=True, exit_on_error=False, group="backup")
 
@@ -140,6 +145,29 @@ class QualtuiApp(App):
             self.positions.save()
         except OSError:
             pass  # only the reading position; never block quitting on it
+        self.exit()
+
+    def _catch_hangups(self) -> None:
+        """SIGHUP (the SSH session or terminal went away) and SIGTERM save open editors, then exit."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._hang_up)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            pass  # not the main thread (tests) or no such signal: the 1 s autosave still holds
+
+    def _hang_up(self) -> None:
+        from tui.autosave import flush_all
+
+        flush_all(self)  # first, while nothing else runs: the text is on disk before anything can fail
+        try:
+            self.positions.save()
+        except OSError:
+            pass
+        # Restoring a terminal that is gone can block on the dead pty; the data is saved, so never wait long.
+        deadline = threading.Timer(3.0, os._exit, (0,))
+        deadline.daemon = True
+        deadline.start()
         self.exit()
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",

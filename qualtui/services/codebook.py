@@ -159,7 +159,8 @@ class CodeService:
         self.project.audit("code.create", code=code.id, name=code.name, parent=parent)
         return code
 
-    def update(self, code_id: str, **changes: Any) -> Code:
+    def update(self, code_id: str, *, audit: bool = True, **changes: Any) -> Code:
+        """Change fields of a code (*audit* False: see MemoService.update)."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise QualtuiError(f"cannot change {', '.join(sorted(unknown))} of a code")
@@ -181,7 +182,8 @@ class CodeService:
             return record
 
         record = self.file.mutate(TABLE, apply)
-        self.project.audit("code.update", code=code_id, fields=sorted(changes))
+        if audit:
+            self.project.audit("code.update", code=code_id, fields=sorted(changes))
         return Code.from_record(record)
 
     def put(self, codes: Iterable[Code]) -> None:

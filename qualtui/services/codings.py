@@ -172,8 +172,8 @@ class CodingService:
             self.project.audit("coding.remove", document=doc_id, codings=[c.id for c in removed])
         return removed
 
-    def update(self, doc_id: str, coding_id: str, **changes) -> Coding:
-        """Change memo, code or span of one coding."""
+    def update(self, doc_id: str, coding_id: str, *, audit: bool = True, **changes) -> Coding:
+        """Change memo, code or span of one coding (*audit* False: see MemoService.update)."""
         allowed = {"memo", "code", "start", "end"}
         if set(changes) - allowed:
             raise QualtuiError(f"cannot change {', '.join(sorted(set(changes) - allowed))} of a coding")
@@ -192,7 +192,8 @@ class CodingService:
             self._validate(doc_id, changes.get("code", current.code), changes.get("start", current.start),
                            changes.get("end", current.end))
         record = self.store.document_file(doc_id).mutate(TABLE, apply)
-        self.project.audit("coding.update", document=doc_id, coding=coding_id, fields=sorted(changes))
+        if audit:
+            self.project.audit("coding.update", document=doc_id, coding=coding_id, fields=sorted(changes))
         return Coding.from_record(record)
 
     def recode(self, code_from: str, code_to: str) -> int:

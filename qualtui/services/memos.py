@@ -43,7 +43,7 @@ class MemoService:
         found = self.all(kind=kind, target=target)
         return found[0] if found else None
 
-    def add(self, kind: str, text: str, *, target: str | None = None, title: str = "") -> Memo:
+    def add(self, kind: str, text: str, *, target: str | None = None, title: str = "", audit: bool = True) -> Memo:
         if kind not in MEMO_KINDS or kind == "coding":
             raise QualtuiError(f"memo kind must be one of project, document, code (not {kind!r})")
         if kind != "project" and not target:
@@ -52,10 +52,12 @@ class MemoService:
         memo = Memo(id=new_id(), kind=kind, target=target, text=clean_memo_text(text), title=clean_label(title),
                     author=self.project.coder, created=stamp, modified=stamp)
         self.file.put(TABLE, memo.to_record())
-        self.project.audit("memo.add", memo=memo.id, kind=kind, target=target)
+        if audit:
+            self.project.audit("memo.add", memo=memo.id, kind=kind, target=target)
         return memo
 
-    def update(self, memo_id: str, *, text: str | None = None, title: str | None = None) -> Memo:
+    def update(self, memo_id: str, *, text: str | None = None, title: str | None = None, audit: bool = True) -> Memo:
+        """*audit* False: an editor saving as you type, which audits once per editing session."""
         changes: dict = {"modified": now_iso()}
         if text is not None:
             changes["text"] = clean_memo_text(text)
@@ -69,7 +71,8 @@ class MemoService:
             return table[memo_id]
 
         record = self.file.mutate(TABLE, apply)
-        self.project.audit("memo.update", memo=memo_id)
+        if audit:
+            self.project.audit("memo.update", memo=memo_id)
         return Memo.from_record(record)
 
     def put(self, memos: Iterable[Memo]) -> None:

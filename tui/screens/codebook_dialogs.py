@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,8 +11,11 @@ from textual.widgets import Checkbox, Input, Label, SelectionList, Static, TextA
 from textual.widgets.selection_list import Selection
 
 from qualtui.analysis.retrieval import Segment
+from qualtui.history import History
+from qualtui.live_edit import LiveEdit
 from qualtui.model import Code
 from qualtui.textnorm import clean_label
+from tui.autosave import Autosave
 from tui.screens.dialogs import DIALOG_CSS
 from tui.widgets.on_off import OnOff
 
@@ -24,10 +24,11 @@ ENTRY_FIELDS = (("description", "Definition"), ("inclusion", "Include when"),
 
 
 class CodeEntryForm(ModalScreen[dict | None]):
-    """Definition, inclusion, exclusion and example in TextAreas.
+    """Definition, inclusion, exclusion and example in TextAreas, saved as they are typed.
 
-    ctrl+s (or escape) hands the changed fields to *save*; the form closes only
-    if *save* returns True, so a failed write keeps the text on screen.
+    *edit* is a ``LiveEdit`` on a ``StoredCodeEntry`` of ENTRY_FIELDS.  ctrl+s (or
+    escape) saves the rest and closes, the whole session one undo step; the form
+    closes only once the text is on disk.  Returns the changed fields, or None.
     """
 
     DEFAULT_CSS = DIALOG_CSS.format(name="CodeEntryForm") + """
@@ -38,14 +39,16 @@ class CodeEntryForm(ModalScreen[dict | None]):
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save the codebook entry and close", id="entry.save"),
-        Binding("escape", "save", "Save (if changed) and close", id="entry.close"),
+        Binding("escape", "save", "Save and close (the text is saved as you type anyway)", id="entry.close"),
     ]
 
-    def __init__(self, code: Code, path: str, save: Callable[[dict], bool]) -> None:
+    def __init__(self, code: Code, path: str, edit: LiveEdit, history: History) -> None:
         super().__init__()
         self.code = code
         self.path = path
-        self.save = save
+        self.edit = edit
+        self.history = history
+        self.autosave: Autosave | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -53,34 +56,32 @@ class CodeEntryForm(ModalScreen[dict | None]):
             with VerticalScroll():
                 for field, label in ENTRY_FIELDS:
                     yield Label(label)
-                    yield TextArea(getattr(self.code, field), id=f"entry-{field}", soft_wrap=True)
-            yield Static("tab: next field; ctrl+s or escape saves and closes (u undoes)", classes="hint")
+                    yield TextArea(self.edit.before[field], id=f"entry-{field}", soft_wrap=True)
+            yield Static("saved as you type; tab: next field; ctrl+s or escape closes (u undoes)", classes="hint")
 
     def on_mount(self) -> None:
         for area in self.query(TextArea):
             area.cursor_blink = False
         self.query_one(f"#entry-{ENTRY_FIELDS[0][0]}", TextArea).focus()
+        self.autosave = Autosave(self, self.edit, self.values, self.history, "save the codebook entry")
 
-    def changed_fields(self) -> dict:
-        values = {field: self.query_one(f"#entry-{field}", TextArea).text.strip() for field, _ in ENTRY_FIELDS}
-        return {k: v for k, v in values.items() if v != getattr(self.code, k)}
+    def values(self) -> dict[str, str]:
+        return {field: self.query_one(f"#entry-{field}", TextArea).text for field, _ in ENTRY_FIELDS}
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self.autosave is not None:
+            self.autosave.changed()
 
     def save_open_memo(self) -> bool:
         """For the app before quitting: save unsaved fields; False if that failed."""
-        changes = self.changed_fields()
-        if not changes:
-            return True
-        if not self.save(changes):
-            return False
-        self.code = replace(self.code, **changes)
-        return True
+        return self.autosave is None or self.autosave.flush()
 
     def action_save(self) -> None:
-        changes = self.changed_fields()
-        if not changes:
-            self.dismiss(None)
-        elif self.save(changes):
-            self.dismiss(changes)
+        if self.autosave is not None and not self.autosave.close():
+            return
+        before, after = self.edit.before, self.edit.saved
+        self.dismiss({k: v for k, v in after.items() if v != before[k]} or None)
 
 
 def segment_prompt(segment: Segment, marked: bool = False, width: int = 60) -> Text:

@@ -17,12 +17,13 @@ from textual.widgets import Markdown, Static, Tree
 from qualtui import codebook_ops, edits
 from qualtui.analysis.corpus import Corpus
 from qualtui.analysis.retrieval import retrieve
+from qualtui.live_edit import LiveEdit, StoredCodeEntry, StoredMemo
 from qualtui.model import Code
 from qualtui.services.codebook import PALETTE, PALETTE_NAMES
 from qualtui.textnorm import clean_label, strip_controls
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
-from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
+from tui.screens.codebook_dialogs import ENTRY_FIELDS, CodeEntryForm, SplitDialog
 from tui.screens.dialogs import ChooseDialog, ConfirmDialog
 from tui.screens.memo_editor import MemoEditDialog
 from tui.screens.pickers import SWATCH, TOP_LEVEL, CodeChooser, TextPrompt
@@ -370,12 +371,13 @@ class CodebookScreen(ProjectScreen):
         code = self._need_code()
         if code is None:
             return
-
-        def save(changes: dict) -> bool:
-            return self.run_edit("save the codebook entry",
-                                 lambda: edits.update_code(self.project, code.id, **changes)) is not None
-
-        self.app.push_screen(CodeEntryForm(code, self.paths.get(code.id, code.name), save))
+        try:
+            edit = LiveEdit(StoredCodeEntry(self.project, code.id, tuple(field for field, _ in ENTRY_FIELDS)))
+        except Exception as exc:
+            self.report("open the codebook entry", exc)
+            return
+        self.app.push_screen(CodeEntryForm(code, self.paths.get(code.id, code.name), edit, self.history),
+                             lambda _: self.reload())
 
     def action_edit_memo(self) -> None:
         code = self._need_code()
@@ -383,16 +385,12 @@ class CodebookScreen(ProjectScreen):
             return
         try:
             memo = self.project.memos.about("code", code.id)
+            edit = LiveEdit(StoredMemo(self.project, "code", code.id, memo.id if memo else None))
         except Exception as exc:
             self.report("read the code memo", exc)
             return
-
-        def save(text: str) -> bool:
-            return self.run_edit("save the code memo", lambda: edits.save_memo(
-                self.project, "code", code.id, text, memo.id if memo else None)) is not None
-
-        self.app.push_screen(MemoEditDialog(f"Memo on code {clean_label(code.name)!r}",
-                                            memo.text if memo else "", save))
+        self.app.push_screen(MemoEditDialog(f"Memo on code {clean_label(code.name)!r}", edit, self.history),
+                             lambda _: self.reload())
 
     def action_retrieve(self) -> None:
         from tui.screens.retrieval_screen import RetrievalScreen

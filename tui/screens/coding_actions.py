@@ -351,35 +351,19 @@ class CodingActions:
             return
         self.memo.start_editing()
 
-    def on_memo_pane_save(self: "CodingScreen", event: MemoPane.Save) -> None:
+    def on_memo_pane_closed(self: "CodingScreen", event: MemoPane.Closed) -> None:
+        """The memo pane saves what is typed itself (tui.autosave); here only what shows it changes."""
         event.stop()
-        if self.save_memo(event.target, event.text, leave=event.leave) and event.leave and event.refocus:
+        if event.changed:
+            if event.target.kind == "coding":
+                self.reload_codings()
+            self.notify("Memo saved.", timeout=2)
+        if event.refocus:
             self.view.focus()
-
-    def save_memo(self: "CodingScreen", target, text: str, *, leave: bool) -> bool:
-        if text == self.memo.text:
-            self.memo.saved(text, leave=leave)
-            return True
-        project = self.project
-        if target.kind == "coding":
-            fn = lambda: edits.set_coding_memo(project, target.doc_id, target.target_id, text)  # noqa: E731
-        else:
-            current = project.memos.about(target.kind, target.target_id)
-            fn = lambda: edits.save_memo(project, target.kind, target.target_id, text,  # noqa: E731
-                                         memo_id=current.id if current else None)
-        if self.edit("save the memo", fn) is None:
-            return False  # the editor stays open with the text
-        self.memo.saved(text, leave=leave)
-        if target.kind == "coding":
-            self.reload_codings()
-        self.notify("Memo saved.", timeout=2)
-        return True
 
     def save_open_memo(self: "CodingScreen") -> bool:
         """Before quitting: store a memo that is being edited.  False if it could not be saved."""
-        if not self.memo.editing or self.memo.target is None:
-            return True
-        return self.save_memo(self.memo.target, self.memo.query_one("#memo-editor").text, leave=True)
+        return self.memo.close_editor(refocus=False)
 
     # documents, panes, layers ------------------------------------------------------------
     def action_documents(self: "CodingScreen") -> None:

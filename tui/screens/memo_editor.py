@@ -1,12 +1,11 @@
-"""A modal memo editor: markdown in a TextArea; ctrl+s or escape saves through a callback.
+"""A modal memo editor: markdown in a TextArea, saved as it is typed; ctrl+s or escape saves and closes.
 
-The dialog closes only when the callback says the memo is on disk, so a
-failed write leaves the text in front of the user.
+What is typed is on disk within a second (``tui.autosave``); closing saves the
+rest and records the whole session as one undo step.  The dialog closes only
+when the text is on disk, so a failed write leaves it in front of the user.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +13,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from qualtui.history import History
+from qualtui.live_edit import LiveEdit
+from tui.autosave import Autosave
 from tui.screens.dialogs import DIALOG_CSS
 
 
 class MemoEditDialog(ModalScreen[str | None]):
-    """Returns the saved text, or None if nothing changed."""
+    """Returns the saved text, or None if the session changed nothing."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="MemoEditDialog") + """
     MemoEditDialog > Vertical { width: 100; height: 90%; max-height: 90%; }
@@ -26,38 +28,38 @@ class MemoEditDialog(ModalScreen[str | None]):
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save the memo and close", id="memo_dialog.save"),
-        Binding("escape", "save", "Save (if changed) and close", id="memo_dialog.close"),
+        Binding("escape", "save", "Save and close (the text is saved as you type anyway)", id="memo_dialog.close"),
     ]
 
-    def __init__(self, title: str, text: str, save: Callable[[str], bool]) -> None:
+    def __init__(self, title: str, edit: LiveEdit, history: History) -> None:
         super().__init__()
         self.title_text = title
-        self.original = text
-        self.save = save
+        self.edit = edit
+        self.history = history
+        self.autosave: Autosave | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="title", markup=False)
-            yield TextArea(self.original, id="memo-dialog-text", soft_wrap=True)
-            yield Static("markdown; ctrl+s or escape saves and closes (u undoes)", classes="hint")
+            yield TextArea(self.edit.before or "", id="memo-dialog-text", soft_wrap=True)
+            yield Static("markdown, saved as you type; ctrl+s or escape closes (u undoes)", classes="hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
         area.cursor_blink = False
         area.focus()
         area.move_cursor(area.document.end)
+        self.autosave = Autosave(self, self.edit, lambda: area.text, self.history, "save the memo")
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self.autosave is not None:
+            self.autosave.changed()
 
     def save_open_memo(self) -> bool:
         """For the app before quitting: save unsaved text; False if that failed."""
-        text = self.query_one(TextArea).text
-        if text == self.original or not self.save(text):
-            return text == self.original
-        self.original = text
-        return True
+        return self.autosave is None or self.autosave.flush()
 
     def action_save(self) -> None:
-        text = self.query_one(TextArea).text
-        if text == self.original:
-            self.dismiss(None)
-        elif self.save(text):
-            self.dismiss(text)
+        if self.autosave is None or self.autosave.close():
+            self.dismiss(self.edit.saved if self.edit.saved != self.edit.before else None)

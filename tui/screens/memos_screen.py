@@ -2,7 +2,9 @@
 
 The list (filtered as you type after /) shows what each memo is about; the
 pane beside it renders the highlighted memo as markdown, or edits it in a
-TextArea (Enter or e; ctrl+s or escape saves).  n starts a new journal entry;
+TextArea (Enter or e): what is typed is saved as it is typed (``tui.autosave``),
+ctrl+s saves at once, escape (or leaving the editor) saves and closes it; the
+whole editing session is one undo step.  n starts a new journal entry;
 g jumps to what the memo is about (``JumpTo``); D deletes (asks; undoable).
 """
 
@@ -19,7 +21,9 @@ from textual.widgets.option_list import Option
 
 from qualtui import edits
 from qualtui.history import Change
+from qualtui.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
 from qualtui.textnorm import clean_label, strip_controls
+from tui.autosave import Autosave
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.dialogs import ConfirmDialog
@@ -87,6 +91,10 @@ class MemoText(TextArea):
     def action_save(self, leave: bool) -> None:
         self.screen.save_editor(leave=leave)
 
+    def on_blur(self) -> None:
+        if self.screen.editing is not None:  # tab or a click elsewhere: the session ends (one undo step)
+            self.screen.save_editor(leave=True)
+
 
 _b = binding_maker("memos")
 
@@ -119,6 +127,7 @@ class MemosScreen(ProjectScreen):
         self.items: list[MemoItem] = []
         self.shown: list[MemoItem] = []
         self.editing: MemoItem | None = None   # the memo in the editor; key NEW for a new journal entry
+        self.autosave: Autosave | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Memos", id="mm-title", markup=False)
@@ -216,11 +225,30 @@ class MemosScreen(ProjectScreen):
 
     # editing ------------------------------------------------------------------------------------
     def open_editor(self, item: MemoItem) -> None:
+        if self.editing is not None and not self.save_editor(leave=True):
+            return
+        try:
+            if item.kind == "coding":
+                stored = StoredCodingMemo(self.project, item.doc_id, item.target)
+            else:
+                stored = StoredMemo(self.project, item.kind, item.target, None if item.key == NEW else item.memo_id)
+            edit = LiveEdit(stored)
+        except Exception as exc:
+            self.report("open the memo", exc)
+            self.reload()
+            return
+        editor = self.editor
+        self.autosave = Autosave(self, edit, lambda: editor.text, self.history, "save the memo")
         self.editing = item
         self.add_class("editing")
-        self.editor.load_text(item.text)
-        self.editor.focus()
-        self.editor.move_cursor(self.editor.document.end)
+        editor.load_text(edit.before or "")
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self.autosave is not None:
+            self.autosave.changed()
 
     def action_edit(self) -> None:
         if self.current is not None:
@@ -234,37 +262,31 @@ class MemosScreen(ProjectScreen):
         return self.save_editor(leave=False)
 
     def save_editor(self, *, leave: bool) -> bool:
-        """Save durably; on failure the editor stays open with the text (an error is shown) and this is False."""
-        item = self.editing
-        if item is None:
-            return True
-        text = self.editor.text
-        saved_key: str | None = item.key
-        if text != item.text and not (item.key == NEW and not text.strip()):
-            saved_key = self.write(item, text)
-            if saved_key is None:
-                return False
-            self.editing = next((i for i in self.items if i.key == saved_key), None)
-            self.notify("Memo saved", timeout=2)
-        if leave or self.editing is None:
-            self.editing = None
-            self.remove_class("editing")
-            self.listing.focus()
-        return True
+        """Save now; *leave*: also end the session (one undo step) and close the editor.
 
-    def write(self, item: MemoItem, text: str) -> str | None:
-        if item.kind == "coding":
-            done = self.run_edit("save the coding memo",
-                                 lambda: edits.set_coding_memo(self.project, item.doc_id, item.target, text))
-            key = item.key
-        else:
-            done = self.run_edit("save the memo", lambda: edits.save_memo(
-                self.project, item.kind, item.target, text, None if item.key == NEW else item.memo_id))
-            key = done.id if done is not None else None
-        if done is None:
-            return None
+        On failure the editor stays open with the text (an error is shown) and this is False.
+        """
+        autosave, item = self.autosave, self.editing
+        if autosave is None or item is None:
+            return True
+        if not leave:
+            if autosave.flush():
+                self.notify("Memo saved", timeout=2)
+                return True
+            return False
+        if not autosave.close():
+            return False
+        edit = autosave.edit
+        self.autosave, self.editing = None, None
+        self.remove_class("editing")
+        if edit.saved != edit.before:
+            self.notify("Memo saved", timeout=2)
+        key = item.key
+        if item.kind != "coding":
+            key = edit.target.memo_id if edit.saved is not None else None
         self.reload(select=key)
-        return key
+        self.listing.focus()
+        return True
 
     # other actions ------------------------------------------------------------------------------
     def action_focus_filter(self) -> None:

@@ -1,9 +1,10 @@
 """The memo pane: the memo of whatever is focused, as markdown, editable in place.
 
-``m`` (or Enter in the pane) swaps the rendered memo for a TextArea; ctrl+s or
-leaving the editor (escape, tab, focus elsewhere) asks the screen to save it
-via ``MemoPane.Save``.  The screen writes it durably, then calls ``saved``; if
-the write fails the editor stays open with the text, so nothing is lost.
+``m`` (or Enter in the pane) swaps the rendered memo for a TextArea.  What is
+typed is saved as it is typed (``tui.autosave``: on disk within a second of the
+last keystroke); ctrl+s saves at once; leaving the editor (escape, tab, focus
+elsewhere) saves, records the whole session as one undo step and posts
+``MemoPane.Closed``.  If a write fails the editor stays open with the text.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Markdown, TextArea
 
+from qualtui.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
 from qualtui.textnorm import clean_label
+from tui.autosave import Autosave
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,10 @@ class MemoEditor(TextArea):
     ]
 
     def action_save(self) -> None:
-        self.parent_pane.request_save(leave=False)
+        self.parent_pane.save_now()
 
     def action_leave(self) -> None:
-        self.parent_pane.request_save(leave=True)
+        self.parent_pane.close_editor()
 
     @property
     def parent_pane(self) -> "MemoPane":
@@ -50,7 +53,7 @@ class MemoEditor(TextArea):
     def on_blur(self) -> None:
         pane = self.parent_pane
         if pane.editing:
-            pane.request_save(leave=True, refocus=False)
+            pane.close_editor(refocus=False)
 
 
 class MemoTitle(Widget):
@@ -77,12 +80,13 @@ class MemoPane(Vertical, can_focus=False):
 
     BINDINGS = [Binding("enter", "edit", "Edit this memo", show=False, id="memo.edit")]
 
-    class Save(Message):
-        def __init__(self, target: MemoTarget, text: str, leave: bool, refocus: bool) -> None:
+    class Closed(Message):
+        """The editor closed with its text on disk; *changed*: the session changed the memo."""
+
+        def __init__(self, target: MemoTarget, changed: bool, refocus: bool) -> None:
             super().__init__()
             self.target = target
-            self.text = text
-            self.leave = leave
+            self.changed = changed
             self.refocus = refocus
 
     def __init__(self, **kwargs) -> None:
@@ -90,6 +94,7 @@ class MemoPane(Vertical, can_focus=False):
         self.target: MemoTarget | None = None
         self.text = ""
         self.editing = False
+        self.autosave: Autosave | None = None
         self._shown: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -119,8 +124,14 @@ class MemoPane(Vertical, can_focus=False):
             return
         editor = self.query_one(MemoEditor)
         if not self.editing:
+            try:
+                edit = LiveEdit(stored_memo(self.app.project, self.target))
+            except Exception as exc:
+                self.app.report_error("open the memo", exc)
+                return
+            self.autosave = Autosave(self, edit, lambda: editor.text, self.app.history, "save the memo")
             self.editing = True
-            editor.load_text(self.text)
+            editor.load_text(edit.before or "")
             editor.move_cursor(editor.document.end)
             self.query_one("#memo-scroll").display = False
             editor.display = True
@@ -129,16 +140,35 @@ class MemoPane(Vertical, can_focus=False):
     def action_edit(self) -> None:
         self.start_editing()
 
-    def request_save(self, *, leave: bool, refocus: bool = True) -> None:
-        if self.editing and self.target is not None:
-            self.post_message(self.Save(self.target, self.query_one(MemoEditor).text, leave, refocus))
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self.editing and self.autosave is not None:
+            self.autosave.changed()
 
-    def saved(self, text: str, *, leave: bool) -> None:
-        """The screen stored *text*: show it, and close the editor if asked."""
-        self.text = text
-        if leave:
-            self.editing = False
-            self.query_one(MemoEditor).display = False
-            self.query_one("#memo-scroll").display = True
-            self._shown = text or "*No memo yet. Press m to write one.*"
-            self.query_one(Markdown).update(self._shown)
+    def save_now(self) -> None:
+        if self.autosave is not None and self.autosave.flush():
+            self.notify("Memo saved.", timeout=2)
+
+    def close_editor(self, *, refocus: bool = True) -> bool:
+        """Save, end the editing session (one undo step) and show the memo; False if the save failed."""
+        if not self.editing or self.autosave is None:
+            return True
+        if not self.autosave.close():
+            return False  # the editor stays open with the text
+        edit, self.autosave = self.autosave.edit, None
+        self.text = edit.saved or ""
+        self.editing = False
+        self.query_one(MemoEditor).display = False
+        self.query_one("#memo-scroll").display = True
+        self._shown = self.text or "*No memo yet. Press m to write one.*"
+        self.query_one(Markdown).update(self._shown)
+        self.post_message(self.Closed(self.target, edit.saved != edit.before, refocus))
+        return True
+
+
+def stored_memo(project, target: MemoTarget) -> StoredMemo | StoredCodingMemo:
+    """What the pane's editor writes to: the coding's memo, or the (first) memo about a code or document."""
+    if target.kind == "coding":
+        return StoredCodingMemo(project, target.doc_id, target.target_id)
+    memo = project.memos.about(target.kind, target.target_id)
+    return StoredMemo(project, target.kind, target.target_id, memo.id if memo else None)

@@ -1,0 +1,137 @@
+"""Text being typed, saved as it is typed: one ``LiveEdit`` per editor session.
+
+An editor (memo pane, memo dialog, journal entry, codebook entry form) opens a
+``LiveEdit`` on what it edits and calls ``save(value)`` whenever it wants the
+text on disk (the TUI does so shortly after each pause in typing); every save
+is an ordinary durable edit.  The session as a whole is one audit entry
+(written with its first save, again only if it runs for more than
+``AUDIT_EVERY`` seconds) and one undo step (``change()``, taken when the editor
+closes), however many saves it made.
+
+The value is what the target stores: a memo's text (``None``: no memo), a
+coding's memo, or a dict of codebook-entry fields.  A memo that the session
+itself created and whose text is emptied again is deleted, so an editor opened
+and left empty leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from qualtui.history import Change
+from qualtui.model import Memo
+
+if TYPE_CHECKING:
+    from qualtui.project import Project
+
+AUDIT_EVERY = 300.0  # seconds: a long session is audited again after this long
+
+
+class StoredMemo:
+    """A project, document or code memo; ``memo_id`` None for one not written yet."""
+
+    label = "write memo"
+
+    def __init__(self, project: "Project", kind: str, target: str | None, memo_id: str | None) -> None:
+        self.project, self.kind, self.target, self.memo_id = project, kind, target, memo_id
+        self.record: Memo | None = None  # the memo as last written (to bring it back after an undo)
+
+    def read(self) -> str | None:
+        if self.memo_id is None:
+            return None
+        memo = self.project.memos.get(self.memo_id)
+        self.record = memo
+        return memo.text
+
+    def normalise(self, value: str | None, before: str | None) -> str | None:
+        if value is not None and before is None and not value.strip():
+            return None  # a new memo left empty is no memo
+        return value
+
+    def write(self, value: str | None, audit: bool) -> None:
+        memos = self.project.memos
+        exists = self.memo_id is not None and self.project.store.project.get("memos", self.memo_id) is not None
+        if value is None:
+            if exists:
+                memos.delete(self.memo_id)
+        elif exists:
+            self.record = memos.update(self.memo_id, text=value, audit=audit)
+        elif self.record is not None:  # deleted by an undo: the redo brings back the same memo
+            self.record = replace(self.record, text=value)
+            memos.put([self.record])
+        else:
+            self.record = memos.add(self.kind, value, target=self.target, audit=audit)
+            self.memo_id = self.record.id
+
+
+class StoredCodingMemo:
+    """The memo stored on one coding (empty text: no memo)."""
+
+    label = "edit coding memo"
+
+    def __init__(self, project: "Project", doc_id: str, coding_id: str) -> None:
+        self.project, self.doc_id, self.coding_id = project, doc_id, coding_id
+
+    def read(self) -> str | None:
+        return self.project.codings.get(self.doc_id, self.coding_id).memo or None
+
+    def normalise(self, value: str | None, before: str | None) -> str | None:
+        return value or None
+
+    def write(self, value: str | None, audit: bool) -> None:
+        self.project.codings.update(self.doc_id, self.coding_id, memo=value, audit=audit)
+
+
+class StoredCodeEntry:
+    """Fields of a code's codebook entry (definition, inclusion, exclusion, example), as a dict."""
+
+    def __init__(self, project: "Project", code_id: str, fields: tuple[str, ...]) -> None:
+        self.project, self.code_id, self.fields = project, code_id, fields
+        self.label = f"edit code {project.codes.by_id(code_id).name!r}"
+
+    def read(self) -> dict[str, str]:
+        code = self.project.codes.by_id(self.code_id)
+        return {field: getattr(code, field) for field in self.fields}
+
+    def normalise(self, value: dict[str, str], before: dict[str, str]) -> dict[str, str]:
+        return {field: text.strip() for field, text in value.items()}
+
+    def write(self, value: dict[str, str], audit: bool) -> None:
+        self.project.codes.update(self.code_id, audit=audit, **value)
+
+
+class LiveEdit:
+    """One editor session on one target: durable saves, one audit entry, one undo step."""
+
+    def __init__(self, target: Any, clock=time.monotonic) -> None:
+        self.target = target
+        self.clock = clock
+        self.before = target.read()
+        self.saved = self.before
+        self._audited_at: float | None = None
+
+    @property
+    def label(self) -> str:
+        return self.target.label
+
+    def save(self, value: Any) -> bool:
+        """Write *value* durably unless it is what was saved last; True if it wrote."""
+        value = self.target.normalise(value, self.before)
+        if value == self.saved:
+            return False
+        now = self.clock()
+        audit = self._audited_at is None or now - self._audited_at >= AUDIT_EVERY
+        self.target.write(value, audit)
+        if audit:
+            self._audited_at = now
+        self.saved = value
+        return True
+
+    def change(self) -> Change | None:
+        """The whole session as one undo step (None if it changed nothing)."""
+        before, after, target = self.before, self.saved, self.target
+        if after == before:
+            return None
+        return Change(target.label, undo=lambda: target.write(before, True), redo=lambda: target.write(after, True))
