@@ -152,8 +152,8 @@ def trial(root: Path, home: Path, doc: str, editor: Editor, sig: int, number: in
     count = rng.randint(3, 9) * len(editor.fields)
     words = [f"zq{number:03d}{chr(97 + k % 26)}{k:02d}" for k in range(count)]
     try:
-        terminal.wait_for(f"coder: {crash_tui.CODER}")
-        time.sleep(0.5)  # the document is open and the transcript has focus
+        terminal.wait_for("Memo: document")  # the document is open (the state was reset: at its start)
+        time.sleep(0.5)  # and the transcript has focus
         for keys, wait in editor.open_keys:
             terminal.send(keys)
             if wait is not None:

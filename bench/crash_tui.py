@@ -89,7 +89,9 @@ class Terminal:
     def __init__(self, root: Path, home: Path, kill_at: float) -> None:
         import pexpect
 
-        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLORTERM", "TEXTUAL")}
+        # pytest-xdist workers set COLUMNS=80 LINES=24, which Textual would believe over the pty's size
+        dropped = ("NO_COLOR", "COLORTERM", "TEXTUAL", "COLUMNS", "LINES")
+        env = {k: v for k, v in os.environ.items() if k not in dropped}
         env.update(TERM="xterm-256color", QUALTUI_CODER=CODER, XDG_STATE_HOME=str(home / "state"),
                    XDG_CONFIG_HOME=str(home / "config"), HOME=str(home),
                    PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))

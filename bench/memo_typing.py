@@ -68,7 +68,9 @@ class App:
     def __init__(self, root: Path, home: Path) -> None:
         import pexpect
 
-        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLORTERM", "TEXTUAL")}
+        # pytest-xdist workers set COLUMNS=80 LINES=24, which Textual would believe over the pty's size
+        dropped = ("NO_COLOR", "COLORTERM", "TEXTUAL", "COLUMNS", "LINES")
+        env = {k: v for k, v in os.environ.items() if k not in dropped}
         env.update(TERM="xterm-256color", QUALTUI_CODER="bench", HOME=str(home), XDG_STATE_HOME=str(home / "s"),
                    XDG_CONFIG_HOME=str(home / "c"), PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
         self.screen = _bench("vt_screen").VirtualScreen(120, 40)

@@ -160,14 +160,6 @@ class QualtuiApp(App):
         from tui.autosave import flush_all
 
         flush_all(self)  # first, while nothing else runs: the text is on disk before anything can fail
-        try:
-            for screen in self.screen_stack:
-                remember = getattr(screen, "remember_position", None)
-                if remember is not None:
-                    remember()
-            self.positions.save()
-        except Exception:
-            pass  # only the reading position
         # Restoring a terminal that is gone can block on the dead pty; the data is saved, so never wait long.
         deadline = threading.Timer(3.0, os._exit, (0,))
         deadline.daemon = True
