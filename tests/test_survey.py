@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from qualtui.cli import cli
@@ -119,3 +121,38 @@ def test_a_failure_part_way_takes_back_the_respondents_already_added(tmp_path, m
                                       "--id-column", "respondent"])
     assert result.exit_code == 1 and "disk full" in result.output
     assert Project.open(project.root).docs.all() == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(["\n", ";", ",", '"']),
+                                       max_size=40),
+                               st.sampled_from(["a", "b", "Zoë"])), min_size=1, max_size=8),
+       delimiter=st.sampled_from([",", ";", "\t"]), bom=st.booleans())
+def test_any_written_csv_reads_back_answer_for_answer(rows, delimiter, bom):
+    import csv
+    import io
+
+    from qualtui.importers import turn_problem
+    from qualtui.textnorm import normalise_text
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["id", "group", "Q1"])
+    for number, (answer, group) in enumerate(rows, start=1):
+        writer.writerow([f"R{number}", group, answer])
+    data = ("\ufeff" if bom else "") + buffer.getvalue()
+    expected = {f"R{n}": "\n".join(line.rstrip() for line in normalise_text(answer).strip().split("\n"))
+                for n, (answer, _group) in enumerate(rows, start=1)}
+    expected = {key: value for key, value in expected.items() if value.strip()}
+    if not expected:
+        with pytest.raises(ImportRejected):
+            read_survey(data.encode("utf-8"), ["Q1"], "id")
+        return
+    responses = read_survey(data.encode("utf-8"), ["Q1"], "id")
+    got = {}
+    for response in responses:
+        (turn,) = response.transcript.turns
+        assert turn_problem(response.transcript) is None and turn.speaker == "Q1"
+        got[response.key] = response.transcript.text[turn.start:turn.end]
+        assert response.attributes["group"] in ("a", "b", "Zoë")
+    assert got == expected
