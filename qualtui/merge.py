@@ -21,6 +21,7 @@ Merging the same project again changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -80,6 +81,14 @@ class MergePlan:
         self.items.append(MergeItem(kind, outcome, name, detail, other_id, our_id))
 
 
+_KEPT_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,99}")
+
+
+def _own_id(other_id: str, taken: set[str] | dict) -> str:
+    """Their id, kept when it is free and plain (ids name files and appear in output); else a new one."""
+    return other_id if _KEPT_ID.fullmatch(other_id) and other_id not in taken else new_id()
+
+
 def _code_name(code: Code) -> str:
     """Their code's name as it can be stored here (read cleaned; '/' separates parent and child)."""
     return code.name.replace("/", "-").strip() or "Unnamed code"
@@ -129,7 +138,7 @@ class _Planner:
                 self.plan.note("document", "matched", doc.name, detail, doc.id, match.id)
                 self._attributes(doc, match)
                 continue
-            doc_id = doc.id if doc.id not in taken_ids else new_id()
+            doc_id = _own_id(doc.id, taken_ids)
             name = _free_name(doc.name or "Document", taken_names, self.theirs.name)
             taken_ids.add(doc_id)
             taken_names.add(name.casefold())
@@ -166,12 +175,12 @@ class _Planner:
                 how = "by name (different ids)"
             if match is None:
                 parent = self.code_map.get(code.parent) if code.parent else None
-                new = replace(code, name=name, parent=parent)
-                self.code_map[code.id] = code.id
+                new = replace(code, id=_own_id(code.id, our_codes), name=name, parent=parent)
+                self.code_map[code.id] = new.id
                 self.plan.codes.append(new)
-                by_name[code.name.casefold()] = new
+                by_name[name.casefold()] = new
                 our_codes[new.id] = new
-                self.plan.note("code", "added", path, "", code.id, code.id)
+                self.plan.note("code", "added", path, "", code.id, new.id)
                 continue
             self.code_map[code.id] = match.id
             detail = how + (f"; named {match.name} here" if match.name != code.name else "")
@@ -229,7 +238,7 @@ class _Planner:
                 key = (code_id, coding.start, coding.end, coding.coder)
                 mine = by_key.get(key)
                 if mine is None:
-                    new = replace(coding, id=coding.id if coding.id not in ids else new_id(), document=doc_id,
+                    new = replace(coding, id=_own_id(coding.id, ids), document=doc_id,
                                   code=code_id, memo=clean_memo_text(coding.memo) or None if coding.memo else None)
                     ids.add(new.id)
                     by_key[key] = new
@@ -285,9 +294,10 @@ class _Planner:
                 self.plan.note("memo", "conflict", label, "same memo edited differently; theirs added as a new memo",
                                memo.id, copy.id)
             else:
-                self.plan.memos.append(replace(memo, target=target, text=text))
+                copy = replace(memo, id=_own_id(memo.id, ours), target=target, text=text)
+                self.plan.memos.append(copy)
                 contents.add(content)
-                self.plan.note("memo", "added", label, "", memo.id, memo.id)
+                self.plan.note("memo", "added", label, "", memo.id, copy.id)
 
     def _memo_target(self, memo: Memo) -> str | None | bool:
         """The id here of what the memo is about; None for project memos; False when it cannot be mapped."""

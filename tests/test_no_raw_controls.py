@@ -195,9 +195,9 @@ def _craft_other(root: Path, values: list[str]) -> None:
     dirty = other.docs.add(Transcript("Cy: plain words\n", (Turn(4, 15, "Cy", 0),), "txt"), "d2")
     theme = other.codes.create("theme", description="d")
     code = other.codes.create("code", parent=theme.id, inclusion="i", exclusion="e", example="x")
-    other.codings.add(doc.id, code.id, 0, 5, memo="m")
+    first = other.codings.add(doc.id, code.id, 0, 5, memo="m")
     other.codings.add(doc.id, theme.id, 5, 16, memo="m2")
-    other.memos.add("project", "journal", title="t")
+    journal = other.memos.add("project", "journal", title="t")
     other.memos.add("code", "about", target=code.id, title="t2")
     other.memos.add("document", "about", target=doc.id, title="t3")
     cycle = iter(values * 50)
@@ -210,6 +210,14 @@ def _craft_other(root: Path, values: list[str]) -> None:
         path.write_text(json.dumps(_poison(json.loads(path.read_text("utf-8")), cycle), ensure_ascii=False), "utf-8")
     # One document's text itself carries controls (its sha256 no longer matches: a hand-made file).
     (root / "documents" / f"{dirty.id}.txt").write_text(f"Cy: {next(cycle)} words\n", "utf-8", newline="")
+    # And ids: they name files and appear in every listing.
+    for old in (doc.id, code.id, first.id, journal.id):
+        new = json.dumps(f"{old[:8]}{next(cycle)}".replace("/", "").replace("\x00", ""))[1:-1]
+        for path in [root / "qualtui.json", *(root / "documents").iterdir()]:
+            if path.suffix == ".json":
+                path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+            if old in path.name:
+                path.rename(path.with_name(path.name.replace(old, json.loads(f'"{new}"'))))
 
 
 @settings(max_examples=4, phases=FAST)
