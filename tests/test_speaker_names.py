@@ -116,3 +116,26 @@ def test_docs_lists_canonical_speakers(tmp_path):
     project.speakers.set(["Rebecca Hall"], "Interviewer", "interviewer")
     rows = json.loads(CliRunner().invoke(cli, ["-p", str(project.root), "docs", "--format", "json"]).output)
     assert {r["name"]: r["speakers"] for r in rows}["C"] == ["Interviewer", "Mia"]
+
+
+def test_agreement_and_reports_name_the_canonical_speaker(tmp_path):
+    project = build(tmp_path)
+    project.speakers.set(["Rebecca Hall"], "Interviewer", "interviewer")
+    doc = project.docs.get("C")
+    start = C.index("What helped?")
+    code = project.codes.create("Asking")
+    project.codings.add(doc.id, code.id, start, start + len("What helped?"), coder="ana")
+    other = C.index("How?")
+    project.codings.add(doc.id, code.id, other, other + len("How?"), coder="bob")
+    base = ["-p", str(project.root)]
+    runner = CliRunner()
+    result = runner.invoke(cli, [*base, "agreement", "--coders", "ana,bob", "--disagreements", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and all("Rebecca" not in json.dumps(row) for row in rows)
+    assert any("Interviewer" in json.dumps(row) for row in rows)
+    report = tmp_path / "report.md"
+    result = runner.invoke(cli, [*base, "export", "md", "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    text = report.read_text(encoding="utf-8")
+    assert "C, Interviewer, l. 1" in text and "Rebecca" not in text
