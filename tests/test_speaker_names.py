@@ -139,3 +139,15 @@ def test_agreement_and_reports_name_the_canonical_speaker(tmp_path):
     assert result.exit_code == 0, result.output
     text = report.read_text(encoding="utf-8")
     assert "C, Interviewer, l. 1" in text and "Rebecca" not in text
+
+
+def test_a_damaged_speaker_record_is_ignored(tmp_path):
+    project = build(tmp_path)
+    project.speakers.set(["Rebecca Hall"], "Interviewer")
+    path = project.root / "qualtui.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["speakers"]["junk"] = "not a record"
+    data["speakers"]["half"] = {"id": "half", "label": "Mia"}  # no name: not a mapping
+    path.write_text(json.dumps(data), encoding="utf-8")
+    again = Project.open(project.root)
+    assert [t.speaker for t in again.docs.turns(again.docs.get("C").id)] == ["Interviewer", "Mia", "Interviewer", "Mia"]

@@ -48,6 +48,8 @@ class SpeakerService:
             by_label: dict[str, SpeakerName] = {}
             roles: dict[str, str] = {}
             for record in self.file.raw(TABLE).values():
+                if not isinstance(record, dict):
+                    continue  # a hand-damaged record: ignore it rather than fail every read of the turns
                 mapped = SpeakerName(str(record.get("label") or ""), str(record.get("name") or ""),
                                      str(record.get("role") or ""))
                 if mapped.label and mapped.name:
