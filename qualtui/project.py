@@ -18,7 +18,7 @@ from stores import ProjectStore, StoreError
 from qualtui import __version__
 from qualtui.errors import QualtuiError
 from qualtui.identity import resolve_coder
-from qualtui.textnorm import clean_label
+from qualtui.textnorm import clean_label, escape_undecodable, text_from_path
 
 PROJECT_ENV = "QUALTUI_PROJECT"
 
@@ -65,7 +65,7 @@ class Project:
 
     @property
     def name(self) -> str:
-        return clean_label(str(self.store.meta().get("name") or "")) or clean_label(self.root.name) or "project"
+        return clean_label(str(self.store.meta().get("name") or "")) or clean_label(text_from_path(self.root.name)) or "project"
 
     @classmethod
     def init(cls, path: str | os.PathLike, *, name: str | None = None, shared_group: bool = False,
@@ -74,17 +74,17 @@ class Project:
 
         root = Path(path).expanduser()
         refuse_inside_any_project(root)
+        # everything that will be stored is checked before the folder is made
+        coder = resolve_coder(coder)
+        project_name = clean_label(name or "", 120) or clean_label(text_from_path(root.resolve().name), 120)
         try:
-            store = ProjectStore.create(
-                root, shared_group=shared_group,
-                meta={"name": clean_label(name or "", 120) or clean_label(root.resolve().name, 120),
-                      "created_with": __version__},
-            )
+            store = ProjectStore.create(root, shared_group=shared_group,
+                                        meta={"name": project_name, "created_with": __version__})
         except StoreError as exc:
             raise QualtuiError(str(exc)) from None
         except PermissionError:
             raise QualtuiError(f"permission denied creating {root}") from None
-        project = cls(store, resolve_coder(coder))
+        project = cls(store, coder)
         project.audit("init", name=project.name, shared_group=shared_group)
         return project
 
@@ -97,6 +97,8 @@ class Project:
         return cls(store, resolve_coder(coder))
 
     def audit(self, action: str, **details: Any) -> None:
+        # a path the user gave (an export file) may hold bytes that are not UTF-8
+        details = {k: escape_undecodable(v) if isinstance(v, str) else v for k, v in details.items()}
         self.store.audit({"coder": self.coder, "action": action, **details})
 
     def change_token(self) -> tuple:

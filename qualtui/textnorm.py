@@ -25,12 +25,43 @@ _ESCAPE_SEQUENCE = re.compile(
 # C0 controls except TAB and LF, DEL, and C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")
+# Lone surrogates: how Python carries bytes of a command line or file name that are not UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LABEL_SPACE = re.compile(r" *[\t\n\r\f\v][\s]*")
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 
+def escape_undecodable(text: str) -> str:
+    """Bytes that were not UTF-8 (lone surrogates) shown as ``\\xff``; the result can always be encoded."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if "\udc80" <= m.group() <= "\udcff"
+                          else "\ufffd", text)
+
+
+def require_text(value: str) -> str:
+    """*value* unchanged if it is valid text; a name with bytes that are not UTF-8 is refused, not stored."""
+    if _SURROGATE.search(value) is not None:
+        from qualtui.errors import QualtuiError
+
+        raise QualtuiError(f"'{strip_controls(value)}' is not valid text (it holds bytes "
+                           "that are not UTF-8); use another name")
+    return value
+
+
+def text_from_path(name: str) -> str:
+    """A name taken from a file or folder name: bytes that are not UTF-8 become U+FFFD."""
+    if _SURROGATE.search(name) is None:
+        return name
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", name)
+
+
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters, keeping LF and TAB."""
+    text = escape_undecodable(text)
     if "\x1b" in text or "\x9b" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROL.sub("", text)
@@ -43,7 +74,7 @@ def has_controls(value: str) -> bool:
 
 def clean_text(text: str) -> str:
     """Multi-line text (memos, code definitions): LF newlines and TABs kept, never a control character."""
-    return strip_controls(normalise_newlines(text))
+    return strip_controls(normalise_newlines(require_text(text)))
 
 
 def escape_json_controls(text: str) -> str:
@@ -65,13 +96,14 @@ def normalise_text(text: str) -> str:
 
 def clean_label(value: str, max_length: int = 200) -> str:
     """A name, attribute value or speaker label that is safe to print on one line."""
-    value = _LABEL_SPACE.sub(" ", strip_controls(normalise_newlines(str(value))))
+    value = _LABEL_SPACE.sub(" ", strip_controls(normalise_newlines(require_text(str(value)))))
     value = unicodedata.normalize("NFC", value).strip()
     return value[:max_length]
 
 
 def safe_for_terminal(value: str) -> str:
     """For echoing user-provided strings (file names, errors): controls shown escaped."""
+    value = escape_undecodable(value)
     return "".join(ch if ch in "\t\n" or not _CONTROL.match(ch) and ch != "\x1b" else repr(ch)[1:-1] for ch in value)
 
 

@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(exc), getattr(exc, "exit_code", 1))
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except UnicodeError:  # the last line of defence; names that would be stored are checked before any change
+        _fail("an argument or file name holds bytes that are not valid text (UTF-8)")
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             sys.exit(0)

@@ -9,6 +9,7 @@ import click
 
 from qualtui.cli.common import emit, format_option, parse_attributes, project_options, safe, warn
 from qualtui.errors import ImportRejected, QualtuiError
+from qualtui.textnorm import text_from_path
 
 
 @click.command()
@@ -20,7 +21,8 @@ def init(path: str, name: str | None, shared_group: bool) -> None:
     """Create a new project in PATH (a folder; created if missing)."""
     from qualtui.project import Project
 
-    project = Project.init(path, name=name, shared_group=shared_group)
+    coder = (click.get_current_context().find_root().obj or {}).get("coder")  # qualtui --coder X init
+    project = Project.init(path, name=name, shared_group=shared_group, coder=coder)
     mode = "shared with the folder's group" if shared_group else "private to you (0600/0700)"
     click.echo(f"Created project {safe(project.name)!r} in {safe(str(project.root))}; files are {mode}.")
 
@@ -30,7 +32,7 @@ def _document_name(path: Path, explicit: str | None, many: bool) -> str:
         if many:
             raise QualtuiError("--name can only be used when adding one file")
         return explicit
-    return path.stem
+    return text_from_path(path.stem)
 
 
 @click.command()
@@ -95,7 +97,7 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
                     raise ImportRejected(f"the same text is already in the project as {twin.name!r} "
                                          "(--allow-duplicate adds it again)")
                 doc = project.docs.add(transcript, _document_name(path, name, len(files) > 1),
-                                       source=path.name, attributes=attributes)
+                                       source=text_from_path(path.name), attributes=attributes)
             except (ImportRejected, QualtuiError) as exc:
                 rejected += 1
                 click.echo(f"qualtui: rejected {label}: {safe(str(exc))}", err=True)
