@@ -151,3 +151,21 @@ def test_a_damaged_speaker_record_is_ignored(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     again = Project.open(project.root)
     assert [t.speaker for t in again.docs.turns(again.docs.get("C").id)] == ["Interviewer", "Mia", "Interviewer", "Mia"]
+
+
+@sync
+async def test_the_search_screen_can_leave_out_interviewers(tmp_path):
+    project = build(tmp_path)
+    project.speakers.set(["Interviewer", "INTERVIEWER", "Rebecca Hall"], "Interviewer", "interviewer")
+    app = Harness(lambda: SearchScreen(project, History()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#ss-pattern").value = "the"
+        screen.run_search()
+        await pilot.pause()
+        assert "Interviewer" in {h.speaker for h in screen.result.hits}
+        screen.query_one("#ss-no-interviewer").value = True
+        screen.run_search()
+        await pilot.pause()
+        assert {h.speaker for h in screen.result.hits} == {"Sam", "JO", "Mia"}

@@ -1,10 +1,10 @@
 """Project-wide search with auto-coding.
 
 Type a pattern and press Enter: hits from every transcript (plain or regex,
-case, whole words, only some speakers, only documents with an attribute) are
-listed with their context.  Enter on a hit dismisses with ``JumpTo``; c codes
-every hit (or its sentence, or its turn) in one undoable step; s codes every
-turn of a speaker.
+case, whole words, only some speakers, without interviewers, only documents with
+an attribute) are listed with their context.  Enter on a hit dismisses with
+``JumpTo``; c codes every hit (or its sentence, or its turn) in one undoable
+step; s codes every turn of a speaker.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class SearchScreen(ProjectScreen):
         with Horizontal(classes="row"):
             yield Input(placeholder="only speakers (comma separated)", id="ss-speakers")
             yield Input(placeholder="only documents with key=value ...", id="ss-attributes")
+            yield OnOff("no interviewers", id="ss-no-interviewer")
         yield Static("Type a pattern and press Enter", id="ss-status", markup=False)
         yield PlainTable(id="ss-results", cursor_type="row", zebra_stripes=True)
         yield Static("? keys  Enter search/jump  / pattern  tab options  c code every hit  s code a speaker  u undo  "
@@ -102,7 +103,9 @@ class SearchScreen(ProjectScreen):
         query = SearchQuery(self.query_one("#ss-pattern", Input).value,
                             regex=self.query_one("#ss-regex", Checkbox).value,
                             case_sensitive=self.query_one("#ss-case", Checkbox).value,
-                            whole_word=self.query_one("#ss-word", Checkbox).value, speakers=speakers)
+                            whole_word=self.query_one("#ss-word", Checkbox).value, speakers=speakers,
+                            exclude_roles=("interviewer",) if self.query_one("#ss-no-interviewer", Checkbox).value
+                            else ())
         return query, Scope.build(self.project, attributes=attributes)
 
     def run_search(self) -> None:
