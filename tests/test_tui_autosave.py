@@ -91,6 +91,27 @@ async def test_a_new_memo_typed_and_erased_leaves_no_empty_memo(tmp_path):
 
 
 @sync
+async def test_the_terminal_losing_focus_does_not_close_the_editor(tmp_path):
+    project = build_project(tmp_path)
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await type_text(pilot, "half a")
+        app.app_focus = False                                # switched to another window
+        await pilot.pause()
+        app.app_focus = True
+        await pilot.pause()
+        pane = app.screen.query_one(MemoPane)
+        assert pane.editing and app.focused is pane.query_one("#memo-editor")
+        await type_text(pilot, " thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert document_memo(project.root) == "half a thought"
+        assert app.history.can_undo and (app.history.undo(), not app.history.can_undo)[1]
+
+
+@sync
 async def test_flush_all_saves_text_typed_a_moment_ago(tmp_path):
     """What the app runs on SIGHUP/SIGTERM: no waiting for the pause."""
     project = build_project(tmp_path)

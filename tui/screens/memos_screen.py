@@ -92,7 +92,8 @@ class MemoText(TextArea):
         self.screen.save_editor(leave=leave)
 
     def on_blur(self) -> None:
-        if self.screen.editing is not None:  # tab or a click elsewhere: the session ends (one undo step)
+        # Tab or a click elsewhere ends the session (one undo step); the terminal window losing focus does not.
+        if self.app.app_focus and self.screen.editing is not None:
             self.screen.save_editor(leave=True)
 
 

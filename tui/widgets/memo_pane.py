@@ -51,6 +51,8 @@ class MemoEditor(TextArea):
         return self.query_ancestor(MemoPane)
 
     def on_blur(self) -> None:
+        if not self.app.app_focus:
+            return  # the terminal window lost focus: Textual gives it back to this editor when it returns
         pane = self.parent_pane
         if pane.editing:
             pane.close_editor(refocus=False)
