@@ -9,7 +9,7 @@ before the code they belonged to is removed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from qualtui.errors import QualtuiError
 from qualtui.history import Change
@@ -59,6 +59,7 @@ def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[Merge
     moved_codings = project.codings.for_code([source_id])
     target_keys = {(c.document, c.start, c.end, c.coder) for c in project.codings.for_code([target_id])}
     memos_before = project.memos.all(kind="code", target=source_id)
+    summaries_before = project.framework.about_code(source_id) + project.framework.about_code(target_id)
     merged_target = replace(
         target,
         description=_join(target.description, source.description, f"(merged from {source.name})"),
@@ -84,6 +85,7 @@ def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[Merge
         if memos_before:
             project.memos.put([replace(m, target=target_id, modified=now_iso(),
                                        title=m.title or f"from {source.name}") for m in memos_before])
+        _merge_summaries(project, source_id, target_id, source.name)
         project.codes.delete_records([source_id])
         project.audit("code.merge", source=source_id, target=target_id, moved=moved, duplicates=duplicates)
         return moved, duplicates
@@ -93,6 +95,9 @@ def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[Merge
         project.codings.put(moved_codings)
         if memos_before:
             project.memos.put(memos_before)
+        if summaries_before:   # drop what the merge wrote, put back what was there
+            project.framework.delete(s.id for s in project.framework.about_code(target_id))
+            project.framework.put(summaries_before)
         project.audit("code.merge.undo", source=source_id, target=target_id)
 
     moved, duplicates = apply()
@@ -131,13 +136,32 @@ class DeletePlan:
     codings: list[Coding]
     children: list[Code]
     memos: list[Memo]
+    summaries: list = field(default_factory=list)    # Framework cell summaries of the code
+
+
+def _merge_summaries(project: Project, source_id: str, target_id: str, source_name: str) -> None:
+    """Framework summaries of the merged code move to the target's cells; both texts kept where both exist."""
+    theirs = project.framework.about_code(source_id)
+    if not theirs:
+        return
+    ours = {s.case: s for s in project.framework.about_code(target_id)}
+    moved = []
+    for summary in theirs:
+        if summary.case in ours:
+            mine = ours[summary.case]
+            moved.append(replace(mine, text=f"{mine.text.rstrip()}\n\n*(merged from {source_name})*\n\n"
+                                            f"{summary.text.strip()}", modified=now_iso()))
+        else:
+            moved.append(replace(summary, code=target_id, modified=now_iso()))
+    project.framework.delete(s.id for s in theirs)
+    project.framework.put(moved)
 
 
 def plan_delete(project: Project, code_id: str) -> DeletePlan:
     """What deleting a code would remove (for the confirmation question)."""
     code = project.codes.by_id(code_id)
     return DeletePlan(code, project.codings.for_code([code_id]), project.codes.children(code_id),
-                      project.memos.all(kind="code", target=code_id))
+                      project.memos.all(kind="code", target=code_id), project.framework.about_code(code_id))
 
 
 def delete_code(project: Project, code_id: str) -> tuple[DeletePlan, Change]:
@@ -151,6 +175,8 @@ def delete_code(project: Project, code_id: str) -> tuple[DeletePlan, Change]:
             project.codes.put([replace(c, parent=plan.code.parent) for c in plan.children])
         if plan.memos:
             project.memos.delete([m.id for m in plan.memos])
+        if plan.summaries:
+            project.framework.delete(s.id for s in plan.summaries)
         project.codes.delete_records([code_id])
 
     def undo() -> None:
@@ -158,6 +184,8 @@ def delete_code(project: Project, code_id: str) -> tuple[DeletePlan, Change]:
         project.codings.put(plan.codings)
         if plan.memos:
             project.memos.put(plan.memos)
+        if plan.summaries:
+            project.framework.put(plan.summaries)
 
     apply()
     return plan, Change(f"delete code {plan.code.name!r}", undo=undo, redo=apply)

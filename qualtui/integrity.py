@@ -119,6 +119,7 @@ class _Checker:
         self.check_codes(data.get("codes", {}))
         self.check_documents(data.get("documents", {}))
         self.check_memos(data.get("memos", {}))
+        self.check_framework(data.get("framework", {}))
         self.check_audit()
         self.check_folder_entries()
         return self.problems, self.files
@@ -248,6 +249,12 @@ class _Checker:
                 self.add("memo", f"memo {memo.id}", f"unknown kind {memo.kind!r}")
             elif not memo_target_exists(memo, self.files):
                 self.add("memo", f"memo {memo.id}", f"the {memo.kind} it is about no longer exists")
+
+    def check_framework(self, table: dict) -> None:
+        from qualtui.services.framework import framework_problems
+
+        for where, message in framework_problems(table, self.files.documents, self.files.codes):
+            self.add("framework", where, message, False)
 
     # audit log and folder -----------------------------------------------------
     def check_audit(self) -> None:

@@ -16,6 +16,8 @@ or reported as a conflict with what was done about it.
 - Memos match by id; a memo with the same id but different content is a
   conflict: theirs is added as a new memo titled "... (merged from NAME)".  A
   coding whose memo differs keeps both texts, theirs appended under a marker.
+- Framework summaries match by cell (see ``framework_merge``); differing ones
+  keep both texts, theirs appended under a marker.
 Merging the same project again changes nothing.
 """
 
@@ -68,11 +70,12 @@ class MergePlan:
     codings: dict[str, list[Coding]] = field(default_factory=dict)                # doc id -> new codings
     coding_memos: list[tuple[str, str, str]] = field(default_factory=list)        # (doc id, coding id, memo)
     memos: list[Memo] = field(default_factory=list)
+    summaries: list = field(default_factory=list)                                  # Framework cells (Summary)
 
     @property
     def changes(self) -> bool:
         return bool(self.documents or self.attributes or self.codes or self.definitions or self.codings
-                    or self.coding_memos or self.memos)
+                    or self.coding_memos or self.memos or self.summaries)
 
     def counts(self) -> Counter[tuple[str, str]]:
         return Counter((item.kind, item.outcome) for item in self.items)
@@ -316,6 +319,9 @@ def plan(ours: "Project", theirs: "Project") -> MergePlan:
     planner.codes()
     planner.codings()
     planner.memos()
+    from qualtui.framework_merge import plan_summaries
+
+    planner.plan.summaries = plan_summaries(planner)
     return planner.plan
 
 
@@ -337,6 +343,8 @@ def apply(ours: "Project", merge_plan: MergePlan) -> None:
         ours.codings.update(doc_id, coding_id, memo=memo)
     if merge_plan.memos:
         ours.memos.put(merge_plan.memos)
+    if merge_plan.summaries:
+        ours.framework.put(merge_plan.summaries)
     counts = merge_plan.counts()
     ours.audit("merge", other=merge_plan.other_root, other_name=merge_plan.other_name,
                summary={f"{kind} {outcome}": n for (kind, outcome), n in sorted(counts.items())})

@@ -48,6 +48,7 @@ class Project:
         from qualtui.services.codebook import CodeService
         from qualtui.services.codings import CodingService
         from qualtui.services.documents import DocumentService
+        from qualtui.services.framework import FrameworkService
         from qualtui.services.memos import MemoService
         from qualtui.services.speakers import SpeakerService
 
@@ -58,6 +59,7 @@ class Project:
         self.codings = CodingService(self)
         self.memos = MemoService(self)
         self.speakers = SpeakerService(self)
+        self.framework = FrameworkService(self)
 
     @property
     def root(self) -> Path:

@@ -320,8 +320,10 @@ def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> R
     _check_unique(list(codes.values()), "codes")
     for memo in store.project.raw("memos").values():
         _memo_fields(memo, names, counts)  # counted for the report here; written with the codebook below
+    for summary in store.project.raw("framework").values():  # Framework cell summaries
+        counts["framework summaries"] += names.apply(summary.get("text") or "")[1]
     result.other = {k: counts[k] for k in ("document names and sources", "document attributes", "codebook",
-                                           "memos", "coding memos")}
+                                           "memos", "coding memos", "framework summaries")}
     if dry_run:
         return result
     if run is None:
@@ -334,6 +336,9 @@ def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> R
     def finish(data: dict) -> None:
         data["codes"] = {k: _code_fields(v, names, Counter()) for k, v in data.get("codes", {}).items()}
         data["memos"] = {k: _memo_fields(v, names, Counter()) for k, v in data.get("memos", {}).items()}
+        if data.get("framework"):
+            data["framework"] = {k: dict(v, text=names.apply(v.get("text") or "")[0])
+                                 for k, v in data["framework"].items()}
         if data.get("speakers"):  # canonical speaker names hold real names too
             data["speakers"] = renamed_records(data["speakers"], lambda value: names.apply(value)[0])
         data.setdefault("meta", {}).pop(RUN_RECORD, None)

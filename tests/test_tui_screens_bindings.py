@@ -10,6 +10,7 @@ from tui.screens.agreement_screen import AgreementScreen
 from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
 from tui.screens.codebook_screen import CodebookScreen
+from tui.screens.framework_screen import FrameworkScreen
 from tui.screens.map_screen import MapScreen
 from tui.screens.memo_editor import MemoEditDialog
 from tui.screens.memos_screen import MemosScreen, MemoText
@@ -18,7 +19,8 @@ from tui.screens.retrieval_screen import RetrievalScreen
 from tui.screens.search_screen import SearchScreen
 from tui.widgets.bar_table import BarTable
 
-SCREENS = [CodebookScreen, RetrievalScreen, AnalysisScreen, MemosScreen, SearchScreen, AgreementScreen, MapScreen]
+SCREENS = [CodebookScreen, RetrievalScreen, AnalysisScreen, MemosScreen, SearchScreen, AgreementScreen, MapScreen,
+           FrameworkScreen]
 OTHERS = [CodeEntryForm, SplitDialog, MemoEditDialog, MemoText, CodeChooser, MarkDialog, MarkList, TextPrompt,
           BarTable]
 

@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "codes": "qualtui.cli.codes:codes",
     "memo": "qualtui.cli.memos:memo",
     "memos": "qualtui.cli.memos:memos",
+    "framework": "qualtui.cli.framework:framework",
     "import-qdpx": "qualtui.cli.refi:import_qdpx_command",
     "import-qdc": "qualtui.cli.refi:import_qdc_command",
     "check": "qualtui.cli.safety:check",

@@ -16,6 +16,7 @@ EXPORTERS: dict[str, str] = {
     "docx": "qualtui.cli.reports:export_docx",
     "csv": "qualtui.cli.reports:export_csv",
     "map": "qualtui.cli.reports:export_map",
+    "framework": "qualtui.cli.reports:export_framework",
     "qdpx": "qualtui.cli.refi:export_qdpx_command",
     "qdc": "qualtui.cli.refi:export_qdc_command",
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qualtui.cli.common import project_options, safe
+from qualtui.cli.framework import matrix_options, parse_codes
 from qualtui.errors import QualtuiError
 from qualtui.textnorm import strip_controls
 
@@ -125,3 +126,24 @@ def export_csv(project, output: Path | None) -> None:
     from qualtui.reports.codings_csv import codings_csv
 
     _write(project, output, codings_csv(project).encode("utf-8"), binary=False, what="csv")
+
+
+@click.command("framework")
+@click.option("-o", "--output", type=click.Path(dir_okay=True, path_type=Path), required=True,
+              help="Output file: .csv, .md, .html or .docx (the suffix chooses the format).")
+@click.option("--quotes", is_flag=True, help="Add each cell's coded segments as quotes with citations.")
+@matrix_options
+@project_options(identity=False)
+def export_framework(project, output: Path, quotes: bool, by_attr: str | None, codes: str | None) -> None:
+    """The Framework matrix with each cell's summary (and, with --quotes, its segments)."""
+    from qualtui.framework import build_framework
+    from qualtui.reports import framework_export as fx
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in fx.FORMATS:
+        raise QualtuiError(f"the output file must end in .csv, .md, .html or .docx (not {safe(output.name)!r})")
+    matrix = build_framework(project, by_attr=by_attr, codes=parse_codes(codes))
+    render = {"csv": fx.framework_csv, "md": fx.framework_markdown, "html": fx.framework_html,
+              "docx": fx.framework_docx}[fmt]
+    data = render(project, matrix, with_quotes=quotes)
+    _write(project, output, data if isinstance(data, bytes) else data.encode("utf-8"), binary=True, what=fmt)

@@ -82,6 +82,14 @@ class _ProjectBuilder:
             self.notes.append((guid, memo, None))
         if dangling:
             self.warnings.append(f"{dangling} memo(s) about a deleted document or code were not exported")
+        from qualtui.framework import summary_notes
+
+        for memo, doc_id in summary_notes(project):   # Framework summaries: notes on their code and document
+            guid = _guid(memo.id, "framework")
+            self.code_notes[memo.target].append(guid)
+            if doc_id is not None:
+                self.doc_notes[doc_id].append(guid)
+            self.notes.append((guid, memo, None))
 
     def _user(self, name: str | None) -> str | None:
         if not name:

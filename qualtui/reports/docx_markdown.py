@@ -119,7 +119,13 @@ def add_markdown(document, text: str | None, *, heading_offset: int = 0,
             added += 1
         elif kind == "heading_open":
             level = min(9, int(token.tag[1]) + heading_offset)
-            _runs(document.add_heading("", level=level), tokens[index + 1].children or [])
+            if hasattr(document, "add_heading"):
+                _runs(document.add_heading("", level=level), tokens[index + 1].children or [])
+            else:   # a table cell has no headings: a bold paragraph
+                paragraph = document.add_paragraph()
+                _runs(paragraph, tokens[index + 1].children or [])
+                for run in paragraph.runs:
+                    run.bold = True
             added += 1
         elif kind == "paragraph_open":
             if lists and item_fresh:

@@ -159,6 +159,7 @@ class DocumentService:
         self.store.project.delete(TABLE, doc_id)
         self.store.delete_document_files(doc_id)
         self.project.memos.delete_about(doc_id)
+        self.project.framework.delete(s.id for s in self.project.framework.about_case(f"doc:{doc_id}"))
         self.project.audit("document.delete", document=doc_id)
 
     def signature(self, doc_id: str) -> tuple | None:

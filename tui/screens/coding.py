@@ -85,6 +85,8 @@ class CodingScreen(CodingActions, Screen):
            "retrieval_screen"),
         _b("I", "open_screen('agreement')", "Inter-coder agreement and disagreements", "agreement_screen"),
         _b("T", "open_screen('map')", "Thematic map: themes, codes and sub-codes with counts", "map_screen"),
+        _b("F", "open_screen('framework')", "Framework matrix: cases x codes with cell summaries",
+           "framework_screen"),
     ]
 
     def __init__(self, project: Project, positions: Positions, *, blind: bool = False) -> None:

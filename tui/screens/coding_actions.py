@@ -33,6 +33,7 @@ SCREENS = {
     "retrieval": ("retrieval_screen", "RetrievalScreen"),
     "agreement": ("agreement_screen", "AgreementScreen"),
     "map": ("map_screen", "MapScreen"),
+    "framework": ("framework_screen", "FrameworkScreen"),
 }
 
 

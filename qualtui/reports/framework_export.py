@@ -1,0 +1,134 @@
+"""The Framework matrix as csv, md, html or docx: summaries per cell and, optionally, the quotes behind them."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+
+from qualtui.framework import Cell, FrameworkMatrix
+from qualtui.reports import usermd
+from qualtui.reports.markdown import md_escape
+from qualtui.reports.model import Quote
+from qualtui.reports.wording import counted
+from qualtui.textnorm import strip_controls
+
+FORMATS = ("csv", "md", "html", "docx")
+
+
+def _quotes(project, matrix: FrameworkMatrix, cell: Cell, with_quotes: bool) -> list[Quote]:
+    return matrix.quotes(project, cell) if with_quotes else []
+
+
+def framework_csv(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["case", "code", "segments", "summary", "author", "modified"] + (["quotes"] * with_quotes))
+    for case in matrix.cases:
+        for column in matrix.columns:
+            cell = matrix.cell(case, column)
+            row = [case.label, column.label, len(cell.codings), cell.summary.text if cell.summary else "",
+                   cell.summary.author if cell.summary else "", cell.summary.modified if cell.summary else ""]
+            if with_quotes:
+                row.append("\n".join(f"{q.text} \u2014 {q.citation}" for q in matrix.quotes(project, cell)))
+            writer.writerow([strip_controls(str(v)) for v in row])
+    return buffer.getvalue()
+
+
+def _title(project, matrix: FrameworkMatrix) -> str:
+    rows = f"values of {matrix.by_attr}" if matrix.by_attr else "documents"
+    return f"Framework matrix: {project.name} ({rows} x codes)"
+
+
+def framework_markdown(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> str:
+    out = [f"# {md_escape(_title(project, matrix))}", ""]
+    out.append("| Case | " + " | ".join(md_escape(c.label) for c in matrix.columns) + " |")
+    out.append("|---|" + "---|" * len(matrix.columns))
+    for case in matrix.cases:
+        cells = []
+        for column in matrix.columns:
+            cell = matrix.cell(case, column)
+            cells.append(usermd.one_line(cell.summary.text) if cell.summary else
+                         (f"*{counted(len(cell.codings), 'segment')}, no summary*" if cell.codings else "\u2013"))
+        out.append(f"| {md_escape(case.label)} | " + " | ".join(cells) + " |")
+    out.append("")
+    for case in matrix.cases:
+        out += [f"## {md_escape(case.label)}", ""]
+        for column in matrix.columns:
+            cell = matrix.cell(case, column)
+            if not cell.summary and not cell.codings:
+                continue
+            out += [f"### {md_escape(column.label)}", ""]
+            out += [usermd.as_written(cell.summary.text) if cell.summary else "*No summary yet.*", ""]
+            for q in _quotes(project, matrix, cell, with_quotes):
+                out += [f"> {md_escape(q.text)}", ">", f"> \u2014 *{md_escape(q.citation)}*", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+_CSS = """
+body{font-family:Georgia,serif;margin:2em;line-height:1.4;color:#111}
+table{border-collapse:collapse}td,th{border:1px solid #777;padding:.3em .5em;vertical-align:top;min-width:12em}
+th{font-family:Helvetica,Arial,sans-serif;background:#eee}td.open{background:#f4f4f4;font-style:italic}
+blockquote{border-left:3px solid #888;margin:.5em 0;padding:0 .6em;font-size:90%}.cite{font-style:italic}
+"""
+
+
+def _esc(text: str) -> str:
+    return html.escape(strip_controls(text))
+
+
+def framework_html(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> str:
+    out = [f"<h1>{_esc(_title(project, matrix))}</h1>", "<table>",
+           "<thead><tr><th>Case</th>" + "".join(f"<th>{_esc(c.label)}</th>" for c in matrix.columns)
+           + "</tr></thead><tbody>"]
+    for case in matrix.cases:
+        row = [f"<tr><th>{_esc(case.label)}</th>"]
+        for column in matrix.columns:
+            cell = matrix.cell(case, column)
+            if cell.summary:
+                body = usermd.to_html(cell.summary.text, heading_offset=3)
+            elif cell.codings:
+                body = f"<p>{_esc(counted(len(cell.codings), 'segment'))}, no summary</p>"
+            else:
+                body = "<p>\u2013</p>"
+            for q in _quotes(project, matrix, cell, with_quotes):
+                body += f'<blockquote><p>{_esc(q.text)}</p><p class="cite">\u2014 {_esc(q.citation)}</p></blockquote>'
+            row.append(f'<td class="{cell.state}">{body}</td>')
+        out.append("".join(row) + "</tr>")
+    out.append("</tbody></table>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{_esc(_title(project, matrix))}</title><style>{_CSS}</style></head>\n<body>\n"
+            + "\n".join(out) + "\n</body></html>\n")
+
+
+def framework_docx(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from qualtui.reports.docx_markdown import add_markdown
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.add_heading(strip_controls(_title(project, matrix)), level=1)
+    table = document.add_table(rows=1, cols=len(matrix.columns) + 1)
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, ["Case", *[c.label for c in matrix.columns]]):
+        cell.paragraphs[0].add_run(strip_controls(title)).bold = True
+    for case in matrix.cases:
+        cells = table.add_row().cells
+        cells[0].paragraphs[0].add_run(strip_controls(case.label)).bold = True
+        for word_cell, column in zip(cells[1:], matrix.columns):
+            cell = matrix.cell(case, column)
+            if cell.summary:
+                add_markdown(word_cell, cell.summary.text)
+            else:
+                word_cell.paragraphs[0].add_run(
+                    f"{counted(len(cell.codings), 'segment')}, no summary" if cell.codings else "\u2013").italic = True
+            for q in _quotes(project, matrix, cell, with_quotes):
+                word_cell.add_paragraph(strip_controls(q.text), style="Quote")
+                word_cell.add_paragraph().add_run("\u2014 " + strip_controls(q.citation)).italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
