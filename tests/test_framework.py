@@ -193,3 +193,17 @@ def test_deleting_or_merging_a_code_takes_its_summaries_along(project, doc):
     assert len(project.framework.all()) == 2
     project.docs.delete(doc.id)
     assert project.framework.all() == []
+
+
+def test_backups_include_the_summaries(project, doc):
+    import tarfile
+
+    from qualtui.backup import write_backup
+
+    theme, *_ = setup(project, doc)
+    project.framework.set(doc_case(doc.id), theme.id, "kept in the backup")
+    archive = write_backup(project.root)
+    with tarfile.open(archive) as tar:
+        marker = next(m for m in tar.getmembers() if m.name.endswith("/qualtui.json"))
+        data = json.loads(tar.extractfile(marker).read())
+    assert [r["text"] for r in data["framework"].values()] == ["kept in the backup"]
