@@ -42,8 +42,8 @@ def full_session(tmp_path: Path, *extra_init: str) -> tuple[Path, Path]:
     ok("-p", str(root), "add", str(source))
     ok("-p", str(root), "code", "SU01", "Support", "--lines", "2", "--create", "--memo", "helped")
     ok("-p", str(root), "memo", "add", "first impressions")
-    for fmt in sorted(EXPORTERS):
-        ok("-p", str(root), "export", fmt, "-o", str(out / f"export.{fmt}"))
+    for fmt in sorted(EXPORTERS):   # the framework export takes its format from the file's suffix
+        ok("-p", str(root), "export", fmt, "-o", str(out / (f"export.{fmt}" + (".csv" if fmt == "framework" else ""))))
     ok("-p", str(root), "check")
     ok("-p", str(root), "backup")
     ok("-p", str(root), "backup", "-o", str(out / "copy.zip"))
