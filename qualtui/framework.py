@@ -123,8 +123,8 @@ def find_case(matrix: FrameworkMatrix, project, ref: str) -> Case:
     if matrix.by_attr is None:
         doc = project.docs.get(ref)
         key = doc_case(doc.id)
-    else:
-        key = attr_case(matrix.by_attr, ref)
+    else:   # "(none)" is the row of documents without the attribute
+        key = attr_case(matrix.by_attr, "" if ref.casefold() == MISSING.casefold() else ref)
     for case in matrix.cases:
         if case.key == key:
             return case

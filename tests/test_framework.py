@@ -207,3 +207,16 @@ def test_backups_include_the_summaries(project, doc):
         marker = next(m for m in tar.getmembers() if m.name.endswith("/qualtui.json"))
         data = json.loads(tar.extractfile(marker).read())
     assert [r["text"] for r in data["framework"].values()] == ["kept in the backup"]
+
+
+def test_documents_without_the_attribute_form_the_none_row(project, doc):
+    from qualtui.framework import find_case
+
+    theme, *_ = setup(project, doc)
+    project.docs.add(read_plain(ST01.encode(), "X.txt"), "X")
+    matrix = build_framework(project, by_attr="group")
+    assert [c.label for c in matrix.cases] == ["service user", "staff", "(none)"]
+    assert find_case(matrix, project, "(None)").documents == (project.docs.get("X").id,)
+    r = CliRunner().invoke(cli, ["-p", str(project.root), "framework", "summarise", "(none)", "Belonging", "x",
+                                 "--by-attr", "group"])
+    assert r.exit_code == 0 and "summary saved: (none) x Belonging" in r.output

@@ -1,4 +1,5 @@
-"""``qualtui export FORMAT``: reports (md, html, docx, csv), the thematic map (svg) and REFI-QDA (qdpx, qdc).
+"""``qualtui export FORMAT``: reports (md, html, docx, csv), the thematic map (svg), the
+Framework matrix (csv, md, html, docx) and REFI-QDA (qdpx, qdc).
 
 Each format is a subcommand in the module that owns it, imported only when used.
 """

@@ -1,4 +1,5 @@
-"""``qualtui export md|html|docx|csv``: reports for writing up and a codings table."""
+"""``qualtui export md|html|docx|csv|map|framework``: reports for writing up, a codings table, the thematic
+map and the Framework matrix."""
 
 from __future__ import annotations
 
