@@ -138,3 +138,15 @@ def test_lookups_with_bad_bytes_give_one_line(proj, args):
     assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
     if run.returncode != 0:
         _refused(run)
+
+
+def test_refi_files_whose_names_are_not_text_can_be_imported(proj):
+    qdpx = os.fsencode(proj) + b"/study" + BAD + b".qdpx"
+    qdc = os.fsencode(proj) + b"/book" + BAD + b".qdc"
+    assert qualtui("-p", "p", "export", "qdpx", "-o", qdpx, cwd=proj).returncode == 0
+    assert qualtui("-p", "p", "export", "qdc", "-o", qdc, cwd=proj).returncode == 0
+    run = qualtui("import-qdpx", qdpx, "copy", cwd=proj)
+    assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr
+    run = qualtui("-p", "copy", "import-qdc", qdc, cwd=proj)
+    assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr
+    assert qualtui("-p", "copy", "check", cwd=proj).returncode == 0

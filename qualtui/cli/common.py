@@ -140,10 +140,10 @@ MIN_PREFIX = 4  # an empty or one-letter prefix would match whichever record hap
 def match_id(ids: Sequence[str], ref: str, what: str) -> str:
     """The one id in *ids* that is *ref* or starts with it; refuse short prefixes and ambiguity."""
     if len(ref.strip()) < MIN_PREFIX:
-        raise QualtuiError(f"{what} id {safe(ref)!r} is too short: give at least {MIN_PREFIX} characters of the id")
+        raise QualtuiError(f"{what} id '{safe(ref)}' is too short: give at least {MIN_PREFIX} characters of the id")
     matches = [i for i in ids if i == ref] or [i for i in ids if i.startswith(ref)]
     if len(matches) != 1:
-        raise QualtuiError(f"{'no' if not matches else 'more than one'} {what} matches {safe(ref)!r}")
+        raise QualtuiError(f"{'no' if not matches else 'more than one'} {what} matches '{safe(ref)}'")
     return matches[0]
 
 

@@ -25,7 +25,7 @@ from qualtui.refi.reader import (RCode, RCoding, RNote, RProject, RSource, codeb
                                  read_project)
 from qualtui.refi.xmlread import local, parse_xml
 from qualtui.refi.xmlwrite import datetime_or_none
-from qualtui.textnorm import clean_label, decode_bytes
+from qualtui.textnorm import clean_label, decode_bytes, text_from_path
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -466,7 +466,7 @@ def import_qdpx(source: Path, target: Path, *, coder: str | None = None) -> Impo
     _prepare_target(target)
     if not target.parent.is_dir():
         raise QualtuiError(f"folder {target.parent} does not exist")
-    label = clean_label(source.name) or "the file"
+    label = clean_label(text_from_path(source.name)) or "the file"
     archive = Archive.open(read_input(source, label), label)
     root = parse_xml(archive.qde, archive.qde_name)
     if local(root.tag) != "Project":
@@ -479,7 +479,7 @@ def import_qdpx(source: Path, target: Path, *, coder: str | None = None) -> Impo
     if staging.exists():
         shutil.rmtree(staging)
     try:
-        project = Project.init(staging, name=clean_label(plan.rp.name) or source.stem, coder=coder)
+        project = Project.init(staging, name=clean_label(plan.rp.name) or text_from_path(source.stem), coder=coder)
         _write(project, plan, label)
         if target.exists():
             target.rmdir()
@@ -528,7 +528,7 @@ def _write(project: "Project", plan: _Plan, label: str) -> None:
 def import_qdc(project: "Project", source: Path) -> ImportReport:
     """Add a codebook's codes to ``project``, merging codes that match by GUID, then by name."""
     source = Path(source)
-    label = clean_label(source.name) or "the file"
+    label = clean_label(text_from_path(source.name)) or "the file"
     data = read_input(source, label)
     if data.startswith(b"PK"):
         archive = Archive.open(data, label)
