@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stores.links import is_link, read_bytes
 from qualtui.errors import QualtuiError
 from qualtui.textnorm import clean_label
 
@@ -76,6 +77,9 @@ def load_settings(project_root: Path | None = None) -> Settings:
     if project_root is not None:
         files.append((project_config_path(project_root), "project"))
     for path, kind in files:
+        if kind == "project" and is_link(path):  # read before the project is opened (and its links refused)
+            raise ConfigError(f"{path} is a symbolic link; qualtui does not follow links inside a project: "
+                              "run 'qualtui check' to see what to do")
         exists = path.is_file()
         settings.files.append((kind, path, exists))
         if exists:
@@ -92,7 +96,7 @@ def load_settings(project_root: Path | None = None) -> Settings:
 
 def _apply_file(settings: Settings, path: Path, kind: str) -> None:
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path) if kind == "project" else path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
     try:

@@ -21,8 +21,9 @@ SECRET = b"root:x:0:0:root:/root:/bin/bash\n"
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QUALTUI_CODER="tester")
-    env.pop("QUALTUI_PROJECT", None)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for name in ("QUALTUI_PROJECT", "QUALTUI_CODER"):  # no coder given: the project's settings file is read
+        env.pop(name, None)
     return env
 
 
@@ -69,6 +70,7 @@ def _cases(doc_id: str):
         (f"documents/{doc_id}.json.lock", "missing"),
         ("backups", "folder"),
         ("documents", "folder"),
+        ("qualtui.toml", "secret"),  # the project's settings, read before the project is opened
     ]
 
 
@@ -83,7 +85,7 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("case", range(8))
+@pytest.mark.parametrize("case", range(9))
 def test_commands_refuse_a_project_with_a_planted_link(setup, tmp_path, case):
     project, doc, outside, secret = setup
     relative, kind = _cases(doc.id)[case]
