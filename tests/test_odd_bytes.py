@@ -150,3 +150,30 @@ def test_refi_files_whose_names_are_not_text_can_be_imported(proj):
     run = qualtui("-p", "copy", "import-qdc", qdc, cwd=proj)
     assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr
     assert qualtui("-p", "copy", "check", cwd=proj).returncode == 0
+
+
+def test_any_bytes_give_a_storable_name_or_a_clean_refusal():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from qualtui.errors import QualtuiError
+    from qualtui.textnorm import clean_label, escape_undecodable, safe_for_terminal, text_from_path
+
+    @given(st.binary(max_size=40))
+    def check(raw: bytes) -> None:
+        arg = os.fsdecode(raw)  # what Python hands qualtui for these argv bytes
+        text_from_path(arg).encode("utf-8")
+        escape_undecodable(arg).encode("utf-8")
+        safe_for_terminal(arg).encode("utf-8")
+        try:
+            clean_label(arg).encode("utf-8")
+        except QualtuiError as exc:
+            assert "not valid text" in str(exc)
+            str(exc).encode("utf-8")
+            assert raw.decode("utf-8", "surrogateescape") == arg
+            with pytest.raises(UnicodeDecodeError):
+                raw.decode("utf-8")
+        if raw.decode("utf-8", "replace") == arg:  # valid UTF-8 is kept as it is
+            assert text_from_path(arg) == arg
+
+    check()
