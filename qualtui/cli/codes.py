@@ -157,7 +157,7 @@ def split(project, code: str, new_name: str, coding_refs: str, child: bool) -> N
 
 @codes.command()
 @click.argument("code")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed when there is no terminal to ask in).")
 @project_options
 def delete(project, code: str, yes: bool) -> None:
     """Delete a code with its codings and memos (sub-codes move up a level)."""

@@ -85,7 +85,7 @@ def memo_edit(project, memo_id: str, text: str | None, title: str | None) -> Non
 
 @memo.command("delete")
 @click.argument("memo_id")
-@click.option("--yes", is_flag=True, help="Do not ask.")
+@click.option("--yes", is_flag=True, help="Do not ask (needed when there is no terminal to ask in).")
 @project_options
 def memo_delete(project, memo_id: str, yes: bool) -> None:
     """Delete a memo."""
