@@ -254,7 +254,7 @@ class _Checker:
         from qualtui.services.framework import framework_problems
 
         for where, message in framework_problems(table, self.files.documents, self.files.codes):
-            self.add("framework", where, message, False)
+            self.add("framework", where, message, message != "unreadable record")
 
     # audit log and folder -----------------------------------------------------
     def check_audit(self) -> None:

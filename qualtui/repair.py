@@ -119,6 +119,8 @@ class _Fixer:
             self.fix_turns(self.root / problem.where)
         if kinds["memo"]:
             self.fix_memos()
+        if kinds["framework"]:
+            self.fix_framework()
         if kinds["audit-torn"]:
             self.fix_audit()
         for problem in kinds["permissions"]:
@@ -219,6 +221,26 @@ class _Fixer:
 
         for memo_id in self.store.project.mutate("memos", apply):
             self.done("memo", f"kept memo {memo_id} as a project memo (what it was about is gone)")
+
+    def fix_framework(self) -> None:
+        """A Framework summary whose document or code is gone becomes a project memo, so its text stays."""
+        from qualtui.model import Memo, new_id, now_iso
+        from qualtui.services.framework import orphan, readable
+
+        def apply(tables: dict) -> list[str]:
+            summaries, memos = tables.setdefault("framework", {}), tables.setdefault("memos", {})
+            moved = [k for k, r in summaries.items()
+                     if readable(k, r) and orphan(r, self.files.documents, self.files.codes)]
+            for key in moved:
+                record = summaries.pop(key)
+                memo = Memo(id=new_id(), kind="project", text=record["text"], author=record.get("author") or "",
+                            title="Framework summary (its document or code was removed)", created=now_iso(),
+                            modified=now_iso())
+                memos[memo.id] = memo.to_record()
+            return moved
+
+        for key in self.store.project.mutate_tables(apply):
+            self.done("framework", f"kept framework summary {key} as a project memo (its cell is gone)")
 
     def fix_audit(self) -> None:
         """Move entries cut short by a crash (mid-log or last) out of the log; readable ones stay."""

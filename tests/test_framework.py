@@ -220,3 +220,18 @@ def test_documents_without_the_attribute_form_the_none_row(project, doc):
     r = CliRunner().invoke(cli, ["-p", str(project.root), "framework", "summarise", "(none)", "Belonging", "x",
                                  "--by-attr", "group"])
     assert r.exit_code == 0 and "summary saved: (none) x Belonging" in r.output
+
+
+def test_repair_keeps_an_orphan_summary_as_a_project_memo(project, doc):
+    from qualtui.integrity import check
+    from qualtui.repair import repair
+
+    theme, *_ = setup(project, doc)
+    project.store.project.put("framework", {"id": "x", "case": doc_case(doc.id), "code": "gone", "text": "keep me"})
+    problems = check(project.root)
+    assert [(p.kind, p.message, p.repairable) for p in problems] == [
+        ("framework", "the code of its column no longer exists", True)]
+    repair(project.root)
+    assert check(project.root) == [] and project.framework.all() == []
+    memo = project.memos.all(kind="project")[-1]
+    assert memo.text == "keep me" and memo.title.startswith("Framework summary")

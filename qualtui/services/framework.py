@@ -119,13 +119,23 @@ class FrameworkService:
         return [s for s in self.all() if s.case == case]
 
 
+def readable(key: str, record) -> bool:
+    return isinstance(record, dict) and record.get("id") == key and all(
+        isinstance(record.get(f), str) for f in ("case", "code", "text"))
+
+
+def orphan(record: dict, documents, codes) -> bool:
+    """Whether a readable summary's row document or column code is gone."""
+    doc = case_document(record["case"])
+    return (doc is not None and doc not in documents) or record["code"] not in codes
+
+
 def framework_problems(table: dict, documents: dict, codes: dict) -> list[tuple[str, str]]:
     """(where, what is wrong) for each stored summary that is unreadable or about a missing document or code."""
     problems = []
     for key, record in table.items():
         where = f"framework summary {key}"
-        if not isinstance(record, dict) or record.get("id") != key or not all(
-                isinstance(record.get(f), str) for f in ("case", "code", "text")):
+        if not readable(key, record):
             problems.append((where, "unreadable record"))
             continue
         case, doc = record["case"], case_document(record["case"])
