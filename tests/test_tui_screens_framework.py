@@ -68,3 +68,17 @@ async def test_coding_screen_opens_the_framework_with_F(tmp_path):
         await pilot.press("F")
         await pilot.pause()
         assert isinstance(app.screen, FrameworkScreen)
+
+
+@sync
+async def test_an_empty_project_shows_an_empty_grid(tmp_path):
+    from qualtui.project import Project
+
+    project = Project.init(tmp_path / "empty", name="empty", coder="tester")
+    app = Harness(lambda: FrameworkScreen(project, new_history()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.grid.row_count == 0 and screen.cell is None and screen.editor.disabled
+        await pilot.press("e", "down", "a")
+        assert app.screen is screen

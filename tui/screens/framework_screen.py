@@ -61,8 +61,8 @@ class FrameworkScreen(ProjectScreen):
         with Horizontal(id="fw-below"):
             yield OptionList(id="fw-segments")
             yield TextArea(id="fw-summary", soft_wrap=True)
-        yield Static("arrows cells  Enter/e edit (saved as you type)  Esc stop editing  Tab segments, Enter jump  "
-                     "a rows  esc back", id="fw-hint", markup=False)
+        yield Static("arrows cells  Enter edit  Esc stop editing  Tab segments (Enter jumps)  a rows  ? keys",
+                     id="fw-hint", markup=False)
 
     @property
     def grid(self) -> DataTable:
