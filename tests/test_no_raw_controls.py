@@ -104,7 +104,8 @@ def assert_no_command_prints_controls(root: Path) -> None:
     project = Project.open(root)
     p = ["-p", str(root)]
     commands = [
-        ["docs"], ["docs", "--format", "csv"], ["docs", "--format", "json"],
+        ["docs"], ["docs", "--format", "csv"], ["docs", "--format", "json"], ["speakers"],
+        ["speakers", "--format", "json"],
         ["attr", "list"], ["attr", "list", "--format", "csv"], ["attr", "list", "--format", "json"],
         ["codes"], ["codes", "--tree"], ["codes", "--format", "csv"], ["codes", "--format", "json"],
         ["codings"], ["codings", "--format", "csv"], ["codings", "--format", "json"],
@@ -149,6 +150,7 @@ def test_command_line_arguments(values):
                      values[10]],
             lambda: [*p, "memo", "add", values[11], "--title", values[9]],
             lambda: [*p, "attr", "set", doc_id(), f"k={values[6]}"],
+            lambda: [*p, "speaker", values[0], "--as", values[1], "--role", values[2]],
         ]
 
         def doc_id() -> str:
@@ -200,6 +202,7 @@ def _craft_other(root: Path, values: list[str]) -> None:
     journal = other.memos.add("project", "journal", title="t")
     other.memos.add("code", "about", target=code.id, title="t2")
     other.memos.add("document", "about", target=doc.id, title="t3")
+    other.speakers.set(["Ann"], "Annie", "participant")
     cycle = iter(values * 50)
     meta_file = root / "qualtui.json"
     data = json.loads(meta_file.read_text("utf-8"))

@@ -50,8 +50,10 @@ class SpeakerService:
             for record in self.file.raw(TABLE).values():
                 if not isinstance(record, dict):
                     continue  # a hand-damaged record: ignore it rather than fail every read of the turns
-                mapped = SpeakerName(str(record.get("label") or ""), str(record.get("name") or ""),
-                                     str(record.get("role") or ""))
+                # Cleaned as read too: a project file written by hand may hold escape sequences.
+                mapped = SpeakerName(clean_label(str(record.get("label") or ""), 60),
+                                     clean_label(str(record.get("name") or ""), 60),
+                                     clean_label(str(record.get("role") or ""), 30))
                 if mapped.label and mapped.name:
                     by_label[_key(mapped.label)] = mapped
                     if mapped.role:
