@@ -231,7 +231,7 @@ async def test_retrieval_children_filters_context_and_jump(tmp_path):
         await pilot.press("a")
         assert isinstance(app.screen, ChooseDialog)
         choices = app.screen.choices
-        staff_index = next(i for i, c in enumerate(choices) if c.startswith("group=staff"))
+        staff_index = next(i for i, c in enumerate(choices) if c.startswith("[ ] group=staff"))
         await pilot.press(*["j"] * staff_index, "enter")
         await pilot.pause()
         assert [s.document for s in screen.segments] == ["ST01"]

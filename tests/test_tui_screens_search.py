@@ -30,7 +30,7 @@ async def test_search_code_every_sentence_then_undo_removes_exactly_those(tmp_pa
         await pilot.pause()
         assert [h.document for h in screen.result.hits] == ["ST01", "SU01"]
         assert "2 hits in 2 of 2 documents" in str(screen.query_one("#ss-status").render())
-        assert "Jo: Patients helped each other" in str(screen.table.get_row_at(0)[3])   # spaces kept around the hit
+        assert "Jo: Patients helped each other" in str(screen.table.get_row_at(0)[4])   # spaces kept around the hit
         await pilot.press("c")
         assert isinstance(app.screen, ChooseDialog)
         await pilot.press("j", "enter")               # sentence

@@ -75,6 +75,11 @@ class AgreementScreen(ProjectScreen):
 
     def on_mount(self) -> None:
         self.codes_table.focus()
+        remembered = self.memory
+        if not self.coders and remembered.get("coders"):  # as you left it last time
+            self.coders = list(remembered["coders"])
+            self.unit = remembered.get("unit", self.unit)
+            self.only_code = remembered.get("only_code")
         if len(self.coders) >= 2:
             self.reload()
             return
@@ -102,6 +107,7 @@ class AgreementScreen(ProjectScreen):
     def reload(self) -> None:
         if len(self.coders) < 2:
             return
+        self.memory.update(coders=list(self.coders), unit=self.unit, only_code=self.only_code)
         try:
             material = load(self.project, self.coders, unit=self.unit)
             self.result = report(material)
@@ -147,6 +153,7 @@ class AgreementScreen(ProjectScreen):
         self.codes_table.show(columns, rows)
 
     def show_disagreements(self) -> None:
+        self.memory["only_code"] = self.only_code
         self.listed = [d for d in self.found if self.only_code is None or d.code_id == self.only_code]
         code_name = next((c.code for c in self.result.codes if c.code_id == self.only_code), None) \
             if self.result and self.only_code else None
@@ -154,14 +161,17 @@ class AgreementScreen(ProjectScreen):
             f"Disagreements: {len(self.listed)}" + (f" for {clean_label(code_name)} (x: all codes)" if code_name
                                                     else " (Enter on a code lists only its own)"))
         columns = [("document", 12), ("lines", 7)] + ([] if code_name else [("code", 20)]) \
-            + [("coded by", 12), ("not by", 12), "text"]
+            + [("coded by", 12), ("not by", 12)]
+        # the text gets the rest of the width (DataTable pads each cell by one column either side)
+        text_width = max(20, (self.size.width or 120) - sum(w for _, w in columns) - 2 * (len(columns) + 1) - 2)
+        columns.append(("text", text_width))
         rows = []
         for item in self.listed:
             cells = [clean_label(item.document, 12), item.lines]
             if not code_name:
                 cells.append(clean_label(item.code.rsplit("/", 1)[-1], 20))
             cells += [clean_label(", ".join(item.coded_by), 12), clean_label(", ".join(item.not_coded_by), 12),
-                      one_line(item.text, 120)]
+                      one_line(item.text, text_width)]
             rows.append((None, cells))
         self.disagreement_table.show(columns, rows)
 
@@ -182,6 +192,9 @@ class AgreementScreen(ProjectScreen):
         if self.result is not None and (self.size.width < 100) != getattr(self, "_narrow", None):
             self._narrow = self.size.width < 100
             self.show_report()
+        if self.result is not None and self.size.width != getattr(self, "_text_for", None):
+            self._text_for = self.size.width
+            self.show_disagreements()
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()

@@ -9,13 +9,16 @@ this screen's result (``JumpTo``).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static, TabbedContent, TabPane
 
 from qualtui.analysis.cooccurrence import cooccurrence
-from qualtui.analysis.corpus import Corpus
+from qualtui.analysis.corpus import Corpus, Scope
 from qualtui.analysis.frequencies import frequencies, matrix
+from qualtui.identity import coder_key
 from qualtui.textnorm import clean_label
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
@@ -46,6 +49,7 @@ class AnalysisScreen(ProjectScreen):
         _b("a", "choose_attribute", "Matrix: choose the document attribute for the columns", "attribute"),
         _b("d", "toggle_count", "Matrix: count segments or documents", "count"),
         _b("t", "toggle_unit", "Co-occurrence: overlapping spans or the same turn", "unit"),
+        _b("f", "filter_coder", "Count the codings of every coder or of one coder", "coder"),
         _b("enter", "retrieve", "Open the retrieval view for the highlighted code", "retrieve"),
     ]
 
@@ -55,6 +59,7 @@ class AnalysisScreen(ProjectScreen):
         self.attribute: str | None = None
         self.count = "segments"
         self.unit = "span"
+        self.coder: str | None = None  # None: every coder's codings count
         self.corpus: Corpus | None = None
 
     def compose(self) -> ComposeResult:
@@ -66,7 +71,7 @@ class AnalysisScreen(ProjectScreen):
                 yield BarTable(id="an-matrix")
             with TabPane("3 Co-occurrence", id="cooccurrence"):
                 yield BarTable(id="an-cooccurrence")
-        yield Static("? keys  1 2 3 tabs  r roll up  a attribute  d segments/documents  t span/turn  Enter retrieve  "
+        yield Static("? keys  1 2 3 tabs  f coder  r roll up  a attribute  d segments/documents  t span/turn  Enter retrieve  "
                      "esc back", id="an-hint", markup=False)
 
     def table(self, name: str) -> BarTable:
@@ -82,7 +87,8 @@ class AnalysisScreen(ProjectScreen):
 
     def reload(self) -> None:
         try:
-            self.corpus = Corpus(self.project)
+            coders = frozenset({coder_key(self.coder)}) if self.coder else None
+            self.corpus = Corpus(self.project, Scope({}, None, coders))
             if self.attribute is None:
                 keys = sorted({k for v in self.corpus.documents for k in v.doc.attributes}, key=str.casefold)
                 self.attribute = keys[0] if keys else None
@@ -97,7 +103,8 @@ class AnalysisScreen(ProjectScreen):
         corpus = self.corpus
         documents = len(corpus.documents) if corpus else 0
         parts = [f"Analysis: {documents} document{'s' if documents != 1 else ''}",
-                 "sub-codes rolled up" if self.rollup else "own codings only",
+                 f"codings by {clean_label(self.coder, 30)}" if self.coder else "codings by every coder",
+                 "sub-codes rolled up into themes" if self.rollup else "each code without its sub-codes",
                  f"matrix: {clean_label(self.attribute or '(no attributes)')} by {self.count}",
                  f"co-occurrence by {self.unit}"]
         self.query_one("#an-title", Static).update("; ".join(parts))
@@ -194,6 +201,22 @@ class AnalysisScreen(ProjectScreen):
 
         self.app.push_screen(ChooseDialog("Matrix columns: values of", [clean_label(k) for k in keys]), done)
 
+    def action_filter_coder(self) -> None:
+        try:
+            coders = Counter(c.coder for c in self.project.codings.iter_all())
+        except Exception as exc:
+            self.report("read the codings", exc)
+            return
+        names = sorted(coders, key=str.casefold)
+        labels = ["(every coder)"] + [f"{clean_label(n, 40)}  ({coders[n]} codings)" for n in names]
+
+        def done(index: int | None) -> None:
+            if index is not None:
+                self.coder = names[index - 1] if index else None
+                self.reload()
+
+        self.app.push_screen(ChooseDialog("Count the codings of", labels), done)
+
     def action_retrieve(self) -> None:
         from tui.screens.retrieval_screen import RetrievalScreen
 
@@ -205,8 +228,10 @@ class AnalysisScreen(ProjectScreen):
             if isinstance(result, JumpTo):
                 self.dismiss(result)
 
-        self.app.push_screen(RetrievalScreen(self.project, self.history, current_document=self.current_document,
-                                             code_id=code_id, children=self.rollup), done)
+        retrieval = RetrievalScreen(self.project, self.history, current_document=self.current_document,
+                                    code_id=code_id, children=self.rollup)
+        retrieval.coder = self.coder  # the same codings as counted here
+        self.app.push_screen(retrieval, done)
 
     def on_data_table_row_selected(self, event) -> None:
         event.stop()

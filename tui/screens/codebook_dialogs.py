@@ -62,6 +62,7 @@ class CodeEntryForm(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         for area in self.query(TextArea):
             area.cursor_blink = False
+            area.move_cursor(area.document.end)  # add to what is there, not type in front of it
         self.query_one(f"#entry-{ENTRY_FIELDS[0][0]}", TextArea).focus()
         self.autosave = Autosave(self, self.edit, self.values, self.history, "save the codebook entry")
 
@@ -103,6 +104,12 @@ class SplitDialog(ModalScreen[tuple[str, list[str], bool] | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="SplitDialog") + """
     SplitDialog > Vertical { width: 110; height: 90%; max-height: 90%; }
     SplitDialog SelectionList { height: 1fr; }
+    /* the list's own box draws an "X" on every row, ticked or not (colour alone tells them apart): hide it,
+       the "[x]" / "[ ]" in each row says which are marked */
+    SplitDialog SelectionList > .selection-list--button,
+    SplitDialog SelectionList > .selection-list--button-highlighted,
+    SplitDialog SelectionList > .selection-list--button-selected,
+    SplitDialog SelectionList > .selection-list--button-selected-highlighted { color: $panel; background: $panel; }
     SplitDialog Horizontal { height: auto; }
     SplitDialog Input { width: 1fr; }
     """

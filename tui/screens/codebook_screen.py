@@ -33,6 +33,7 @@ COLOR_NAMES = dict(PALETTE_NAMES)
 
 
 _b = binding_maker("codebook")
+POLL_SECONDS = 2.0
 
 
 def plural(n: int, word: str) -> str:
@@ -71,6 +72,7 @@ class CodebookScreen(ProjectScreen):
         self.counts: dict[str, tuple[int, int]] = {}
         self.rolled: dict[str, int] = {}   # segments of a code and all its sub-codes
         self._shown_detail: str | None = None
+        self._token: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Codebook", id="cb-title")
@@ -91,6 +93,23 @@ class CodebookScreen(ProjectScreen):
     def on_mount(self) -> None:
         self.reload()
         self.tree.focus()
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def change_token(self) -> tuple:
+        """Changes when any process changes the codebook or any document's codings (a stat per file)."""
+        return (self.project.change_token(),
+                tuple(self.project.docs.signature(d.id) for d in self.project.docs.all()))
+
+    def poll(self) -> None:
+        """Another process's edits show within POLL_SECONDS, as in the coding screen."""
+        if self.app.screen is not self:
+            return  # a dialog is open: do not rebuild the tree under it
+        try:
+            token = self.change_token()
+        except Exception:  # a half-written file or a vanished document: try again next time
+            return
+        if token != self._token:
+            self.reload()
 
     # showing ----------------------------------------------------------------------------------
     @property
@@ -101,6 +120,7 @@ class CodebookScreen(ProjectScreen):
     def reload(self, select: str | None = None) -> None:
         keep = select or (self.current.id if self.current else None)
         try:
+            self._token = self.change_token()
             rows = self.project.codes.tree()
             self.counts = self.project.codings.counts()
         except Exception as exc:
@@ -403,8 +423,10 @@ class CodebookScreen(ProjectScreen):
             if isinstance(result, JumpTo):
                 self.dismiss(result)
 
+        # a theme (a code with sub-codes) is retrieved with its sub-codes' segments
+        children = any(c.parent == code.id for c in self.codes.values())
         self.app.push_screen(RetrievalScreen(self.project, self.history, current_document=self.current_document,
-                                             code_id=code.id), done)
+                                             code_id=code.id, children=children), done)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()

@@ -45,7 +45,8 @@ class RetrievalScreen(ProjectScreen):
         _b("k", "cursor(-1)", "Previous segment", "up"),
         _b("enter", "jump", "Jump to the segment in its transcript", "jump"),
         _b("h", "toggle_children", "Include / exclude the sub-codes' segments", "children"),
-        _b("a", "filter_attribute", "Filter by a document attribute value (key=value)", "attribute"),
+        _b("a", "filter_attribute", "Filter by document attribute values (add or remove one key=value; "
+           "values of one key are alternatives)", "attribute"),
         _b("f", "filter_coder", "Filter by coder", "coder"),
         _b("x", "clear_filters", "Clear the filters", "clear"),
         _b("plus,equals_sign", "context(1)", "One more line of context around the segment", "more_context"),
@@ -58,7 +59,7 @@ class RetrievalScreen(ProjectScreen):
         super().__init__(project, history, current_document=current_document)
         self.code_id = code_id
         self.with_children = children
-        self.attribute: tuple[str, str] | None = None
+        self.attributes: dict[str, list[str]] = {}  # key -> values (any of them; every key must match)
         self.coder: str | None = None
         self.context_lines = 0
         self.corpus: Corpus | None = None
@@ -86,7 +87,7 @@ class RetrievalScreen(ProjectScreen):
 
     # data ---------------------------------------------------------------------------------------
     def scope(self) -> Scope:
-        attributes = {self.attribute[0]: frozenset({self.attribute[1].casefold()})} if self.attribute else {}
+        attributes = {k: frozenset(v.casefold() for v in values) for k, values in self.attributes.items()}
         coders = frozenset({self.coder.casefold()}) if self.coder else None
         return Scope(attributes, None, coders)
 
@@ -158,8 +159,8 @@ class RetrievalScreen(ProjectScreen):
         name = self.corpus.path(self.code_id)
         documents = len({s.document_id for s in self.segments})
         filters = []
-        if self.attribute:
-            filters.append(f"{self.attribute[0]}={self.attribute[1]}")
+        for key, values in self.attributes.items():
+            filters.append(f"{key}={' or '.join(values)}")
         if self.coder:
             filters.append(f"coder {self.coder}")
         title = (f"Retrieval: {clean_label(name)}{' and its sub-codes' if self.with_children else ''}: "
@@ -180,7 +181,7 @@ class RetrievalScreen(ProjectScreen):
         segment = self.highlighted
         pane = self.query_one("#rv-segment", Static)
         if segment is None:
-            pane.update("No segments" + (" match the filters (x clears them)." if self.attribute or self.coder
+            pane.update("No segments" + (" match the filters (x clears them)." if self.attributes or self.coder
                                          else " are coded with this code yet."))
             return
         text = Text()
@@ -232,7 +233,7 @@ class RetrievalScreen(ProjectScreen):
         self.show_segment()
 
     def action_clear_filters(self) -> None:
-        self.attribute = self.coder = None
+        self.attributes, self.coder = {}, None
         self.reload()
 
     def action_filter_attribute(self) -> None:
@@ -246,15 +247,25 @@ class RetrievalScreen(ProjectScreen):
         if not pairs:
             self.notify("No document has attributes (qualtui attr set DOC key=value)", severity="warning")
             return
-        labels = ["(all documents)"] + [f"{clean_label(k, 40)}={clean_label(v, 60)}  ({counts[(k, v)]} doc"
+        labels = ["(all documents)"] + [f"{'[x]' if v in self.attributes.get(k, ()) else '[ ]'} "
+                                        f"{clean_label(k, 40)}={clean_label(v, 60)}  ({counts[(k, v)]} doc"
                                         f"{'s' if counts[(k, v)] != 1 else ''})" for k, v in pairs]
 
         def done(index: int | None) -> None:
-            if index is not None:
-                self.attribute = pairs[index - 1] if index else None
-                self.reload()
+            if index is None:
+                return
+            if index == 0:
+                self.attributes = {}
+            else:  # toggle one value: values of one key are alternatives, keys must all match
+                key, value = pairs[index - 1]
+                values = self.attributes.setdefault(key, [])
+                values.remove(value) if value in values else values.append(value)
+                if not values:
+                    del self.attributes[key]
+            self.reload()
 
-        self.app.push_screen(ChooseDialog("Only documents with", labels), done)
+        self.app.push_screen(ChooseDialog("Only documents with (choose again to add another value; a chosen "
+                                          "one again removes it)", labels), done)
 
     def action_filter_coder(self) -> None:
         try:

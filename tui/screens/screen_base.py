@@ -58,6 +58,14 @@ class ProjectScreen(Screen):
         return groups
 
     @property
+    def memory(self) -> dict:
+        """What this kind of screen remembers between visits (for as long as the app runs)."""
+        store = getattr(self.app, "screen_memory", None)
+        if store is None:
+            store = self.app.screen_memory = {}
+        return store.setdefault(type(self).__name__, {})
+
+    @property
     def no_color(self) -> bool:
         return bool(getattr(self.app, "no_color", False))
 

@@ -59,7 +59,9 @@ class SearchScreen(ProjectScreen):
         _b("j", "cursor(1)", "Next hit", "down"),
         _b("k", "cursor(-1)", "Previous hit", "up"),
         _b("enter", "jump", "Jump to the hit in its transcript", "jump"),
-        _b("c", "code_hits", "Code every hit (or its sentence or turn) in one undoable step", "code_hits"),
+        _b("x", "exclude", "Leave the highlighted hit out of 'code every hit' (again: put it back)", "exclude"),
+        _b("c", "code_hits", "Code every hit not left out with x (or its sentence or turn) in one undoable step",
+           "code_hits"),
         _b("s", "code_speaker", "Auto-code every turn of a speaker", "code_speaker"),
     ]
 
@@ -68,6 +70,7 @@ class SearchScreen(ProjectScreen):
         self.pattern = pattern
         self.result: SearchResult | None = None
         self.corpus: Corpus | None = None
+        self.excluded: set[int] = set()  # indexes of hits left out of "code every hit"
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -81,7 +84,7 @@ class SearchScreen(ProjectScreen):
             yield OnOff("no interviewers", id="ss-no-interviewer")
         yield Static("Type a pattern and press Enter", id="ss-status", markup=False)
         yield PlainTable(id="ss-results", cursor_type="row", zebra_stripes=True)
-        yield Static("? keys  Enter search/jump  / pattern  tab options  c code every hit  s code a speaker  u undo  "
+        yield Static("? keys  Enter search/jump  / pattern  tab options  x leave a hit out  c code every hit  s code a speaker  u undo  "
                      "esc back", id="ss-hint", markup=False)
 
     @property
@@ -91,7 +94,7 @@ class SearchScreen(ProjectScreen):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False
-        self.table.add_columns("document", "line", "speaker", "hit in context")
+        self.table.add_columns("code?", "document", "line", "speaker", "hit in context")
         self.query_one("#ss-pattern", Input).focus()
         if self.pattern:
             self.run_search()
@@ -124,6 +127,7 @@ class SearchScreen(ProjectScreen):
         table = self.table
         table.clear()
         result = self.result
+        self.excluded = set()
         if result is None:
             return
         for hit in result.hits:
@@ -131,7 +135,7 @@ class SearchScreen(ProjectScreen):
             context.append(_flat(hit.before)[-BEFORE:], style="dim")
             context.append(_flat(hit.text), style="bold reverse")
             context.append(_flat(hit.after)[:80], style="dim")
-            table.add_row(clean_label(hit.document, 30), hit.lines, clean_label(hit.speaker or "", 20), context)
+            table.add_row("yes", clean_label(hit.document, 30), hit.lines, clean_label(hit.speaker or "", 20), context)
         documents = len({h.document_id for h in result.hits})
         count = f"first {len(result.hits)}" if result.truncated else str(len(result.hits))
         self.query_one("#ss-status", Static).update(
@@ -165,23 +169,40 @@ class SearchScreen(ProjectScreen):
             hit = self.result.hits[min(self.table.cursor_row, len(self.result.hits) - 1)]
             self.dismiss(JumpTo(hit.document_id, hit.start, hit.end))
 
+    def action_exclude(self) -> None:
+        if not self.result or not self.result.hits or not self.table.row_count:
+            return
+        row = min(self.table.cursor_row, len(self.result.hits) - 1)
+        self.excluded ^= {row}
+        self.table.update_cell_at((row, 0), "no" if row in self.excluded else "yes")
+        left = len(self.excluded)
+        self.query_one("#ss-status", Static).update(
+            f"{len(self.result.hits) - left} of {len(self.result.hits)} hits will be coded by c"
+            + (f" ({left} left out with x)" if left else ""))
+        self.table.action_cursor_down()
+
     def action_code_hits(self) -> None:
         if not self.result or not self.result.hits or self.corpus is None:
             self.notify("Search first: there are no hits to code", severity="warning")
             return
         result, corpus = self.result, self.corpus
-        how_many = f"the first {len(result.hits)}" if result.truncated else f"all {len(result.hits)}"
+        hits = [h for i, h in enumerate(result.hits) if i not in self.excluded]
+        if not hits:
+            self.notify("Every hit is left out (x puts one back)", severity="warning")
+            return
+        left = f", {len(self.excluded)} left out" if self.excluded else ""
+        how_many = (f"the first {len(hits)}" if result.truncated else f"all {len(hits)}") + left
 
         def unit_chosen(index: int | None) -> None:
             if index is None:
                 return
             unit = UNIT_CHOICES[index][0]
             try:
-                spans = autocode.spans_for_hits(corpus, result.hits, unit)
+                spans = autocode.spans_for_hits(corpus, hits, unit)
             except Exception as exc:
                 self.report("work out what to code", exc)
                 return
-            self.pick_code_then(f"Code {how_many} hits ({unit}) as", spans, f"code {len(result.hits)} hits")
+            self.pick_code_then(f"Code {how_many} hits ({unit}) as", spans, f"code {len(hits)} hits")
 
         self.app.push_screen(ChooseDialog(f"Code {how_many} hits: what to code for each hit?",
                                           [f"{unit}: {label}" for unit, label in UNIT_CHOICES]), unit_chosen)
@@ -196,21 +217,33 @@ class SearchScreen(ProjectScreen):
         if not turns:
             self.notify("No speaker labels in these documents", severity="warning")
             return
-        names = sorted(turns, key=str.casefold)
+        # One row per speaker as coding matches them (canonical name, ignoring case), naming every spelling
+        # it covers: "Interviewer" and "INTERVIEWER" are one row, since choosing either codes both.
+        canonical = self.project.speakers.canonical
+        groups: dict[str, list[str]] = {}
+        for name in sorted(turns, key=str.casefold):
+            groups.setdefault((canonical(name) or name).casefold(), []).append(name)
+        rows = sorted(groups.values(), key=lambda spellings: spellings[0].casefold())
+
+        def label(spellings: list[str]) -> str:
+            count = sum(turns[n] for n in spellings)
+            return f"{' / '.join(clean_label(n, 30) for n in spellings)}  ({count} turn{'s' if count != 1 else ''})"
 
         def chosen(index: int | None) -> None:
             if index is None:
                 return
+            spellings = rows[index]
             try:
-                spans = autocode.spans_for_speakers(corpus, [names[index]])
+                spans = autocode.spans_for_speakers(corpus, spellings)
             except Exception as exc:
                 self.report("find the speaker's turns", exc)
                 return
-            self.pick_code_then(f"Code every turn of {clean_label(names[index])!r} as", spans,
-                                f"code the turns of {clean_label(names[index])!r}")
+            shown = " / ".join(clean_label(n) for n in spellings)
+            self.pick_code_then(f"Code every turn of {shown!r} ({label(spellings).rsplit('(', 1)[1][:-1]}) as",
+                                spans, f"code the turns of {shown!r}")
 
-        self.app.push_screen(ChooseDialog("Auto-code every turn of which speaker?",
-                                          [f"{clean_label(n, 40)}  ({turns[n]} turns)" for n in names]), chosen)
+        self.app.push_screen(ChooseDialog("Auto-code every turn of which speaker? (one row per speaker; every "
+                                          "spelling listed is coded)", [label(r) for r in rows]), chosen)
 
     def pick_code_then(self, title: str, spans: autocode.Spans, what: str) -> None:
         try:
