@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
 from stores.links import planted_links, read_bytes
 from stores.records import CorruptFileError, RecordFile, _signature
+from stores.transaction import TXN_DIR, ProjectLock, StoreContext, Transaction, recover
 
 SCHEMA_VERSION = 1
 MARKER = "qualtui.json"
@@ -48,7 +50,10 @@ class ProjectStore:
     def __init__(self, root: Path, perms: Permissions = PRIVATE) -> None:
         self.root = Path(root)
         self.perms = perms
-        self.project = RecordFile(self.root / MARKER, perms)
+        self.lock = ProjectLock(self.root, perms, on_dead_transaction=self._recover)
+        self.context = StoreContext(self.lock)
+        self.recovered: list[str] = []  # what was finished or rolled back, for the user to be told
+        self.project = RecordFile(self.root / MARKER, perms, self.context)
         self._document_files: dict[str, RecordFile] = {}
         self._text_cache: dict[str, tuple[tuple | None, str]] = {}
 
@@ -100,9 +105,68 @@ class ProjectStore:
                 f"this project was written by a newer qualtui (schema {schema}, this version reads up to "
                 f"{SCHEMA_VERSION}); upgrade qualtui to open it"
             )
-        if meta.get("shared_group"):
-            return cls(root, Permissions.shared())
-        return probe
+        store = cls(root, Permissions.shared()) if meta.get("shared_group") else probe
+        store.recover_if_dead()
+        return store
+
+    # transactions ------------------------------------------------------------
+    def _recover(self) -> None:
+        """Finish or roll back a dead transaction; the caller holds the project lock exclusively."""
+        outcome = recover(self.root, self.perms)
+        if outcome is None:
+            return
+        verb, info = outcome
+        when = info["started"][11:16] if len(info["started"]) > 16 else "earlier"
+        self.recovered.append(f"{'finished' if verb == 'finished' else 'rolled back'} an interrupted "
+                              f"{info['operation']!r} from {when}"
+                              + ("" if verb == "finished" else " (it had changed nothing)"))
+        self.audit({"coder": "qualtui", "action": "recover", "operation": info["operation"], "outcome": verb,
+                    "started": info["started"]})
+
+    def recover_if_dead(self) -> None:
+        """Finish an interrupted transaction, unless one is running (its process holds the lock)."""
+        if not (self.root / TXN_DIR).exists() or self.lock.held():
+            return
+        if self.lock.acquire(True, blocking=False):
+            try:
+                self._recover()
+            finally:
+                self.lock.release()
+
+    @contextmanager
+    def transaction(self, operation: str) -> Iterator[Transaction]:
+        """All the writes inside land together or not at all; other writers wait meanwhile.
+
+        Nested calls join the outer transaction.
+        """
+        outer = self.context.active()
+        if outer is not None:
+            yield outer
+            return
+        with self.lock.exclusive():
+            txn = Transaction(self.root, self.perms, operation)
+            self.context.txn = txn
+            try:
+                yield txn
+            except BaseException:
+                self.context.txn = None
+                txn.discard()
+                self._drop_caches()
+                raise
+            self.context.txn = None
+            try:
+                txn.commit()
+            finally:
+                self._drop_caches()
+
+    def in_transaction(self) -> bool:
+        return self.context.active() is not None
+
+    def _drop_caches(self) -> None:
+        self._text_cache.clear()
+        self.project.storage.invalidate()
+        for rf in self._document_files.values():
+            rf.storage.invalidate()
 
     def meta(self) -> dict[str, Any]:
         return self.project.get("meta", META_ID) or {}
@@ -124,7 +188,7 @@ class ProjectStore:
         _check_id(doc_id)
         rf = self._document_files.get(doc_id)
         if rf is None:
-            rf = RecordFile(self.documents_dir / f"{doc_id}.json", self.perms)
+            rf = RecordFile(self.documents_dir / f"{doc_id}.json", self.perms, self.context)
             self._document_files[doc_id] = rf
         return rf
 
@@ -136,13 +200,39 @@ class ProjectStore:
         _check_id(doc_id)
         return self.documents_dir / f"{doc_id}.turns.json"
 
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        """Replace one project file (staged inside a transaction)."""
+        with self.context.editing() as txn:
+            if txn is not None:
+                txn.stage_bytes(Path(path), data)
+            else:
+                ensure_dir(Path(path).parent, self.perms)
+                atomic_write_bytes(Path(path), data, self.perms)
+
+    def read_bytes(self, path: Path) -> bytes:
+        """One project file as it stands (inside a transaction: with its staged changes)."""
+        txn = self.context.active()
+        return txn.read_bytes(Path(path)) if txn is not None else read_bytes(path)
+
+    def delete_file(self, path: Path) -> None:
+        with self.context.editing() as txn:
+            if txn is not None:
+                txn.stage_delete(Path(path))
+            else:
+                Path(path).unlink(missing_ok=True)
+
     def write_text(self, doc_id: str, text: str) -> None:
-        ensure_dir(self.documents_dir, self.perms)
-        atomic_write_bytes(self.text_path(doc_id), text.encode("utf-8"), self.perms)
+        self.write_bytes(self.text_path(doc_id), text.encode("utf-8"))
         self._text_cache.pop(doc_id, None)
 
     def read_text(self, doc_id: str) -> str:
         path = self.text_path(doc_id)
+        txn = self.context.active()
+        if txn is not None and txn.staged(path) is not None:
+            try:
+                return txn.read_bytes(path).decode("utf-8")
+            except FileNotFoundError:
+                raise StoreError(f"the text of document {doc_id} is missing from {self.documents_dir}") from None
         sig = _signature(path)
         cached = self._text_cache.get(doc_id)
         if cached is not None and cached[0] == sig:
@@ -157,24 +247,22 @@ class ProjectStore:
         return text
 
     def write_json(self, path: Path, obj: Any) -> None:
-        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write_bytes(path, data, self.perms)
+        self.write_bytes(path, json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     def read_json(self, path: Path, default: Any = None) -> Any:
         try:
-            return json.loads(read_bytes(path))
+            return json.loads(self.read_bytes(path))
         except FileNotFoundError:
             return default
         except ValueError as exc:
             raise StoreError(f"{path} is damaged ({exc})") from None
 
     def delete_document_files(self, doc_id: str) -> None:
-        for path in (self.text_path(doc_id), self.turns_path(doc_id), self.documents_dir / f"{doc_id}.json"):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-        self._document_files.pop(doc_id, None)
+        with self.context.editing():
+            for path in (self.text_path(doc_id), self.turns_path(doc_id), self.documents_dir / f"{doc_id}.json"):
+                self.delete_file(path)
+        if not self.in_transaction():
+            self._document_files.pop(doc_id, None)
         self._text_cache.pop(doc_id, None)
 
     # audit -----------------------------------------------------------------
@@ -183,8 +271,21 @@ class ProjectStore:
         return self.root / AUDIT_LOG
 
     def audit(self, entry: Mapping[str, Any]) -> None:
-        line = json.dumps({"time": _now(), **entry}, ensure_ascii=False, separators=(",", ":"))
-        append_line(self.audit_path, line, self.perms)
+        with self.context.editing() as txn:
+            if txn is not None:
+                line = json.dumps({"time": _now(), **entry, "txn": txn.id}, ensure_ascii=False, separators=(",", ":"))
+                txn.audit(line)
+            else:
+                line = json.dumps({"time": _now(), **entry}, ensure_ascii=False, separators=(",", ":"))
+                append_line(self.audit_path, line, self.perms)
+
+    def rewrite_audit(self, data: bytes) -> None:
+        """Replace the whole audit log (pseudonymise); inside a transaction, lines audited so far are in *data*."""
+        with self.context.editing() as txn:
+            if txn is not None:
+                txn.rewrite_audit(data)
+            else:
+                atomic_write_bytes(self.audit_path, data, self.perms)
 
     def backups_dir(self) -> Path:
         return ensure_dir(self.root / BACKUPS_DIR, self.perms)

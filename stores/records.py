@@ -27,6 +27,7 @@ from tinydb.table import Table
 from stores.atomic import PRIVATE, Permissions, atomic_write_bytes
 from stores.links import read_bytes
 from stores.locking import FileLock
+from stores.transaction import StoreContext
 
 Record = dict[str, Any]
 
@@ -46,14 +47,27 @@ def _signature(path: Path) -> tuple[int, int, int, int] | None:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: atomic durable writes, parse cache keyed by file identity."""
 
-    def __init__(self, path: Path, perms: Permissions = PRIVATE) -> None:
+    def __init__(self, path: Path, perms: Permissions = PRIVATE, context: StoreContext | None = None) -> None:
         self.path = Path(path)
         self.perms = perms
+        self.context = context
         self._cached: dict | None = None
         self._cached_sig: tuple | None = None
         self.force_fresh = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
+        txn = self.context.active() if self.context is not None else None
+        if txn is not None:
+            entry = txn.staged(self.path)
+            if entry is not None:  # read-your-writes inside a transaction
+                if entry[0] == "data":
+                    return entry[1]
+                if entry[0] == "gone":
+                    return None
+                return json.loads(entry[1].read_bytes())
+        # A transaction's read-modify-write gets a private copy: the staged result must never
+        # sit in the cache under the signature of the file on disk (a rollback would expose it).
+        private = txn is not None and self.force_fresh
         sig = _signature(self.path)
         if sig is None:
             self._cached, self._cached_sig = None, None
@@ -73,10 +87,15 @@ class AtomicJSONStorage(Storage):
                 raise CorruptFileError(f"{self.path} is not valid JSON ({exc})") from None
             if not isinstance(data, dict):
                 raise CorruptFileError(f"{self.path} does not hold a JSON object")
-        self._cached, self._cached_sig = data, sig
+        if not private:
+            self._cached, self._cached_sig = data, sig
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        txn = self.context.active() if self.context is not None else None
+        if txn is not None:
+            txn.stage_data(self.path, data)
+            return
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self._cached, self._cached_sig = None, None
         atomic_write_bytes(self.path, payload, self.perms)
@@ -135,10 +154,11 @@ class _RecordDB(TinyDB):
 class RecordFile:
     """One TinyDB JSON file of tables of records, safe across processes."""
 
-    def __init__(self, path: Path, perms: Permissions = PRIVATE) -> None:
+    def __init__(self, path: Path, perms: Permissions = PRIVATE, context: StoreContext | None = None) -> None:
         self.path = Path(path)
         self.perms = perms
-        self.storage = AtomicJSONStorage(self.path, perms)
+        self.context = context
+        self.storage = AtomicJSONStorage(self.path, perms, context)
         storage = self.storage
         self._db = _RecordDB(storage=lambda: storage)
         self.lock = FileLock(self.path, perms)
@@ -166,6 +186,12 @@ class RecordFile:
 
     # writes ----------------------------------------------------------------
     def _write(self, fn: Callable[[], Any]) -> Any:
+        if self.context is not None:
+            with self.context.editing():
+                return self._write_locked(fn)
+        return self._write_locked(fn)
+
+    def _write_locked(self, fn: Callable[[], Any]) -> Any:
         with self.lock:
             self.storage.force_fresh = True
             try:
@@ -210,5 +236,6 @@ class RecordFile:
         return self._write(run)
 
     def ensure_exists(self) -> None:
-        if not self.path.exists():
+        txn = self.context.active() if self.context is not None else None
+        if not (txn.exists(self.path) if txn is not None else self.path.exists()):
             self._write(lambda: self.storage.read() is None and self.storage.write({}))
