@@ -144,7 +144,8 @@ def damage(root: Path) -> None:
 @dataclass
 class Op:
     name: str
-    args: list[str]
+    label: str  # how check names it when it is interrupted
+    args: list[str]  # how check names it when it is interrupted
     prepare: Callable[[Path], None] | None = None  # applied to the before copy (check --repair's damage)
 
 
@@ -160,15 +161,15 @@ def operations(base: Path, work: Path) -> list[Op]:
     support = project.codes.get("Support")
     chosen = [c.id for c in project.codings.for_code([support.id])][::3][:40]
     return [
-        Op("merge", ["merge", str(other)]),
-        Op("codes-merge", ["codes", "merge", "Fear", "Hope"]),
-        Op("codes-split", ["codes", "split", "Support", "Peer support", "--codings", ",".join(chosen)]),
-        Op("codes-delete", ["codes", "delete", "Fear", "--yes"]),
-        Op("search-code", ["search", "ward", "--code", "Ward", "--create"]),
-        Op("autocode", ["autocode", "--speaker", "Sam", "--code", "Sam speaks", "--create"]),
-        Op("import-qdc", ["import-qdc", str(qdc)]),
-        Op("pseudonymise", ["pseudonymise", "--map", str(names)]),
-        Op("check-repair", ["check", "--repair"], prepare=damage),
+        Op("merge", "merge", ["merge", str(other)]),
+        Op("codes-merge", "codes merge", ["codes", "merge", "Fear", "Hope"]),
+        Op("codes-split", "codes split", ["codes", "split", "Support", "Peer support", "--codings", ",".join(chosen)]),
+        Op("codes-delete", "codes delete", ["codes", "delete", "Fear", "--yes"]),
+        Op("search-code", "auto-code", ["search", "ward", "--code", "Ward", "--create"]),
+        Op("autocode", "auto-code", ["autocode", "--speaker", "Sam", "--code", "Sam speaks", "--create"]),
+        Op("import-qdc", "import-qdc", ["import-qdc", str(qdc)]),
+        Op("pseudonymise", "pseudonymise", ["pseudonymise", "--map", str(names)]),
+        Op("check-repair", "check --repair", ["check", "--repair"], prepare=damage),
     ]
 
 
@@ -288,44 +289,63 @@ class Tally:
     runs: int = 0
     before: int = 0
     after: int = 0
+    half_named: int = 0  # between the states on disk, and check named the operation and the command
     finished_by_repair: int = 0
-    leftovers: int = 0
+    finished_by_open: int = 0
     mismatches: int = 0
     failures: list[str] = field(default_factory=list)
 
     def row(self) -> dict:
-        return {"runs": self.runs, "before": self.before, "after": self.after,
-                "named+finished": self.finished_by_repair, "leftovers": self.leftovers,
+        return {"runs": self.runs, "before": self.before, "after": self.after, "half-done named": self.half_named,
+                "finished by check --repair": self.finished_by_repair, "finished by opening": self.finished_by_open,
                 "mismatch/lost": self.mismatches}
 
 
-def judge(work: Path, op: Op, before: dict, after: dict, tally: Tally, note: str) -> None:
+def judge(work: Path, op: Op, before: dict, after: dict, tally: Tally, note: str, finish_by_open: bool) -> None:
+    """Classify the project after one kill, finish what check names, and check the result."""
     from qualtui.integrity import check
+    from qualtui.project import Project
     from qualtui.repair import repair
 
     tally.runs += 1
-    problems = check(work)
-    interrupted = [p for p in problems if p.kind == INTERRUPTED]
-    unexpected = [p.line() for p in problems if p.kind not in LEFTOVERS | {INTERRUPTED}]
-    if op.name == "check-repair":  # a kill before the repair wrote anything leaves the damage it came to fix
-        unexpected = [] if canonical(work) == before else unexpected
     bad = []
+    problems = check(work)
+    state = canonical(work)
+    interrupted = [p for p in problems if p.kind == INTERRUPTED]
+    allowed = LEFTOVERS | {INTERRUPTED}
+    if op.name == "check-repair" and state == before:  # not repaired yet: the damage it came to fix is still there
+        allowed |= {p.kind for p in check(work.parent / f"before-{op.name}")}
+    unexpected = [p.line() for p in problems if p.kind not in allowed]
     if unexpected:
         bad.append(f"check reports {unexpected[:3]}")
     for problem in interrupted:
-        if "check --repair" not in problem.message:
-            bad.append(f"check does not say how to finish: {problem.line()}")
-    if problems and not unexpected:
-        tally.leftovers += 1 if not interrupted else 0
-        repair(work)
-        tally.finished_by_repair += 1 if interrupted else 0
-    state = canonical(work)
+        if "check --repair" not in problem.message or f"'{op.label}'" not in problem.message:
+            bad.append(f"check does not name the operation and how to finish it: {problem.line()}")
     if state == before:
         tally.before += 1
     elif state == after:
         tally.after += 1
+    elif interrupted and "interrupted while writing" in interrupted[0].message:
+        tally.half_named += 1
     else:
-        bad.append(f"the project is neither before ({counts(before)}) nor after ({counts(after)}): {counts(state)}")
+        bad.append(f"neither before ({counts(before)}) nor after ({counts(after)}) and check names nothing: "
+                   f"{counts(state)}")
+    if interrupted:
+        if finish_by_open:
+            Project.open(work)  # any command that opens the project finishes (or rolls back) it
+            tally.finished_by_open += 1
+        else:
+            repair(work)
+            tally.finished_by_repair += 1
+    if check(work) and op.name != "check-repair":
+        repair(work)  # leftovers of the kill itself: a temp file, a torn audit entry
+    finished = canonical(work)
+    if finished not in (before, after) or (state not in (before, after) and finished != after):
+        bad.append(f"after finishing: neither before nor after ({counts(finished)})")
+    elif op.name != "check-repair" or finished == after:
+        left = [p.line() for p in check(work)]
+        if left:
+            bad.append(f"check still reports {left[:3]}")
     if bad:
         tally.mismatches += 1
         tally.failures.append(f"{op.name} ({note}): " + "; ".join(bad))
@@ -358,7 +378,7 @@ def run(base_dir: Path, point_runs: int, time_runs: int, seed: int, only: set[st
             shutil.copytree(template, work)
             limit = rng.randint(1, total)
             forked(work, op.args, limit)
-            judge(work, op, before, after, tally, f"killed before changing call {limit} of {total}")
+            judge(work, op, before, after, tally, f"killed before changing call {limit} of {total}", i % 2 == 1)
         if time_runs:
             shutil.rmtree(work, ignore_errors=True)
             shutil.copytree(template, work)
@@ -369,7 +389,7 @@ def run(base_dir: Path, point_runs: int, time_runs: int, seed: int, only: set[st
                 shutil.copytree(template, work)
                 delay = rng.uniform(0.3 * seconds, seconds)
                 timed(work, op.args, delay)
-                judge(work, op, before, after, tally, f"SIGKILL after {delay:.3f} s of {seconds:.3f} s")
+                judge(work, op, before, after, tally, f"SIGKILL after {delay:.3f} s of {seconds:.3f} s", i % 2 == 1)
         log(f"{op.name:>14}: before {counts(before)}, after {counts(after)}, {total} changing calls; "
             + ", ".join(f"{k} {v}" for k, v in tally.row().items()))
     shutil.rmtree(base_dir / "work", ignore_errors=True)

@@ -28,6 +28,7 @@ from stores import FileLock, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
 from stores.links import read_bytes
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, MARKER, refuse_links
+from stores.transaction import ProjectLock
 from qualtui.errors import QualtuiError
 from qualtui.integrity import is_temp_file, project_permissions
 from qualtui.output import is_inside, refuse_inside_project
@@ -84,7 +85,10 @@ def fingerprint(root: str | os.PathLike) -> str:
 def snapshot(root: str | os.PathLike) -> list[Entry]:
     """Every included file's bytes, read while no project-wide change can happen."""
     root = Path(root)
-    with FileLock(root / MARKER, _permissions(root)):
+    perms = _permissions(root)
+    # Shared project lock: no transaction is half-applied while we read (a dead one's .txn/ is copied
+    # along and finished when the restored copy is opened).
+    with ProjectLock(root, perms).shared(), FileLock(root / MARKER, perms):
         entries = []
         for name, entry in _included(root):
             st = entry.stat(follow_symlinks=False)

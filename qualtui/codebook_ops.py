@@ -1,9 +1,9 @@
 """Codebook operations beyond a single field edit: merge, split, delete.
 
 Each performs the whole operation durably and returns a ``Change`` that undoes
-it exactly (codings come back with their ids, coders and memos).  Writes are
-ordered so that a crash part-way leaves a valid project: codings are moved
-before the code they belonged to is removed.
+it exactly (codings come back with their ids, coders and memos).  Each (and
+each undo and redo) is one store transaction: a kill leaves the project before
+or after it, and coding processes wait while it runs.
 """
 
 from __future__ import annotations
@@ -43,91 +43,117 @@ def _join(first: str, second: str, heading: str) -> str:
     return f"{first}\n\n{heading}\n{second}"
 
 
-def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[MergeResult, Change]:
-    """Merge *source* into *target*: its codings, sub-codes, memos and definition move; nothing is lost.
-
-    A source coding identical to one the target already has (same span, same
-    coder) is removed rather than duplicated; undo brings it back.
-    """
+def _merge_plan(project: Project, source_id: str, target_id: str) -> tuple:
     if source_id == target_id:
         raise QualtuiError("cannot merge a code into itself")
     source, target = project.codes.by_id(source_id), project.codes.by_id(target_id)
     if target_id in {c.id for c in project.codes.descendants(source_id)}:
         raise QualtuiError(f"cannot merge {source.name!r} into its own sub-code {target.name!r}")
-    all_codes = project.codes.all()
-    children = [c for c in all_codes if c.parent == source_id]
+    children = [c for c in project.codes.all() if c.parent == source_id]
     moved_codings = project.codings.for_code([source_id])
-    target_keys = {(c.document, c.start, c.end, c.coder) for c in project.codings.for_code([target_id])}
     memos_before = project.memos.all(kind="code", target=source_id)
-    summaries_before = project.framework.about_code(source_id) + project.framework.about_code(target_id)
-    merged_target = replace(
-        target,
-        description=_join(target.description, source.description, f"(merged from {source.name})"),
-        inclusion=_join(target.inclusion, source.inclusion, f"(merged from {source.name})"),
-        exclusion=_join(target.exclusion, source.exclusion, f"(merged from {source.name})"),
-        example=_join(target.example, source.example, f"(merged from {source.name})"),
-        codable=target.codable or source.codable,
-    )
+    return source, target, children, moved_codings, memos_before
 
-    def apply() -> tuple[int, int]:
-        project.codes.put([merged_target])
-        moved = duplicates = 0
-        for doc_id, items in _codings_by_doc(moved_codings).items():
-            keep = [replace(c, code=target_id) for c in items if (doc_id, c.start, c.end, c.coder) not in target_keys]
-            drop = [c.id for c in items if (doc_id, c.start, c.end, c.coder) in target_keys]
-            if keep:
-                project.codings.put(keep)
-            if drop:
-                project.codings.remove(doc_id, drop)
-            moved, duplicates = moved + len(keep), duplicates + len(drop)
-        if children:
-            project.codes.put([replace(c, parent=target_id) for c in children])
-        if memos_before:
-            project.memos.put([replace(m, target=target_id, modified=now_iso(),
-                                       title=m.title or f"from {source.name}") for m in memos_before])
-        _merge_summaries(project, source_id, target_id, source.name)
-        project.codes.delete_records([source_id])
-        project.audit("code.merge", source=source_id, target=target_id, moved=moved, duplicates=duplicates)
-        return moved, duplicates
+
+def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[MergeResult, Change]:
+    """Merge *source* into *target*: its codings, sub-codes, memos and definition move; nothing is lost.
+
+    A source coding identical to one the target already has (same span, same
+    coder) is removed rather than duplicated; undo brings it back.  It runs as
+    one transaction computed from fresh data, so a coding a colleague adds
+    meanwhile waits and then lands on a code that still exists.
+    """
+    last: dict = {}
+
+    def apply() -> MergeResult:
+        with project.store.transaction("codes merge"):
+            source, target, children, moved_codings, memos_before = _merge_plan(project, source_id, target_id)
+            summaries_before = project.framework.about_code(source_id) + project.framework.about_code(target_id)
+            target_keys = {(c.document, c.start, c.end, c.coder) for c in project.codings.for_code([target_id])}
+            merged_target = replace(
+                target,
+                description=_join(target.description, source.description, f"(merged from {source.name})"),
+                inclusion=_join(target.inclusion, source.inclusion, f"(merged from {source.name})"),
+                exclusion=_join(target.exclusion, source.exclusion, f"(merged from {source.name})"),
+                example=_join(target.example, source.example, f"(merged from {source.name})"),
+                codable=target.codable or source.codable,
+            )
+            project.codes.put([merged_target])
+            moved = duplicates = 0
+            for doc_id, items in _codings_by_doc(moved_codings).items():
+                keep = [replace(c, code=target_id) for c in items if (doc_id, c.start, c.end, c.coder) not in target_keys]
+                drop = [c.id for c in items if (doc_id, c.start, c.end, c.coder) in target_keys]
+                if keep:
+                    project.codings.put(keep)
+                if drop:
+                    project.codings.remove(doc_id, drop)
+                moved, duplicates = moved + len(keep), duplicates + len(drop)
+            if children:
+                project.codes.put([replace(c, parent=target_id) for c in children])
+            if memos_before:
+                project.memos.put([replace(m, target=target_id, modified=now_iso(),
+                                           title=m.title or f"from {source.name}") for m in memos_before])
+            _merge_summaries(project, source_id, target_id, source.name)
+            project.codes.delete_records([source_id])
+            project.audit("code.merge", source=source_id, target=target_id, moved=moved, duplicates=duplicates)
+        last.update(source=source, target=target, children=children, codings=moved_codings, memos=memos_before,
+                    summaries=summaries_before)
+        return MergeResult(source, merged_target, moved, duplicates, len(children), len(memos_before))
 
     def undo() -> None:
-        project.codes.put([source, target] + children)
-        project.codings.put(moved_codings)
-        if memos_before:
-            project.memos.put(memos_before)
-        if summaries_before:   # drop what the merge wrote, put back what was there
-            project.framework.delete(s.id for s in project.framework.about_code(target_id))
-            project.framework.put(summaries_before)
-        project.audit("code.merge.undo", source=source_id, target=target_id)
+        with project.store.transaction("undo codes merge"):
+            project.codes.put([last["source"], last["target"]] + last["children"])
+            project.codings.put(last["codings"])
+            if last["memos"]:
+                project.memos.put(last["memos"])
+            if last["summaries"]:  # drop what the merge wrote, put back what was there
+                project.framework.delete(s.id for s in project.framework.about_code(target_id))
+                project.framework.put(last["summaries"])
+            project.audit("code.merge.undo", source=source_id, target=target_id)
 
-    moved, duplicates = apply()
-    result = MergeResult(source, merged_target, moved, duplicates, len(children), len(memos_before))
-    return result, Change(f"merge {source.name!r} into {target.name!r}", undo=undo, redo=lambda: apply() and None)
+    result = apply()
+    return result, Change(f"merge {result.source.name!r} into {result.target.name!r}", undo=undo,
+                          redo=lambda: apply() and None)
 
 
 def split_code(project: Project, code_id: str, new_name: str, coding_ids: Iterable[str], *,
                as_child: bool = False) -> tuple[Code, Change]:
     """Create a new code (a sibling, or a child with *as_child*) and move the chosen codings to it."""
-    original = project.codes.by_id(code_id)
     wanted = set(coding_ids)
-    chosen = [c for c in project.codings.for_code([code_id]) if c.id in wanted]
-    missing = wanted - {c.id for c in chosen}
-    if missing:
-        raise QualtuiError(f"{len(missing)} of the chosen codings are not codings of {original.name!r}")
-    new_code = project.codes.create(new_name, parent=code_id if as_child else original.parent,
-                                    description=f"Split from {original.name}.")
+    last: dict = {}
 
-    def apply() -> None:
-        project.codes.put([new_code])
+    def chosen_codings() -> list[Coding]:
+        return [c for c in project.codings.for_code([code_id]) if c.id in wanted]
+
+    with project.store.transaction("codes split"):
+        original = project.codes.by_id(code_id)
+        chosen = chosen_codings()
+        missing = wanted - {c.id for c in chosen}
+        if missing:
+            raise QualtuiError(f"{len(missing)} of the chosen codings are not codings of {original.name!r}")
+        new_code = project.codes.create(new_name, parent=code_id if as_child else original.parent,
+                                        description=f"Split from {original.name}.")
         project.codings.put([replace(c, code=new_code.id) for c in chosen])
         project.audit("code.split", code=code_id, new_code=new_code.id, codings=len(chosen))
+    last["chosen"] = chosen
+
+    def redo() -> None:
+        with project.store.transaction("redo codes split"):
+            chosen = chosen_codings()
+            project.codes.put([new_code])
+            project.codings.put([replace(c, code=new_code.id) for c in chosen])
+            project.audit("code.split", code=code_id, new_code=new_code.id, codings=len(chosen))
+        last["chosen"] = chosen
 
     def undo() -> None:
-        project.codings.put(chosen)
-        project.codes.delete_records([new_code.id])
+        with project.store.transaction("undo codes split"):
+            moved = {c.id for c in last["chosen"]}
+            # codings a colleague added to the new code meanwhile go back to the original code too
+            back = [replace(c, code=code_id) for c in project.codings.for_code([new_code.id])]
+            project.codings.put([c for c in last["chosen"]] + [c for c in back if c.id not in moved])
+            project.codes.delete_records([new_code.id])
 
-    apply()
-    return new_code, Change(f"split {original.name!r}", undo=undo, redo=apply)
+    return new_code, Change(f"split {original.name!r}", undo=undo, redo=redo)
 
 
 @dataclass(frozen=True)
@@ -165,27 +191,36 @@ def plan_delete(project: Project, code_id: str) -> DeletePlan:
 
 
 def delete_code(project: Project, code_id: str) -> tuple[DeletePlan, Change]:
-    """Delete a code with its codings and memos; its sub-codes move up to its parent."""
-    plan = plan_delete(project, code_id)
+    """Delete a code with its codings and memos; its sub-codes move up to its parent.
 
-    def apply() -> None:
-        for doc_id, items in _codings_by_doc(plan.codings).items():
-            project.codings.remove(doc_id, [c.id for c in items])
-        if plan.children:
-            project.codes.put([replace(c, parent=plan.code.parent) for c in plan.children])
-        if plan.memos:
-            project.memos.delete([m.id for m in plan.memos])
-        if plan.summaries:
-            project.framework.delete(s.id for s in plan.summaries)
-        project.codes.delete_records([code_id])
+    One transaction, planned from fresh data: codings added meanwhile are deleted with the code, never orphaned.
+    """
+    last: dict = {}
+
+    def apply() -> DeletePlan:
+        with project.store.transaction("codes delete"):
+            plan = plan_delete(project, code_id)
+            for doc_id, items in _codings_by_doc(plan.codings).items():
+                project.codings.remove(doc_id, [c.id for c in items])
+            if plan.children:
+                project.codes.put([replace(c, parent=plan.code.parent) for c in plan.children])
+            if plan.memos:
+                project.memos.delete([m.id for m in plan.memos])
+            if plan.summaries:
+                project.framework.delete(s.id for s in plan.summaries)
+            project.codes.delete_records([code_id])
+        last["plan"] = plan
+        return plan
 
     def undo() -> None:
-        project.codes.put([plan.code] + plan.children)
-        project.codings.put(plan.codings)
-        if plan.memos:
-            project.memos.put(plan.memos)
-        if plan.summaries:
-            project.framework.put(plan.summaries)
+        plan = last["plan"]
+        with project.store.transaction("undo codes delete"):
+            project.codes.put([plan.code] + plan.children)
+            project.codings.put(plan.codings)
+            if plan.memos:
+                project.memos.put(plan.memos)
+            if plan.summaries:
+                project.framework.put(plan.summaries)
 
-    apply()
-    return plan, Change(f"delete code {plan.code.name!r}", undo=undo, redo=apply)
+    plan = apply()
+    return plan, Change(f"delete code {plan.code.name!r}", undo=undo, redo=lambda: apply() and None)

@@ -25,11 +25,13 @@ from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
 from stores.links import planted_links
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, MARKER, META_ID
+from stores.transaction import TXN_DIR, ProjectLock, live, pending
 from qualtui.model import MEMO_KINDS, Code, Coding, Document, Memo, Turn
 
 TEMP_FILE = re.compile(r"^\..+\.(\d+)\.tmp$")
-JOURNAL_SUFFIX = ".pseudonymise.json"  # a document's pending pseudonymisation (see qualtui.pseudonymise)
-RUN_RECORD = "pseudonymise"  # meta record of an unfinished pseudonymisation run
+
+
+INTERRUPTED = "interrupted"  # Problem.kind of a multi-file operation killed part-way
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,25 @@ class _Checker:
         self.problems.append(Problem(kind, where, message, repairable))
 
     def run(self) -> tuple[list[Problem], ProjectFiles]:
+        """Under the project lock, shared: a running transaction is waited for, never seen half-applied."""
         self.problems.extend(link_problems(self.root))
         if self.problems:  # reading on would follow the links; nothing else is checked or repaired
             return self.problems, self.files
+        try:
+            meta = (_load_json(self.root / MARKER).get("meta") or {}).get(META_ID)
+            lock = ProjectLock(self.root, project_permissions(meta if isinstance(meta, dict) else None))
+            lock.acquire(False)
+        except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+            lock = None  # not a project, a damaged one, or a folder we may not write: check without the lock
+        try:
+            if self.check_transaction():
+                return self.problems, self.files  # the files are between two states: judge them once it is finished
+            return self._run()
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _run(self) -> tuple[list[Problem], ProjectFiles]:
         marker = self.root / MARKER
         if not marker.is_file():
             self.add("project-file", MARKER, "missing: this is not a qualtui project", False)
@@ -124,6 +142,25 @@ class _Checker:
         self.check_folder_entries()
         return self.problems, self.files
 
+    def check_transaction(self) -> bool:
+        """A multi-file operation killed part-way (see stores.transaction); a running one is left alone.
+
+        True when it had committed: the files are then part old, part new until it is finished.
+        """
+        info = pending(self.root)
+        if info is None or live(self.root):
+            return False
+        what = f"{info['operation']!r}" + (f" started at {info['started']}" if info["started"] else "")
+        if info["committed"]:
+            self.add(INTERRUPTED, TXN_DIR, f"the {what} was interrupted while writing its changes; run 'qualtui "
+                     "check --repair' (or any qualtui command that opens the project) to finish it, then check again")
+            return True
+        else:
+            self.add(INTERRUPTED, TXN_DIR, f"the {what} was interrupted before it changed anything; the project is "
+                     "as it was; run 'qualtui check --repair' to remove its leftovers, then run it again if you "
+                     "still want it")
+        return False
+
     # project file ------------------------------------------------------------
     def check_meta(self, table: dict) -> None:
         meta = table.get(META_ID)
@@ -136,12 +173,6 @@ class _Checker:
             self.add("meta", MARKER, f"schema version {schema!r} is not valid", False)
         elif schema > SCHEMA_VERSION:
             self.add("meta", MARKER, f"written by a newer qualtui (schema {schema} > {SCHEMA_VERSION})", False)
-        run = table.get(RUN_RECORD)
-        if isinstance(run, dict):
-            done = len(run.get("done") or [])
-            self.add("pseudonymise-run", MARKER,
-                     f"a pseudonymisation was interrupted after {done} document(s); rerun 'qualtui pseudonymise' "
-                     "with the same mapping file to finish it", False)
 
     def _records(self, table: dict, cls: type, what: str) -> dict[str, Any]:
         parsed = {}
@@ -174,10 +205,6 @@ class _Checker:
         for doc in documents.values():
             if not _safe_id(doc.id):
                 self.add("record", f"document {doc.id!r}", "has an unsafe id", False)
-                continue
-            if (docs_dir / f"{doc.id}{JOURNAL_SUFFIX}").exists():
-                self.add("pseudonymise-pending", f"document {doc.id}",
-                         "its pseudonymisation was interrupted; 'qualtui check --repair' completes it")
                 continue
             length = self.check_text(doc, docs_dir / f"{doc.id}.txt")
             self.check_turns(doc, docs_dir / f"{doc.id}.turns.json", length)
@@ -280,7 +307,7 @@ class _Checker:
         docs_dir = self.root / DOCUMENTS_DIR
         known = set()
         for doc_id in self.files.documents:
-            known.update({f"{doc_id}.txt", f"{doc_id}.turns.json", f"{doc_id}.json", f"{doc_id}{JOURNAL_SUFFIX}"})
+            known.update({f"{doc_id}.txt", f"{doc_id}.turns.json", f"{doc_id}.json"})
         for folder, relative in ((self.root, ""), (docs_dir, f"{DOCUMENTS_DIR}/"), (self.root / BACKUPS_DIR, f"{BACKUPS_DIR}/")):
             try:
                 st = os.lstat(folder)

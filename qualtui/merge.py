@@ -16,17 +16,17 @@ or reported as a conflict with what was done about it.
 - Memos match by id; a memo with the same id but different content is a
   conflict: theirs is added as a new memo titled "... (merged from NAME)".  A
   coding whose memo differs keeps both texts, theirs appended under a marker.
-- Framework summaries match by cell (see ``framework_merge``); differing ones
-  keep both texts, theirs appended under a marker.
-Merging the same project again changes nothing.
+Merging the same project again changes nothing.  The merge is one store
+transaction: a kill leaves this project as it was before or after it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Document, Memo, Transcript, Turn, new_id
@@ -326,7 +326,12 @@ def plan(ours: "Project", theirs: "Project") -> MergePlan:
 
 
 def apply(ours: "Project", merge_plan: MergePlan) -> None:
-    """Write the plan: documents, attributes, codes (parents first), codings, memos; each durable and audited."""
+    """Write the plan: documents, attributes, codes (parents first), codings, memos, as one transaction."""
+    with ours.store.transaction("merge"):
+        _apply(ours, merge_plan)
+
+
+def _apply(ours: "Project", merge_plan: MergePlan) -> None:
     for new in merge_plan.documents:
         d = new.doc
         ours.docs.add(Transcript(new.text, new.turns, d.source_format), d.name, source=d.source,
@@ -350,8 +355,18 @@ def apply(ours: "Project", merge_plan: MergePlan) -> None:
                summary={f"{kind} {outcome}": n for (kind, outcome), n in sorted(counts.items())})
 
 
-def merge(ours: "Project", theirs: "Project", *, dry_run: bool = False) -> MergePlan:
-    merge_plan = plan(ours, theirs)
-    if not dry_run and merge_plan.changes:
-        apply(ours, merge_plan)
+def merge(ours: "Project", theirs: "Project", *, dry_run: bool = False,
+          before_writing: Callable[[], Any] | None = None) -> MergePlan:
+    """Plan and apply in one transaction: the plan is made from data nobody changes until it is written.
+
+    *before_writing* runs inside it, once there is something to write (the CLI takes its backup there).
+    """
+    if dry_run:
+        return plan(ours, theirs)
+    with ours.store.transaction("merge"):
+        merge_plan = plan(ours, theirs)
+        if merge_plan.changes:
+            if before_writing is not None:
+                before_writing()
+            _apply(ours, merge_plan)
     return merge_plan

@@ -6,14 +6,11 @@ memos and coding memos, and string values in the audit log.  Each coded
 passage keeps covering the same words: an offset that falls inside a replaced
 name moves to the edge of its pseudonym, so a coding never loses or gains a word.
 
-Crash safety.  Each document is changed through a journal,
-``documents/<id>.pseudonymise.json``, that holds the finished result (text
-edits, turns, codings, record fields) but no real name.  It is written before
-anything else changes and removed only after everything is written, and
-applying it twice is harmless, so a crash leaves either the old document, the
-new one, or a journal that ``qualtui check`` reports and ``check --repair``
-(or re-running pseudonymise) completes.  A run record in the project file
-lets an interrupted run resume without renaming a document twice.
+Crash safety.  The whole run is one store transaction (``stores.transaction``):
+every new file is staged in ``.txn/`` (pseudonymised content only, never a
+real name) and lands at one commit point, so a kill leaves the project with
+every real name or with none; a kill after the commit point is finished by
+the next qualtui command (``qualtui check`` names it).
 """
 
 from __future__ import annotations
@@ -29,11 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stores import ProjectStore, StoreError
+from stores import ProjectStore
 from qualtui.errors import QualtuiError
-from qualtui.integrity import JOURNAL_SUFFIX, RUN_RECORD
-from qualtui.model import Turn, new_id, now_iso
-from qualtui.services.documents import content_fields, text_sha256
+from qualtui.model import Turn
+from qualtui.services.documents import content_fields
 from qualtui.services.speakers import renamed_records
 from qualtui.textnorm import clean_label, strip_controls
 
@@ -185,43 +181,6 @@ def reanchor_codings(table: dict[str, dict], offsets: OffsetMap, names: NameMap)
     return out, moved, in_memos
 
 
-# one document ----------------------------------------------------------------
-def _journal_path(store: ProjectStore, doc_id: str) -> Path:
-    return store.documents_dir / f"{doc_id}{JOURNAL_SUFFIX}"
-
-
-def complete_pending(store: ProjectStore, doc_id: str) -> None:
-    """Apply a document's journal (again): codings, turns, text, record, then remove the journal."""
-    path = _journal_path(store, doc_id)
-    journal = store.read_json(path)
-    if journal is None:
-        return
-    with store.document_file(doc_id).lock:
-        store.document_file(doc_id).mutate_tables(lambda data: data.__setitem__("codings", journal["codings"]))
-        store.write_json(store.turns_path(doc_id), journal["turns"])
-        text = store.read_text(doc_id)
-        current = text_sha256(text)
-        if current == journal["old_sha256"]:
-            text = apply_edits(text, [Edit(*e) for e in journal["edits"]])
-            if text_sha256(text) != journal["new_sha256"]:
-                raise StoreError(f"the pseudonymisation journal of document {doc_id} does not fit its text")
-            store.write_text(doc_id, text)
-        elif current != journal["new_sha256"]:
-            raise StoreError(f"the text of document {doc_id} matches neither side of its pseudonymisation")
-        turns = [Turn.from_record(t) for t in journal["turns"]]
-
-        def update(table: dict) -> None:
-            # text_sha256(text) == journal["new_sha256"]: both branches above made sure of it.
-            table[doc_id] = dict(table[doc_id], **journal["record"], **content_fields(text, turns),
-                                 pseudonymised=journal["run"])
-
-        store.project.mutate("documents", update)
-        path.unlink()
-        from stores.atomic import fsync_dir
-
-        fsync_dir(store.documents_dir)
-
-
 @dataclass
 class DocumentResult:
     id: str
@@ -234,7 +193,6 @@ class DocumentResult:
 class Result:
     documents: list[DocumentResult] = field(default_factory=list)
     other: dict[str, int] = field(default_factory=dict)
-    resumed: int = 0
     old_backups: int = 0
 
     @property
@@ -290,28 +248,45 @@ def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> R
     from qualtui.backup import backups
 
     store: ProjectStore = project.store
-    for doc in project.docs.all():  # finish documents a crash left half-done
-        if _journal_path(store, doc.id).exists() and not dry_run:
-            complete_pending(store, doc.id)
-    run = store.project.get("meta", RUN_RECORD)
-    run_id = run["run"] if run else new_id()
     result = Result(old_backups=len(backups(project.root)))
+    if dry_run:
+        _plan(project, names, result)
+        return result
+    with store.transaction("pseudonymise"):
+        todo = _plan(project, names, result)
+        for (doc_id, text, edits, fields), row in zip(todo, result.documents):
+            _pseudonymise_document(store, doc_id, text, edits, fields, names)
+            project.audit("pseudonymise.document", document=doc_id, replacements=row.replacements, codings=row.codings)
+        result.other["audit log"] = _rewrite_audit(project, names)
+
+        def finish(data: dict) -> None:
+            data["codes"] = {k: _code_fields(v, names, Counter()) for k, v in data.get("codes", {}).items()}
+            data["memos"] = {k: _memo_fields(v, names, Counter()) for k, v in data.get("memos", {}).items()}
+            if data.get("framework"):
+                data["framework"] = {k: dict(v, text=names.apply(v.get("text") or "")[0])
+                                     for k, v in data["framework"].items()}
+            if data.get("speakers"):  # canonical speaker names hold real names too
+                data["speakers"] = renamed_records(data["speakers"], lambda value: names.apply(value)[0])
+
+        store.project.mutate_tables(finish)
+        project.audit("pseudonymise", names=len(names), documents=len(todo), replacements=result.total)
+    return result
+
+
+def _plan(project, names: NameMap, result: Result) -> list[tuple[str, str, list[Edit], dict]]:
+    """Count what would change (into *result*) and return (doc id, text, edits, record fields) per document."""
+    store: ProjectStore = project.store
     counts: Counter = Counter()
     doc_records = dict(store.project.raw("documents"))
     todo = []
     new_records = []
     for doc in project.docs.all():
         record = doc_records[doc.id]
-        if run and record.get("pseudonymised") == run_id:
-            result.resumed += 1
-            new_records.append(record)
-            continue
         fields = _record_fields(record, names, counts)
         new_records.append(dict(record, **fields))
         text = project.docs.text(doc.id)
         edits = names.edits(text)
-        offsets = OffsetMap(edits)
-        moved = reanchor_codings(store.document_file(doc.id).raw("codings"), offsets, names)
+        moved = reanchor_codings(store.document_file(doc.id).raw("codings"), OffsetMap(edits), names)
         counts["coding memos"] += moved[2]
         result.documents.append(DocumentResult(doc.id, fields["name"], len(edits), moved[1]))
         todo.append((doc.id, text, edits, fields))
@@ -319,51 +294,27 @@ def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> R
     codes = {k: _code_fields(v, names, counts) for k, v in store.project.raw("codes").items()}
     _check_unique(list(codes.values()), "codes")
     for memo in store.project.raw("memos").values():
-        _memo_fields(memo, names, counts)  # counted for the report here; written with the codebook below
+        _memo_fields(memo, names, counts)  # counted for the report here; written with the codebook
     for summary in store.project.raw("framework").values():  # Framework cell summaries
         counts["framework summaries"] += names.apply(summary.get("text") or "")[1]
     result.other = {k: counts[k] for k in ("document names and sources", "document attributes", "codebook",
                                            "memos", "coding memos", "framework summaries")}
-    if dry_run:
-        return result
-    if run is None:
-        store.project.put("meta", {"id": RUN_RECORD, "run": run_id, "started": now_iso()})
-    for (doc_id, text, edits, fields), row in zip(todo, result.documents):
-        _pseudonymise_document(store, doc_id, text, edits, fields, names, run_id)
-        project.audit("pseudonymise.document", document=doc_id, replacements=row.replacements, codings=row.codings)
-    result.other["audit log"] = _rewrite_audit(project, names, run_id)
-
-    def finish(data: dict) -> None:
-        data["codes"] = {k: _code_fields(v, names, Counter()) for k, v in data.get("codes", {}).items()}
-        data["memos"] = {k: _memo_fields(v, names, Counter()) for k, v in data.get("memos", {}).items()}
-        if data.get("framework"):
-            data["framework"] = {k: dict(v, text=names.apply(v.get("text") or "")[0])
-                                 for k, v in data["framework"].items()}
-        if data.get("speakers"):  # canonical speaker names hold real names too
-            data["speakers"] = renamed_records(data["speakers"], lambda value: names.apply(value)[0])
-        data.setdefault("meta", {}).pop(RUN_RECORD, None)
-
-    store.project.mutate_tables(finish)
-    project.audit("pseudonymise", run=run_id, names=len(names), documents=len(todo),
-                  replacements=result.total, resumed=result.resumed)
-    return result
+    return todo
 
 
 def _pseudonymise_document(store: ProjectStore, doc_id: str, text: str, edits: list[Edit], fields: dict,
-                           names: NameMap, run_id: str) -> None:
+                           names: NameMap) -> None:
+    """Stage one document's new text, turns, codings and record (inside the run's transaction)."""
     offsets = OffsetMap(edits)
-    rf = store.document_file(doc_id)
-    with rf.lock:  # nobody codes this document between reading its codings and the journal
-        codings = reanchor_codings(dict(rf.raw("codings")), offsets, names)[0]
-        turns = reanchor_turns(store.read_json(store.turns_path(doc_id), default=[]), offsets, names)
-        journal = {
-            "run": run_id, "document": doc_id, "old_sha256": text_sha256(text),
-            "new_sha256": text_sha256(apply_edits(text, edits)),
-            "edits": [[e.start, e.end, e.replacement] for e in edits],
-            "turns": turns, "codings": codings, "record": fields,
-        }
-        store.write_json(_journal_path(store, doc_id), journal)
-        complete_pending(store, doc_id)
+    codings = reanchor_codings(dict(store.document_file(doc_id).raw("codings")), offsets, names)[0]
+    turns = reanchor_turns(store.read_json(store.turns_path(doc_id), default=[]), offsets, names)
+    new_text = apply_edits(text, edits)
+    store.document_file(doc_id).mutate_tables(lambda data: data.__setitem__("codings", codings))
+    store.write_json(store.turns_path(doc_id), turns)
+    store.write_text(doc_id, new_text)
+    turn_objects = [Turn.from_record(t) for t in turns]
+    store.project.mutate("documents", lambda table: table.__setitem__(
+        doc_id, dict(table[doc_id], **fields, **content_fields(new_text, turn_objects))))
 
 
 def _replace_strings(value: Any, names: NameMap, counter: list[int]) -> Any:
@@ -378,12 +329,12 @@ def _replace_strings(value: Any, names: NameMap, counter: list[int]) -> Any:
     return value
 
 
-def _rewrite_audit(project, names: NameMap, run_id: str) -> int:
+def _rewrite_audit(project, names: NameMap) -> int:
     """Names recorded in earlier audit entries (document names, attribute values) are replaced too."""
-    from stores.atomic import atomic_write_bytes
-
-    path = project.store.audit_path
-    raw = path.read_bytes() if path.exists() else b""
+    try:
+        raw = project.store.read_bytes(project.store.audit_path)
+    except FileNotFoundError:
+        raw = b""
     lines = raw.split(b"\n")
     counter = [0]
     out = []
@@ -395,16 +346,11 @@ def _rewrite_audit(project, names: NameMap, run_id: str) -> int:
         except ValueError:
             out.append(line)
             continue
-        if isinstance(entry, dict) and entry.get("action") == AUDIT_MARK and entry.get("run") == run_id:
-            return entry.get("replacements", 0)  # already rewritten by the interrupted run
         out.append(json.dumps(_replace_strings(entry, names, counter), ensure_ascii=False,
                               separators=(",", ":")).encode("utf-8"))
-    mark = {"time": now_iso(), "coder": project.coder, "action": AUDIT_MARK, "run": run_id,
-            "replacements": counter[0]}
-    out.append(json.dumps(mark, separators=(",", ":")).encode())
-    atomic_write_bytes(path, b"\n".join(out) + b"\n", project.store.perms)
+    project.store.rewrite_audit(b"\n".join(out) + b"\n")
+    project.audit(AUDIT_MARK, replacements=counter[0])
     return counter[0]
 
 
-__all__ = ["NameMap", "OffsetMap", "Edit", "parse_mapping", "load_mapping", "pseudonymise_project",
-           "complete_pending", "apply_edits"]
+__all__ = ["NameMap", "OffsetMap", "Edit", "parse_mapping", "load_mapping", "pseudonymise_project", "apply_edits"]

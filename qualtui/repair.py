@@ -1,6 +1,7 @@
 """``qualtui check --repair``: fix what is safe to fix, after a full backup.
 
-Transcript text is never changed.  Everything a repair removes (codings,
+Transcript text is never changed.  An operation a kill interrupted after its
+commit point is finished first; then every data fix is one transaction.  Everything a repair removes (codings,
 orphaned files, damaged turn or codings files, a torn audit line) is first
 saved in ``backups/repair-<time>/`` next to the pre-repair backup.
 """
@@ -18,6 +19,7 @@ from stores import ProjectStore, SCHEMA_VERSION
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, META_ID
 from qualtui.identity import resolve_coder
 from qualtui.integrity import (
+    INTERRUPTED,
     is_torn_audit_fragment,
     Problem,
     ProjectFiles,
@@ -43,7 +45,12 @@ def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
     root = Path(root)
     report = RepairReport()
     problems, files = load_files(root)
+    if any(p.kind == INTERRUPTED for p in problems):
+        store = ProjectStore(root, _permissions(root))
+        report.fixed.extend(f"interrupted: {line}" for line in store.finish_interrupted())
+        problems, files = load_files(root)
     if not problems:
+        _audit(root, files, report, coder)
         return report
     if files.data is None or not any(p.repairable for p in problems):
         report.remaining = problems
@@ -52,18 +59,25 @@ def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     report.saved = root / BACKUPS_DIR / f"repair-{stamp}"
     fixer = _Fixer(root, files, report)
-    if any(p.kind == "pseudonymise-pending" for p in problems):
-        fixer.complete_pseudonymisation(problems)
-        problems, fixer.files = load_files(root)
     fixer.fix(problems)
     report.remaining = load_files(root)[0]
-    if report.fixed:
-        fixer.store.audit({"coder": resolve_coder(coder), "action": "repair",
-                           "fixed": dict(Counter(line.split(":")[0] for line in report.fixed)),
-                           "backup": report.backup.name})
+    _audit(root, files, report, coder)
     if report.saved is not None and not report.saved.exists():
         report.saved = None
     return report
+
+
+def _permissions(root: Path):
+    from qualtui.backup import _permissions as from_meta
+
+    return from_meta(root)
+
+
+def _audit(root: Path, files: ProjectFiles, report: RepairReport, coder: str | None) -> None:
+    if report.fixed:
+        ProjectStore(root, files.perms).audit({"coder": resolve_coder(coder), "action": "repair",
+                           "fixed": dict(Counter(line.split(":")[0] for line in report.fixed)),
+                           "backup": report.backup.name if report.backup else None})
 
 
 class _Fixer:
@@ -80,34 +94,36 @@ class _Fixer:
         assert self.report.saved is not None
         save_removed(self.report.saved, name, payload, self.files.perms)
 
-    def complete_pseudonymisation(self, problems: list[Problem]) -> None:
-        from qualtui.pseudonymise import complete_pending
-
-        for problem in problems:
-            if problem.kind == "pseudonymise-pending":
-                doc_id = problem.where.split(" ", 1)[1]
-                complete_pending(self.store, doc_id)
-                self.done("pseudonymise", f"completed the interrupted pseudonymisation of document {doc_id}")
-
     def fix(self, problems: list[Problem]) -> None:
         kinds = defaultdict(list)
         for problem in problems:
             if problem.repairable:
                 kinds[problem.kind].append(problem)
-        if kinds["meta"]:
-            self.fix_meta()
-        if kinds["folder"]:
-            self.store.ensure_dir(self.store.documents_dir)
-            self.done("folder", "recreated the documents folder")
+        with self.store.transaction("check --repair"):  # every data fix lands together, or none does
+            self.fix_data(kinds)
         for problem in kinds["temp-file"]:
             path = self.root / problem.where
             if not writer_alive(path.name):
                 path.unlink(missing_ok=True)
                 self.done("temp-file", f"removed {problem.where}")
+        for problem in kinds["permissions"]:
+            path = self.root / problem.where
+            if not path.exists():  # moved away by an earlier step
+                continue
+            mode = self.files.perms.dir_mode if path.is_dir() else self.files.perms.file_mode
+            os.chmod(path, mode)
+            self.done("permissions", f"set {problem.where} to {mode:04o}")
+
+    def fix_data(self, kinds: dict[str, list[Problem]]) -> None:
+        if kinds["meta"]:
+            self.fix_meta()
+        if kinds["folder"]:
+            self.store.ensure_dir(self.store.documents_dir)
+            self.done("folder", "recreated the documents folder")
         for problem in kinds["orphan-file"]:
             path = self.root / problem.where
             self.keep(path.name, path.read_bytes())
-            path.unlink()
+            self.store.delete_file(path)
             self.done("orphan-file", f"moved {problem.where} to {self.report.saved.name}/")
         if kinds["code-parent"] or kinds["code-cycle"]:
             self.fix_codebook()
@@ -123,13 +139,6 @@ class _Fixer:
             self.fix_framework()
         if kinds["audit-torn"]:
             self.fix_audit()
-        for problem in kinds["permissions"]:
-            path = self.root / problem.where
-            if not path.exists():  # moved away by an earlier step
-                continue
-            mode = self.files.perms.dir_mode if path.is_dir() else self.files.perms.file_mode
-            os.chmod(path, mode)
-            self.done("permissions", f"set {problem.where} to {mode:04o}")
 
     def fix_meta(self) -> None:
         shared = bool(os.stat(self.root).st_mode & 0o2000)
@@ -156,7 +165,7 @@ class _Fixer:
     def fix_codings_file(self, path: Path) -> None:
         if path.exists():
             self.keep(path.name, path.read_bytes())
-            path.unlink()
+            self.store.delete_file(path)
         self.store.document_file(path.name[: -len(".json")]).ensure_exists()
         self.done("codings-file", f"replaced {DOCUMENTS_DIR}/{path.name} with an empty codings file")
 
@@ -244,10 +253,8 @@ class _Fixer:
 
     def fix_audit(self) -> None:
         """Move entries cut short by a crash (mid-log or last) out of the log; readable ones stay."""
-        from stores.atomic import atomic_write_bytes
-
         path = self.root / AUDIT_LOG
-        raw = path.read_bytes()
+        raw = self.store.read_bytes(path)
         lines = raw.split(b"\n")
         tail = lines.pop()
         torn = [line for line in lines if is_torn_audit_fragment(line)] + ([tail] if tail else [])
@@ -255,7 +262,7 @@ class _Fixer:
             return
         self.keep("audit-torn-lines.txt", b"\n".join(torn) + b"\n")
         kept = [line for line in lines if not is_torn_audit_fragment(line)]
-        atomic_write_bytes(path, b"".join(line + b"\n" for line in kept), self.files.perms)
+        self.store.rewrite_audit(b"".join(line + b"\n" for line in kept))
         self.done("audit", f"removed {len(torn)} audit entr{'y' if len(torn) == 1 else 'ies'} cut short by a crash "
                            f"(kept in {self.report.saved.name}/audit-torn-lines.txt)")
 

@@ -123,6 +123,12 @@ class ProjectStore:
         self.audit({"coder": "qualtui", "action": "recover", "operation": info["operation"], "outcome": verb,
                     "started": info["started"]})
 
+    def finish_interrupted(self) -> list[str]:
+        """Finish or roll back a dead transaction, waiting for a running one; what was done."""
+        with self.lock.exclusive():
+            self._recover()
+        return self.recovered
+
     def recover_if_dead(self) -> None:
         """Finish an interrupted transaction, unless one is running (its process holds the lock)."""
         if not (self.root / TXN_DIR).exists() or self.lock.held():

@@ -15,7 +15,7 @@ reads see the staged data, so service code runs unchanged.  Commit:
    written atomically: this is the commit point;
 3. each staged file is renamed onto its target, deletions are made, folders
    fsynced, the audit lines appended (tagged with the transaction id);
-4. ``.txn/`` is removed.
+4. ``.txn/`` is renamed ``.txn-<id>`` (one step) and deleted.
 
 A kill before 2 leaves the project as it was (``.txn/`` holds leftovers only);
 a kill after 2 leaves a manifest that ``recover`` applies again (every step is
@@ -79,7 +79,8 @@ class ProjectLock:
         self.perms = perms
         self.on_dead_transaction = on_dead_transaction
         with _states_guard:
-            self._state = _states.setdefault(str(self.path), _LockState())
+            # one state per lock file, however the project's path was spelled (relative, via a link)
+            self._state = _states.setdefault(os.path.realpath(self.path), _LockState())
 
     def held(self) -> bool:
         """Whether this thread holds the lock (in any mode)."""
@@ -195,13 +196,18 @@ class Transaction:
         return self.root / TXN_DIR
 
     def _folder(self) -> Path:
+        """Create .txn/ with operation.json already inside (made under another name, then renamed)."""
         if not self._dir_ready:
-            if self.folder.exists():  # leftovers of a dead transaction (we hold the exclusive lock)
+            for stale in self.root.glob(TXN_DIR + "-*"):  # a kill before the rename below (we hold the lock)
+                shutil.rmtree(stale, ignore_errors=True)
+            if self.folder.exists():  # leftovers of a dead transaction
                 shutil.rmtree(self.folder)
-            ensure_dir(self.folder, self.perms)
-            atomic_write_bytes(self.folder / STARTED, json.dumps(
+            fresh = ensure_dir(self.root / f"{TXN_DIR}-{self.id}", self.perms)
+            atomic_write_bytes(fresh / STARTED, json.dumps(
                 {"id": self.id, "operation": self.operation, "started": self.started, "pid": os.getpid()}).encode(),
                 self.perms)
+            os.rename(fresh, self.folder)
+            fsync_dir(self.root)
             self._dir_ready = True
         return self.folder
 
@@ -287,8 +293,7 @@ class Transaction:
 
     def discard(self) -> None:
         if self._dir_ready and self.folder.exists():
-            shutil.rmtree(self.folder, ignore_errors=True)
-            fsync_dir(self.root)
+            _retire(self.root, self.id)
 
 
 def _dumps(obj: Any) -> bytes:
@@ -324,16 +329,25 @@ def apply(root: Path, manifest: dict, perms: Permissions, *, check_audit: bool) 
         if parent.is_dir():
             fsync_dir(parent)
     lines = manifest.get("audit") or []
-    if lines and not (check_audit and _audited(root, manifest["id"])):
+    if lines and not (check_audit and _audited(root, lines[-1])):
         append_line(root / AUDIT_LOG, "\n".join(lines), perms)
-    os.unlink(folder / MANIFEST)  # from here on, what is left is leftovers
-    shutil.rmtree(folder, ignore_errors=True)
+    _retire(root, manifest["id"])
+
+
+def _retire(root: Path, txn_id: str) -> None:
+    """Take .txn/ out of the way in one rename (a kill cannot leave it half-removed), then delete it."""
+    spent = root / f"{TXN_DIR}-{txn_id}"
+    if spent.exists():
+        shutil.rmtree(spent, ignore_errors=True)
+    os.rename(root / TXN_DIR, spent)
     fsync_dir(root)
+    shutil.rmtree(spent, ignore_errors=True)
 
 
-def _audited(root: Path, txn_id: str) -> bool:
+def _audited(root: Path, last_line: str) -> bool:
+    """Whether an earlier apply appended the lines already (they are written in one append, last line last)."""
     try:
-        return f'"txn":"{txn_id}"'.encode() in (root / AUDIT_LOG).read_bytes()
+        return last_line.encode("utf-8") in (root / AUDIT_LOG).read_bytes()
     except FileNotFoundError:
         return False
 
@@ -369,8 +383,7 @@ def recover(root: Path, perms: Permissions) -> tuple[str, dict] | None:
         manifest = json.loads((folder / MANIFEST).read_bytes())
         apply(Path(root), manifest, perms, check_audit=True)
         return "finished", info
-    shutil.rmtree(folder, ignore_errors=True)
-    fsync_dir(Path(root))
+    _retire(Path(root), uuid.uuid4().hex)
     return "rolled back", info
 
 

@@ -132,17 +132,17 @@ def _only_for_turns(real_write):
     return fake
 
 
-def test_pseudonymise_on_a_full_disk_can_be_finished_later(coded, capsys, monkeypatch, tmp_path):
+def test_pseudonymise_on_a_full_disk_changes_nothing_and_can_be_run_again(coded, capsys, monkeypatch, tmp_path):
     project, doc = coded
     names = tmp_path / "names.csv"
     names.write_text("Sam,P1\n")
     original = project.docs.text(doc.id)
-    inject(monkeypatch, "write", errno.ENOSPC, project.root / "documents")
+    failed = inject(monkeypatch, "write", errno.ENOSPC, project.root / ".txn")  # where the new files are staged
     code, out, err = run_cli(["-p", str(project.root), "pseudonymise", "--map", str(names)], capsys)
     monkeypatch.undo()
-    assert code == 1 and "disk is full" in err
+    assert code == 1 and "disk is full" in err and failed
     assert project.docs.text(doc.id) == original
-    assert [p.kind for p in check(project.root)] == ["pseudonymise-run"]  # told to finish the run
+    assert check(project.root) == []  # all or nothing: the staged run was thrown away
     code, out, err = run_cli(["-p", str(project.root), "pseudonymise", "--map", str(names)], capsys)
     assert code == 0, err
     assert "Sam" not in project.docs.text(doc.id) and check(project.root) == []

@@ -13,7 +13,7 @@ from qualtui.cli import cli
 from qualtui.errors import QualtuiError
 from qualtui.importers.plain import read_plain
 from qualtui.integrity import check
-from qualtui.pseudonymise import NameMap, OffsetMap, apply_edits, complete_pending, parse_mapping, pseudonymise_project
+from qualtui.pseudonymise import NameMap, OffsetMap, apply_edits, parse_mapping, pseudonymise_project
 from qualtui.repair import repair
 
 TEXT = ("Interviewer: Hello John, and thank you.\n"
@@ -106,58 +106,51 @@ def test_mapping_file_inside_the_project_is_refused(study):
     assert result.exit_code == 1 and "inside the project" in str(result.exception)
 
 
-def test_a_crash_mid_document_is_completed_by_repair(study, monkeypatch):
+def test_a_crash_before_the_commit_point_changes_nothing(study, monkeypatch):
     project, doc, ids = study
     import qualtui.pseudonymise as module
 
     original_text = project.docs.text(doc.id)
+    real = module._rewrite_audit
 
-    def crash(store, doc_id):
-        raise KeyboardInterrupt  # the journal is written; nothing else is
+    def crash(*args):
+        real(*args)
+        raise KeyboardInterrupt  # every document is staged; nothing is committed
 
-    monkeypatch.setattr(module, "complete_pending", crash)
+    monkeypatch.setattr(module, "_rewrite_audit", crash)
     with pytest.raises(KeyboardInterrupt):
         pseudonymise_project(project, parse_mapping(MAP))
     monkeypatch.undo()
     assert project.docs.text(doc.id) == original_text
-    problems = {p.kind for p in check(project.root)}
-    assert problems == {"pseudonymise-pending", "pseudonymise-run"}
-    journal = (project.root / "documents" / f"{doc.id}.pseudonymise.json").read_text()
-    assert not re.search(r"\bJohn\b|\bAnn\b", journal)  # the journal holds no real name
-    report = repair(project.root)
-    assert [p.kind for p in report.remaining] == ["pseudonymise-run"]
-    text = project.docs.text(doc.id)
-    coding = project.codings.get(doc.id, ids["help"])
-    assert text[coding.start:coding.end] == "Did P2 help?"
-    # re-running finishes the run without applying the mapping twice to the finished document
-    result = pseudonymise_project(project, parse_mapping(MAP))
-    assert result.resumed == 1 and project.docs.text(doc.id) == text
-    assert project.memos.all(kind="document")[0].text == "P1 was tired"
-    assert check(project.root) == []
+    assert project.docs.get("Interview with John").attributes == {"interviewer": "Ann"}
+    assert check(project.root) == [] and not (project.root / ".txn").exists()
 
 
-def test_complete_pending_is_idempotent_after_a_crash_after_the_text(study, monkeypatch):
+def test_a_kill_after_the_commit_point_is_finished_by_repair(study, monkeypatch):
     project, doc, ids = study
-    import qualtui.pseudonymise as module
+    import stores.transaction as txn_module
 
-    calls = []
-    real_unlink = module.Path.unlink
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the manifest is written: the run is committed, nothing applied yet
 
-    def crash_before_unlink(self, *a, **k):
-        if self.name.endswith(".pseudonymise.json") and not calls:
-            calls.append(self)
-            raise KeyboardInterrupt
-        return real_unlink(self, *a, **k)
-
-    monkeypatch.setattr(module.Path, "unlink", crash_before_unlink)
+    monkeypatch.setattr(txn_module, "apply", killed)
     with pytest.raises(KeyboardInterrupt):
         pseudonymise_project(project, parse_mapping(MAP))
     monkeypatch.undo()
-    done_text = project.docs.text(doc.id)
-    complete_pending(project.store, doc.id)  # everything already applied once: applying again changes nothing
-    assert project.docs.text(doc.id) == done_text
-    coding = project.codings.get(doc.id, ids["family"])
-    assert done_text[coding.start:coding.end] == "Johnny is my brother"
+    problems = check(project.root)
+    assert [p.kind for p in problems] == ["interrupted"]
+    assert "'pseudonymise'" in problems[0].message and "check --repair" in problems[0].message
+    staged = b"".join(p.read_bytes() for p in (project.root / ".txn").iterdir())
+    assert not re.search(rb"\bJohn\b|\bAnn\b", staged)  # what waits to be applied holds no real name
+    report = repair(project.root)
+    assert report.remaining == [] and any("pseudonymise" in line for line in report.fixed)
+    text = project.docs.text(doc.id)
+    coding = project.codings.get(doc.id, ids["help"])
+    assert text[coding.start:coding.end] == "Did P2 help?"
+    assert project.memos.all(kind="document")[0].text == "P1 was tired"
+    assert check(project.root) == []
+    audit = (project.root / "audit.jsonl").read_text()
+    assert audit.count('"action":"pseudonymise"') == 1 and "John" not in audit
 
 
 NAMES = ["ALICE", "BOB", "BOBBY", "JO ANN", "JO", "ZOË"]

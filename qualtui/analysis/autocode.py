@@ -107,34 +107,37 @@ def plan(project: Project, code_id: str, spans: Mapping[str, list[tuple[int, int
 
 def code_spans(project: Project, code_id: str, spans: Mapping[str, list[tuple[int, int]]],
                label: str | None = None) -> tuple[AutocodeResult, Change]:
-    """Code every span with *code_id* (one durable write per document) and return the undo step."""
-    code = project.codes.by_id(code_id)
-    if not code.codable:
-        raise QualtuiError(f"{code.name!r} is a grouping, not a codable code")
-    todo, skipped = plan(project, code_id, spans)
-    added: list[Coding] = []
-    try:
+    """Code every span with *code_id*, all documents in one transaction, and return the undo step."""
+    with project.store.transaction("auto-code"):
+        code = project.codes.by_id(code_id)
+        if not code.codable:
+            raise QualtuiError(f"{code.name!r} is a grouping, not a codable code")
+        todo, skipped = plan(project, code_id, spans)
+        added: list[Coding] = []
         for doc_id, doc_spans in todo.items():
             new = project.codings.add_many(doc_id, [(code_id, s, e) for s, e in doc_spans])
             skipped += len(doc_spans) - len(new)   # identical codings written meanwhile by this coder
             added.extend(new)
-    except BaseException:
-        _remove(project, added)
-        raise
-    if added:
-        project.audit("autocode", code=code_id, codings=len(added))
+        if added:
+            project.audit("autocode", code=code_id, codings=len(added))
     frozen = tuple(added)
     result = AutocodeResult(code.id, code.name, frozen, skipped, len({c.document for c in frozen}))
     return result, Change(label or f"auto-code {len(frozen)} as {code.name!r}",
-                          undo=lambda: _remove(project, frozen), redo=lambda: project.codings.put(frozen))
+                          undo=lambda: _remove(project, frozen), redo=lambda: _put(project, frozen))
+
+
+def _put(project: Project, codings: Iterable[Coding]) -> None:
+    with project.store.transaction("redo auto-code"):
+        project.codings.put(codings)
 
 
 def _remove(project: Project, codings: Iterable[Coding]) -> None:
     by_doc: dict[str, list[str]] = {}
     for coding in codings:
         by_doc.setdefault(coding.document, []).append(coding.id)
-    for doc_id, ids in by_doc.items():
-        project.codings.remove(doc_id, ids)
+    with project.store.transaction("undo auto-code"):
+        for doc_id, ids in by_doc.items():
+            project.codings.remove(doc_id, ids)
 
 
 def resolve_code(project: Project, name: str, *, create: bool = False) -> tuple[Code, Change | None]:
@@ -151,23 +154,21 @@ def resolve_code(project: Project, name: str, *, create: bool = False) -> tuple[
 
 def autocode(project: Project, name: str, spans: Mapping[str, list[tuple[int, int]]], *,
              create: bool = False) -> tuple[AutocodeResult, Change]:
-    """Resolve (or create) the code and code *spans*: creating and coding undo as one step."""
-    code, created = resolve_code(project, name, create=create)
-    try:
+    """Resolve (or create) the code and code *spans*: one transaction, and one undo step."""
+    with project.store.transaction("auto-code"):
+        code, created = resolve_code(project, name, create=create)
         result, coded = code_spans(project, code.id, spans)
-    except BaseException:
-        if created is not None:
-            created.undo()
-        raise
     if created is None:
         return result, coded
 
     def undo() -> None:
-        coded.undo()
-        created.undo()
+        with project.store.transaction("undo auto-code"):
+            coded.undo()
+            created.undo()
 
     def redo() -> None:
-        created.redo()
-        coded.redo()
+        with project.store.transaction("redo auto-code"):
+            created.redo()
+            coded.redo()
 
     return result, Change(coded.label, undo=undo, redo=redo)

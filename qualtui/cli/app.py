@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualtui.cli.common import safe, stdout_is_tty
+from qualtui.cli.common import safe, stdout_is_tty, told
 
 
 def launch_tui(root: Path, coder: str | None, *, blind: bool = False, mouse: bool = True) -> None:
@@ -29,7 +29,7 @@ def open_(project_path: str | None, coder: str | None, blind: bool = False, no_m
 
     parent = click.get_current_context().find_root().obj or {}
     root = find_project_root(project_path or parent.get("project"))
-    Project.open(root)  # fail early, with a clear message, before the screen starts
+    told(Project.open(root))  # fail early, with a clear message, before the screen starts
     launch_tui(root, coder or parent.get("coder"), blind=blind, mouse=not no_mouse)
 
 

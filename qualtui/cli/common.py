@@ -36,7 +36,7 @@ def project_options(fn: Callable | None = None, *, identity: bool = True) -> Cal
             from qualtui.config import load_settings
 
             coder = load_settings(root).coder  # the configured name, as the coding screen uses
-        return fn(*args, project=Project.open(root, coder=coder), **kwargs)
+        return fn(*args, project=told(Project.open(root, coder=coder)), **kwargs)
 
     if identity:
         wrapper = click.option("--coder", default=None,
@@ -58,6 +58,13 @@ def not_a_filter(fn: Callable) -> Callable:
     """A hidden --coder on read-only commands that says what to use instead (never a silent no-op)."""
     return click.option("--coder", "_coder_misused", hidden=True, expose_value=False, multiple=True,
                         callback=_refuse_coder_filter, is_eager=True)(fn)
+
+
+def told(project):
+    """Say on stderr what opening the project finished or rolled back (an operation a kill interrupted)."""
+    for line in project.store.recovered:
+        click.echo(f"qualtui: {safe(line)}", err=True)
+    return project
 
 
 def _inherited(project_path: str | None, coder: str | None) -> tuple[str | None, str | None]:

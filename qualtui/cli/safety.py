@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualtui.cli.common import safe
+from qualtui.cli.common import safe, told
 from qualtui.errors import QualtuiError
 
 
@@ -110,7 +110,7 @@ def pseudonymise(map_path: Path, dry_run: bool, case_insensitive: bool, project_
         raise QualtuiError("the mapping file is inside the project folder; move it out so that backups and "
                            "copies of the project do not carry the real names")
     mapping = load_mapping(map_path, case_insensitive=case_insensitive)
-    project = Project.open(root, coder=coder or parent.get("coder"))
+    project = told(Project.open(root, coder=coder or parent.get("coder")))
     result = pseudonymise_project(project, mapping, dry_run=dry_run)
     verb = "would replace" if dry_run else "replaced"
     for row in result.documents:
@@ -121,8 +121,6 @@ def pseudonymise(map_path: Path, dry_run: bool, case_insensitive: bool, project_
             click.echo(f"{what}: {verb} {count} name(s)")
     click.echo(f"{'dry run: ' if dry_run else ''}{verb} {result.total} name(s) in {result.changed_documents} "
                f"of {len(result.documents)} document(s)")
-    if result.resumed:
-        click.echo(f"finished an interrupted run ({result.resumed} document(s) were already done)")
     if not dry_run and result.old_backups:
         click.echo(f"note: {result.old_backups} earlier backup(s) in {safe(str(root / 'backups'))} still hold the "
                    "real names; delete them when you no longer need them", err=True)

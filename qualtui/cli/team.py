@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from qualtui.cli.common import emit, format_option, json_text, project_options, safe
+from qualtui.cli.common import emit, format_option, json_text, project_options, safe, told
 from qualtui.errors import NotFoundError
 
 AGREEMENT_HELP = """Inter-coder agreement between two or more coders, per code and overall.
@@ -211,17 +211,15 @@ nothing.
 @format_option()
 @project_options
 def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
-    from qualtui.merge import apply, plan
+    from qualtui.backup import write_backup
+    from qualtui.merge import merge as run_merge
     from qualtui.project import Project
 
-    theirs = Project.open(other)
-    merge_plan = plan(project, theirs)
-    backup = None
-    if not dry_run and merge_plan.changes:
-        from qualtui.backup import write_backup
-
-        backup = write_backup(project.root, prefix="pre-merge-")
-        apply(project, merge_plan)
+    theirs = told(Project.open(other))
+    backups: list = []
+    merge_plan = run_merge(project, theirs, dry_run=dry_run,
+                           before_writing=lambda: backups.append(write_backup(project.root, prefix="pre-merge-")))
+    backup = backups[0] if backups else None
     rows = [{"kind": i.kind, "outcome": i.outcome, "item": i.name, "detail": i.detail,
              "other_id": i.other_id, "our_id": i.our_id} for i in merge_plan.items]
     if fmt != "table":

@@ -539,29 +539,30 @@ def import_qdc(project: "Project", source: Path) -> ImportReport:
     tree = read_codebook(root)
     if not tree:
         raise ImportRejected(f"{label} has no codes")
-    existing = project.codes.all()
-    by_id = {c.id: c for c in existing}
-    by_name = {c.name.casefold(): c for c in existing}
-    used = set(by_id)
+    with project.store.transaction("import-qdc"):  # all codes or none; matched against fresh data
+        existing = project.codes.all()
+        by_id = {c.id: c for c in existing}
+        by_name = {c.name.casefold(): c for c in existing}
+        used = set(by_id)
 
-    def match(rc: RCode):
-        if rc.guid and rc.guid in by_id:
-            return by_id[rc.guid].id, "same GUID"
-        name = clean_label(rc.name, 100).replace("/", "-").casefold()
-        if name and name in by_name:
-            return by_name[name].id, f"same name as {by_name[name].name!r}"
-        return None
+        def match(rc: RCode):
+            if rc.guid and rc.guid in by_id:
+                return by_id[rc.guid].id, "same GUID"
+            name = clean_label(rc.name, 100).replace("/", "-").casefold()
+            if name and name in by_name:
+                return by_name[name].id, f"same name as {by_name[name].name!r}"
+            return None
 
-    names = _Names([c.name for c in existing], fallback="Unnamed code")
-    codes, _ids, merges = _code_records(tree, project.coder, used, names, match, palette_offset=len(existing))
-    report = ImportReport(target=project.root)
-    report.skipped, report.notes = codebook_leftovers(root)
-    if codes:
-        project.codes.put(codes)
-    report.counts.update({"codes": len(codes), "merged codes": len(merges)})
-    if merges:
-        report.notes.append("merged into existing codes (kept as they were): " + "; ".join(merges))
-    for old, new in names.renamed:
-        report.notes.append(f"code {clean_label(old) or '(no name)'!r} renamed to {new!r}")
-    project.audit("import.qdc", source=label, codes=[c.id for c in codes], merged=len(merges))
+        names = _Names([c.name for c in existing], fallback="Unnamed code")
+        codes, _ids, merges = _code_records(tree, project.coder, used, names, match, palette_offset=len(existing))
+        report = ImportReport(target=project.root)
+        report.skipped, report.notes = codebook_leftovers(root)
+        if codes:
+            project.codes.put(codes)
+        report.counts.update({"codes": len(codes), "merged codes": len(merges)})
+        if merges:
+            report.notes.append("merged into existing codes (kept as they were): " + "; ".join(merges))
+        for old, new in names.renamed:
+            report.notes.append(f"code {clean_label(old) or '(no name)'!r} renamed to {new!r}")
+        project.audit("import.qdc", source=label, codes=[c.id for c in codes], merged=len(merges))
     return report
