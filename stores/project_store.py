@@ -165,6 +165,10 @@ class ProjectStore:
             finally:
                 self._drop_caches()
 
+    def editing(self):
+        """Around a check-then-write of one edit: the project lock shared, so no transaction runs in between."""
+        return self.context.editing()
+
     def in_transaction(self) -> bool:
         return self.context.active() is not None
 

@@ -155,7 +155,15 @@ class CodeService:
             description=description, codable=codable, created=now_iso(), created_by=self.project.coder,
             **{k: v for k, v in criteria.items() if k in ("inclusion", "exclusion", "example")},
         ).cleaned()
-        self.file.put(TABLE, code.to_record())
+        record = code.to_record()
+
+        def apply(table: dict) -> None:  # checked again inside the lock: two coders, one name, one code
+            _unique(table, name, None)
+            if parent is not None and parent not in table:
+                raise NotFoundError(f"no code with id {parent}")
+            table[code.id] = record
+
+        self.file.mutate(TABLE, apply)
         self.project.audit("code.create", code=code.id, name=code.name, parent=parent)
         return code
 
@@ -177,6 +185,10 @@ class CodeService:
         def apply(table: dict) -> dict:
             if code_id not in table:
                 raise NotFoundError(f"no code with id {code_id}")
+            if "name" in changes:
+                _unique(table, changes["name"], code_id)
+            if changes.get("parent") is not None and changes["parent"] not in table:
+                raise NotFoundError(f"no code with id {changes['parent']}")
             record = dict(table[code_id], **changes)
             table[code_id] = record
             return record
@@ -198,3 +210,9 @@ class CodeService:
         if removed:
             self.project.audit("code.delete", codes=removed)
         return removed
+
+
+def _unique(table: dict, name: str, exclude: str | None) -> None:
+    for key, record in table.items():
+        if key != exclude and record.get("name", "").casefold() == name.casefold():
+            raise QualtuiError(f"a code named {record['name']!r} already exists")

@@ -103,6 +103,11 @@ class CodingService:
     def add_with_status(self, doc_id: str, code_id: str, start: int, end: int, *, memo: str | None = None,
                         coder: str | None = None) -> tuple[Coding, bool]:
         """Like ``add``, and say whether the coding is new (False: that span already had that code)."""
+        with self.store.editing():  # the code cannot be merged away between the check and the write
+            return self._add(doc_id, code_id, start, end, memo, coder)
+
+    def _add(self, doc_id: str, code_id: str, start: int, end: int, memo: str | None,
+             coder: str | None) -> tuple[Coding, bool]:
         self._validate(doc_id, code_id, start, end)
         coder = clean_label(coder or self.project.coder, 60)
         coding = Coding(id=new_id(), document=doc_id, code=code_id, start=start, end=end,
@@ -123,6 +128,10 @@ class CodingService:
 
     def add_many(self, doc_id: str, spans: Iterable[tuple[str, int, int]], *, coder: str | None = None) -> list[Coding]:
         """Code many spans of one document in one durable write; existing identical codings are skipped."""
+        with self.store.editing():
+            return self._add_many(doc_id, spans, coder)
+
+    def _add_many(self, doc_id: str, spans: Iterable[tuple[str, int, int]], coder: str | None) -> list[Coding]:
         coder = clean_label(coder or self.project.coder, 60)
         length = self.project.docs.by_id(doc_id).length
         codings = []
@@ -156,9 +165,10 @@ class CodingService:
         by_doc: dict[str, list[Coding]] = {}
         for coding in map(Coding.cleaned, codings):
             by_doc.setdefault(coding.document, []).append(coding)
-        for doc_id, items in by_doc.items():
-            self.store.document_file(doc_id).put_many(TABLE, [c.to_record() for c in items])
-            self.project.audit("coding.put", document=doc_id, codings=[c.id for c in items])
+        with self.store.transaction("put codings") if len(by_doc) > 1 else self.store.editing():
+            for doc_id, items in by_doc.items():
+                self.store.document_file(doc_id).put_many(TABLE, [c.to_record() for c in items])
+                self.project.audit("coding.put", document=doc_id, codings=[c.id for c in items])
 
     def remove(self, doc_id: str, coding_ids: str | Iterable[str]) -> list[Coding]:
         """Remove codings; returns what was removed (so it can be restored)."""
@@ -187,17 +197,22 @@ class CodingService:
             table[coding_id] = record
             return record
 
-        if {"code", "start", "end"} & set(changes):
-            current = self.get(doc_id, coding_id)
-            self._validate(doc_id, changes.get("code", current.code), changes.get("start", current.start),
-                           changes.get("end", current.end))
-        record = self.store.document_file(doc_id).mutate(TABLE, apply)
+        with self.store.editing():
+            if {"code", "start", "end"} & set(changes):
+                current = self.get(doc_id, coding_id)
+                self._validate(doc_id, changes.get("code", current.code), changes.get("start", current.start),
+                               changes.get("end", current.end))
+            record = self.store.document_file(doc_id).mutate(TABLE, apply)
         if audit:
             self.project.audit("coding.update", document=doc_id, coding=coding_id, fields=sorted(changes))
         return Coding.from_record(record)
 
     def recode(self, code_from: str, code_to: str) -> int:
-        """Move every coding of one code to another (merging); returns how many moved."""
+        """Move every coding of one code to another (merging), in one transaction; returns how many moved."""
+        with self.store.transaction("recode"):
+            return self._recode(code_from, code_to)
+
+    def _recode(self, code_from: str, code_to: str) -> int:
         moved = 0
         for doc in self.project.docs.all():
             def apply(table: dict) -> int:

@@ -79,10 +79,15 @@ class DocumentService:
     def add(self, transcript: Transcript, name: str, *, source: str = "",
             attributes: Mapping[str, str] | None = None, doc_id: str | None = None,
             created: str | None = None, imported_by: str | None = None) -> Document:
-        """Store a new document.  The record is written last: it is the commit point.
+        """Store a new document: its text, turns, codings file and record land together (one transaction).
 
         ``doc_id``, ``created`` and ``imported_by`` keep another tool's values (REFI-QDA import).
         """
+        with self.store.transaction("add document"):
+            return self._add(transcript, name, source, attributes, doc_id, created, imported_by)
+
+    def _add(self, transcript: Transcript, name: str, source: str, attributes: Mapping[str, str] | None,
+             doc_id: str | None, created: str | None, imported_by: str | None) -> Document:
         if doc_id is not None and self.store.project.get(TABLE, doc_id) is not None:
             raise QualtuiError(f"a document with id {doc_id} already exists")
         name = clean_label(name, 120)
@@ -154,13 +159,14 @@ class DocumentService:
         return Document.from_record(record)
 
     def delete(self, doc_id: str) -> None:
-        """Remove a document, its codings and its memos."""
-        self.by_id(doc_id)
-        self.store.project.delete(TABLE, doc_id)
-        self.store.delete_document_files(doc_id)
-        self.project.memos.delete_about(doc_id)
-        self.project.framework.delete(s.id for s in self.project.framework.about_case(f"doc:{doc_id}"))
-        self.project.audit("document.delete", document=doc_id)
+        """Remove a document, its codings, its memos and its Framework summaries (one transaction)."""
+        with self.store.transaction("delete document"):
+            self.by_id(doc_id)
+            self.store.project.delete(TABLE, doc_id)
+            self.store.delete_document_files(doc_id)
+            self.project.memos.delete_about(doc_id)
+            self.project.framework.delete(s.id for s in self.project.framework.about_case(f"doc:{doc_id}"))
+            self.project.audit("document.delete", document=doc_id)
 
     def signature(self, doc_id: str) -> tuple | None:
         """Changes whenever this document's codings file is replaced (by any process)."""
