@@ -194,14 +194,10 @@ def add_survey(project, path, *, text_columns: str, id_column: str | None, prefi
                        f"{safe(twin.name)!r}", err=True)
         return len(responses)
     added = []
-    try:
+    with project.store.transaction("add survey"):  # all or nothing, even if killed: one transaction
         for name, response in zip(names, responses):
             added.append(project.docs.add(response.transcript, name, source=path.name,
                                           attributes={**response.attributes, **attributes}))
-    except BaseException:
-        for doc in added:  # all or nothing: take back the respondents already added
-            project.docs.delete(doc.id)
-        raise
     for message in responses[0].transcript.warnings:
         click.echo(f"qualtui: warning: {label}: {safe(message)}", err=True)
     click.echo(f"added {len(added)} document{'s' if len(added) != 1 else ''} from {label} "
