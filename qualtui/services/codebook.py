@@ -158,7 +158,7 @@ class CodeService:
         record = code.to_record()
 
         def apply(table: dict) -> None:  # checked again inside the lock: two coders, one name, one code
-            _unique(table, name, None)
+            _unique(table, code.name, None)
             if parent is not None and parent not in table:
                 raise NotFoundError(f"no code with id {parent}")
             table[code.id] = record
