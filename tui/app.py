@@ -149,6 +149,8 @@ class QualtuiApp(App):
 
     def _catch_hangups(self) -> None:
         """SIGHUP (the SSH session or terminal went away) and SIGTERM save open editors, then exit."""
+        if self.is_headless:
+            return  # a Pilot test: the test process's own signals are not ours to take
         try:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
