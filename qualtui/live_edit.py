@@ -102,6 +102,25 @@ class StoredCodeEntry:
         self.project.codes.update(self.code_id, audit=audit, **value)
 
 
+class StoredFrameworkSummary:
+    """The summary in one Framework cell (case x code; empty text: no summary)."""
+
+    label = "edit framework summary"
+
+    def __init__(self, project: "Project", case: str, code_id: str) -> None:
+        self.project, self.case, self.code_id = project, case, code_id
+
+    def read(self) -> str | None:
+        summary = self.project.framework.get(self.case, self.code_id)
+        return summary.text if summary else None
+
+    def normalise(self, value: str | None, before: str | None) -> str | None:
+        return value if value and value.strip() else None
+
+    def write(self, value: str | None, audit: bool) -> None:
+        self.project.framework.set(self.case, self.code_id, value or "", audit=audit)
+
+
 class LiveEdit:
     """One editor session on one target: durable saves, one audit entry, one undo step."""
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from screens_harness import Harness, build, new_history, sync, type_text
 
 from qualtui.services.framework import doc_case
+from tui import autosave
 from tui.messages import JumpTo
 from tui.screens.framework_screen import FrameworkScreen
 
@@ -29,10 +32,15 @@ async def test_move_edit_autosave_and_jump(tmp_path):
         await pilot.press("enter")
         assert screen.editor.has_focus
         await type_text(pilot, "Peers help")
-        await pilot.pause()
+        await pilot.pause(autosave.DELAY + 0.4)
         stored = project.framework.get(doc_case(su.id), support.id)
-        assert stored is not None and stored.text == "Peers help"            # on disk as typed
-        assert grid_rows(screen)[1][2] == "\u25cf 1"
+        assert stored is not None and stored.text == "Peers help"            # on disk a pause after typing
+        assert grid_rows(screen)[1][2] == "\u25cf 1"                         # the grid shows what is stored
+        await type_text(pilot, " a lot")
+        await pilot.pause(autosave.DELAY + 0.4)
+        assert project.framework.get(doc_case(su.id), support.id).text == "Peers help a lot"
+        audit = [json.loads(line)["action"] for line in (project.root / "audit.jsonl").read_text().splitlines()]
+        assert audit.count("framework.set") == 1                            # one audit entry per editing session
         await pilot.press("escape")
         assert screen.grid.has_focus and app.screen is screen                 # Esc leaves the editor only
         await pilot.press("tab")
@@ -43,6 +51,24 @@ async def test_move_edit_autosave_and_jump(tmp_path):
         await pilot.pause()
         assert len(app.results) == 1 and isinstance(app.results[0], JumpTo)
         assert app.results[0].document_id == su.id
+
+
+@sync
+async def test_a_summary_being_typed_is_saved_when_the_cell_changes_and_undone_as_one_step(tmp_path):
+    project = build(tmp_path)
+    support = project.codes.find("Support")
+    su = project.docs.get("SU01")
+    history = new_history()
+    app = Harness(lambda: FrameworkScreen(project, history))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "right", "enter")
+        await type_text(pilot, "Peers")
+        await pilot.press("escape", "left")                  # leave at once: no pause for the timer
+        assert project.framework.get(doc_case(su.id), support.id).text == "Peers"
+        assert history.can_undo
+        history.undo()
+        assert project.framework.get(doc_case(su.id), support.id) is None
 
 
 @sync

@@ -26,9 +26,12 @@ _OPEN: "weakref.WeakSet[Autosave]" = weakref.WeakSet()
 
 
 class Autosave:
-    def __init__(self, owner, edit: LiveEdit, read: Callable[[], Any], history: History, what: str) -> None:
-        """*owner*: the widget whose timers and notifications are used; *what*: for errors ("save the memo")."""
+    def __init__(self, owner, edit: LiveEdit, read: Callable[[], Any], history: History, what: str,
+                 saved: Callable[[], None] | None = None) -> None:
+        """*owner*: the widget whose timers and notifications are used; *what*: for errors ("save the memo");
+        *saved*: called after each write that reached the disk (to show the stored state)."""
         self.owner, self.edit, self.read, self.history, self.what = owner, edit, read, history, what
+        self.saved = saved
         self.app = owner.app
         self._timer = None
         self._first: float | None = None  # first change not saved yet
@@ -61,7 +64,7 @@ class Autosave:
             return True
         self._first = None
         try:
-            self.edit.save(self.read())
+            wrote = self.edit.save(self.read())
         except Exception as exc:  # the text stays in the editor; the next change or close tries again
             self._first = time.monotonic()
             message = f"Could not {self.what}: {describe_error(exc)} (the text is still here)"
@@ -70,6 +73,8 @@ class Autosave:
                 self.owner.notify(message, severity="error", timeout=8)
             return False
         self._error = None
+        if wrote and self.saved is not None:
+            self.saved()
         return True
 
     def close(self) -> bool:

@@ -69,8 +69,11 @@ class FrameworkService:
     def get(self, case: str, code_id: str) -> Summary | None:
         return self.cells().get((case, code_id))
 
-    def set(self, case: str, code_id: str, text: str) -> Summary | None:
-        """Write one cell's summary (durably); empty text deletes it.  Returns what is stored now."""
+    def set(self, case: str, code_id: str, text: str, *, audit: bool = True) -> Summary | None:
+        """Write one cell's summary (durably); empty text deletes it.  Returns what is stored now.
+
+        *audit* False: an editor saving as the user types, whose session is audited once (qualtui.live_edit).
+        """
         text = clean_memo_text(text).rstrip()
         stamp = now_iso()
         author = clean_label(self.project.coder)
@@ -89,7 +92,8 @@ class FrameworkService:
             return Summary.from_record(record)
 
         stored = self.file.mutate(TABLE, apply)
-        self.project.audit("framework.set", case=case, code=code_id)
+        if audit:
+            self.project.audit("framework.set", case=case, code=code_id)
         return stored
 
     def put(self, summaries: Iterable[Summary]) -> None:

@@ -17,7 +17,9 @@ from textual.widgets import DataTable, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from qualtui.framework import Cell, FrameworkMatrix, build_framework
+from qualtui.live_edit import LiveEdit, StoredFrameworkSummary
 from qualtui.textnorm import clean_label
+from tui.autosave import Autosave
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.screen_base import ProjectScreen
@@ -54,6 +56,7 @@ class FrameworkScreen(ProjectScreen):
         self.matrix: FrameworkMatrix | None = None
         self.cell: Cell | None = None
         self._loading = False
+        self.autosave: Autosave | None = None  # the summary being typed, saved within a second of each pause
 
     def compose(self) -> ComposeResult:
         yield Static("Framework matrix", id="fw-title", markup=False)
@@ -81,6 +84,8 @@ class FrameworkScreen(ProjectScreen):
         self.grid.focus()
 
     def reload(self) -> None:
+        if not self.stop_editing():
+            return
         grid = self.grid
         keep = grid.cursor_coordinate if grid.row_count else None
         try:
@@ -120,6 +125,8 @@ class FrameworkScreen(ProjectScreen):
         return matrix.cell(matrix.cases[coordinate.row], matrix.columns[coordinate.column - 1])
 
     def show_cell(self) -> None:
+        if not self.stop_editing():
+            return  # the summary could not be saved: keep it on screen (the error is shown)
         self.cell = cell = self.highlighted_cell()
         options = []
         if cell is not None:
@@ -153,13 +160,41 @@ class FrameworkScreen(ProjectScreen):
         cell = self.cell
         if self._loading or cell is None:
             return
-        try:
-            cell.summary = self.project.framework.set(cell.case.key, cell.column.code_id, self.editor.text)
-        except Exception as exc:
-            self.report("save the summary", exc)
+        if self.autosave is None:
+            try:
+                edit = LiveEdit(StoredFrameworkSummary(self.project, cell.case.key, cell.column.code_id))
+            except Exception as exc:
+                self.report("start editing the summary", exc)
+                return
+            self.autosave = Autosave(self, edit, lambda: self.editor.text, self.history, "save the summary",
+                                     saved=lambda: self.mark_saved(cell))
+        self.autosave.changed()
+
+    def stop_editing(self) -> bool:
+        """Save the summary being typed and end its session (one undo step); False if the save failed."""
+        autosave = self.autosave
+        if autosave is None:
+            return True
+        if not autosave.close():
+            return False
+        self.autosave = None
+        self.mark_saved(self.cell)
+        return True
+
+    def save_open_memo(self) -> bool:
+        """For the app before quitting: save unsaved text; False if that failed."""
+        return self.stop_editing()
+
+    def mark_saved(self, cell: Cell | None) -> None:
+        """Show the stored state of *cell* in the grid (a summary or not) once its text is on disk."""
+        if cell is None or self.matrix is None:
             return
-        row = self.matrix.cases.index(cell.case)
-        column = self.matrix.columns.index(cell.column) + 1
+        cell.summary = self.project.framework.get(cell.case.key, cell.column.code_id)
+        try:
+            row = self.matrix.cases.index(cell.case)
+            column = self.matrix.columns.index(cell.column) + 1
+        except ValueError:  # the grid was rebuilt meanwhile and shows the stored state already
+            return
         self.grid.update_cell_at((row, column), cell_text(cell))
         self.show_title()
 
@@ -178,7 +213,9 @@ class FrameworkScreen(ProjectScreen):
             self.editor.focus()
 
     def action_close(self) -> None:
-        if self.editor.has_focus:       # Esc in the editor: back to the grid (the summary is already saved)
+        if not self.stop_editing():
+            return
+        if self.editor.has_focus:       # Esc in the editor: back to the grid (the summary is saved)
             self.grid.focus()
             return
         super().action_close()
