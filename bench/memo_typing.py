@@ -40,12 +40,14 @@ CHAR_GAP = 0.1  # 120 wpm = 600 characters (five letters and a space per word) a
 
 
 def _bench(name: str):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+    """A script of bench/ as a module, under a name that cannot shadow a package (bench/tui.py vs tui/)."""
+    key = f"bench_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, HERE / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
+        sys.modules[key] = module
         spec.loader.exec_module(module)
-    return sys.modules[name]
+    return sys.modules[key]
 
 
 def build(folder: Path, memos: int) -> Path:
