@@ -112,11 +112,13 @@ def assert_no_command_prints_controls(root: Path) -> None:
         ["memos"], ["memos", "--format", "csv"], ["memos", "--format", "json"],
         ["freq"], ["freq", "--format", "json"], ["cooccur"], ["search", "e"], ["search", "e", "--format", "json"],
         ["agreement"], ["agreement", "--format", "json"], ["agreement", "--disagreements"],
-        ["export", "md", "--memos"], ["export", "html", "--memos"], ["export", "csv"], ["check"], ["config"],
+        ["export", "md", "--memos"], ["export", "html", "--memos"], ["export", "csv"], ["export", "map"],
+        ["framework"], ["framework", "--format", "csv"], ["framework", "--format", "json"], ["check"], ["config"],
     ]
     for doc in project.docs.all():
         commands += [["show", doc.id, "--codes"]]
         commands += [["matrix", key] for key in doc.attributes]
+        commands += [["framework", "--by-attr", key] for key in doc.attributes]
     for code in project.codes.all():
         commands += [["retrieve", code.id], ["retrieve", code.id, "--format", "json"],
                      ["retrieve", code.id, "--format", "md"]]

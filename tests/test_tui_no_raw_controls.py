@@ -33,6 +33,8 @@ def assert_screen_clean(app, what: str) -> None:
 async def test_every_screen_of_a_merged_crafted_project_is_clean(tmp_path):
     from tui.screens.agreement_screen import AgreementScreen
     from tui.screens.codebook_screen import CodebookScreen
+    from tui.screens.framework_screen import FrameworkScreen
+    from tui.screens.map_screen import MapScreen
     from tui.screens.memos_screen import MemosScreen
     from tui.screens.retrieval_screen import RetrievalScreen
 
@@ -49,7 +51,9 @@ async def test_every_screen_of_a_merged_crafted_project_is_clean(tmp_path):
         for name, make in (("codebook", lambda: CodebookScreen(ours, History())),
                            ("memos", lambda: MemosScreen(ours, History())),
                            ("retrieval", lambda: RetrievalScreen(ours, History(), code_id=code.id)),
-                           ("agreement", lambda: AgreementScreen(ours, History()))):
+                           ("agreement", lambda: AgreementScreen(ours, History())),
+                           ("map", lambda: MapScreen(ours, History())),
+                           ("framework", lambda: FrameworkScreen(ours, History()))):
             app.push_screen(make())
             await pilot.pause()
             await pilot.pause()
