@@ -114,3 +114,13 @@ def change_coding(project: Project, doc_id: str, coding_id: str, *, code: str | 
     restore = {k: getattr(before, k) for k in changes}
     return after, Change(label, undo=lambda: project.codings.update(doc_id, coding_id, **restore),
                          redo=lambda: project.codings.update(doc_id, coding_id, **changes))
+
+
+def set_memo_title(project: Project, memo_id: str, title: str) -> tuple[Memo, Change | None]:
+    """Give a memo (journal entry, document or code memo) a title, or change it; "" clears it."""
+    before = project.memos.get(memo_id)
+    if before.title == title:
+        return before, None
+    after = project.memos.update(memo_id, title=title)
+    return after, Change("retitle memo", undo=lambda: project.memos.put([before]),
+                         redo=lambda: project.memos.put([after]))

@@ -35,3 +35,9 @@ def line_span(starts: list[int], text_length: int, line: int) -> tuple[int, int]
 def lines_of_span(starts: list[int], start: int, end: int) -> tuple[int, int]:
     """First and last 1-based line touched by the half-open span [start, end)."""
     return line_of(starts, start), line_of(starts, max(start, end - 1))
+
+
+def lines_label(starts: list[int], start: int, end: int) -> str:
+    """How citations name the lines of [start, end): "l. 5" or "ll. 77-79"."""
+    first, last = lines_of_span(starts, start, end)
+    return f"l. {first}" if first == last else f"ll. {first}-{last}"

@@ -112,11 +112,16 @@ def memos(project, kind: str | None, needle: str | None, fmt: str) -> None:
         rows.append({"id": m.id, "kind": m.kind, "about": about, "title": m.title, "author": m.author,
                      "modified": m.modified, "text": m.text})
     if kind in (None, "coding"):
+        from qualtui.textlines import line_starts, lines_label
+
         for doc_id, name in docs.items():
+            starts: list[int] | None = None
             for c in project.codings.for_document(doc_id):
                 if c.memo:
-                    rows.append({"id": c.id, "kind": "coding", "about": f"{name} [{c.start}, {c.end}) "
-                                 f"{code_names.get(c.code, '?')}", "title": "", "author": c.coder,
+                    if starts is None:  # read the text only for documents with coding memos
+                        starts = line_starts(project.docs.text(doc_id))
+                    about = f"{name}, {lines_label(starts, c.start, c.end)}: {code_names.get(c.code, '?')}"
+                    rows.append({"id": c.id, "kind": "coding", "about": about, "title": "", "author": c.coder,
                                  "modified": c.created, "text": c.memo})
     if kind:
         rows = [r for r in rows if r["kind"] == kind]

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from qualtui import edits
 from qualtui.history import Change
 from qualtui.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
+from qualtui.textlines import line_starts, lines_label
 from qualtui.textnorm import clean_label, strip_controls
 from tui.autosave import Autosave
 from tui.keymap import binding_maker
@@ -70,9 +71,13 @@ def collect(project) -> list[MemoItem]:
                               (memo.modified or memo.created)[:10], memo_id=memo.id, target=memo.target,
                               doc_id=memo.target if memo.kind == "document" else None))
     for doc in documents.values():
+        starts: list[int] | None = None
         for coding in project.codings.for_document(doc.id):
             if coding.memo:
-                about = f"{doc.name}: {paths.get(coding.code, '(deleted code)')}"
+                if starts is None:  # lines, as citations give them ("SU01, ll. 77-79"), not offsets
+                    starts = line_starts(project.docs.text(doc.id))
+                about = f"{doc.name}, {lines_label(starts, coding.start, coding.end)}: " \
+                        f"{paths.get(coding.code, '(deleted code)')}"
                 items.append(MemoItem(f"coding:{coding.id}", "coding", about, "", coding.memo, coding.coder,
                                       coding.created[:10], target=coding.id, doc_id=doc.id,
                                       start=coding.start, end=coding.end))
@@ -120,6 +125,8 @@ class MemosScreen(ProjectScreen):
         _b("e", "edit", "Edit the memo (Enter too); ctrl+s or escape saves", "edit"),
         _b("n", "new_entry", "New entry in the reflexive journal", "new_entry"),
         _b("g", "goto", "Go to what the memo is about (document or coded segment)", "goto"),
+        _b("t", "retitle", "Give the memo a title, or change it (coding memos are named by document and lines)",
+           "retitle"),
         _b("D", "delete", "Delete the memo (asks; u undoes)", "delete"),
     ]
 
@@ -139,7 +146,7 @@ class MemosScreen(ProjectScreen):
                 with VerticalScroll(id="mm-preview"):
                     yield Markdown("", id="mm-markdown", open_links=False)
                 yield MemoText("", id="mm-editor", soft_wrap=True)
-        yield Static("? keys  Enter/e edit  n journal entry  / search  g go to  D delete  u undo  esc back",
+        yield Static("? keys  Enter/e edit  t title  n journal entry  / search  g go to  D delete  u undo  esc back",
                      id="mm-hint", markup=False)
 
     @property
@@ -180,13 +187,14 @@ class MemosScreen(ProjectScreen):
         self.show_preview()
 
     def prompt(self, item: MemoItem) -> Text:
-        """Two lines, each cut to the list's width: kind, date and title; then the memo's first line."""
+        """Two lines, each cut to the list's width: the title (or what the memo is about) first, so it stays
+        readable in a narrow list; then kind, date and the memo's first line."""
         width = max(20, self.listing.scrollable_content_region.width - 1)
         first = next((line.strip() for line in item.text.splitlines() if line.strip()), "")
-        head = f"{KIND_LABELS[item.kind]:<8} {item.date} {clean_label(item.title or item.about, 200)}"
         text = Text()
-        text.append(_cut(head, width), style="bold")
-        text.append("\n" + _cut("  " + clean_label(first, 400), width), style="dim")
+        text.append(_cut(clean_label(item.title or item.about, 200), width), style="bold")
+        text.append("\n" + _cut(f"  {KIND_LABELS[item.kind]} {item.date}  {clean_label(first, 400)}", width),
+                    style="dim")
         return text
 
     def on_resize(self) -> None:
@@ -324,6 +332,22 @@ class MemosScreen(ProjectScreen):
 
         self.app.push_screen(ConfirmDialog(f"Delete this {KIND_LABELS[item.kind]} memo "
                                            f"({clean_label(item.title or item.about, 60)})? u undoes."), confirmed)
+
+    def action_retitle(self) -> None:
+        from tui.screens.pickers import TextPrompt
+
+        item = self.current
+        if item is None:
+            return
+        if item.kind == "coding":
+            self.notify("Coding memos have no title: they are named by document, lines and code.", timeout=4)
+            return
+
+        def done(title: str | None) -> None:
+            if title is not None:
+                self.run_edit("set the title", lambda: edits.set_memo_title(self.project, item.key, title))
+
+        self.app.push_screen(TextPrompt("Title of the memo (empty clears it)", item.title), done)
 
 
 def delete_memo(project, memo_id: str) -> tuple[list, Change]:
