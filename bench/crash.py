@@ -18,7 +18,9 @@ keys), lives in bench/crash_tui.py and runs with ``--tui-runs``.
 
     python bench/crash.py [--runs 1000] [--process-runs 50] [--tui-runs 0] [--seed N]
 
-tests/test_crash.py and tests/test_crash_tui.py run the same trials, fewer of them.
+tests/test_crash.py and tests/test_crash_tui.py run the same trials, fewer of them.  The multi-file
+operations (merge, codes merge/split/delete, auto-coding, import-qdc, pseudonymise, check --repair) have
+their own kill harness, bench/crash_ops.py.
 """
 
 from __future__ import annotations

@@ -151,6 +151,10 @@ class _Checker:
         if info is None or live(self.root):
             return False
         what = f"{info['operation']!r}" + (f" started at {info['started']}" if info["started"] else "")
+        if info["invalid"]:
+            self.add(INTERRUPTED, TXN_DIR, f"holds a manifest qualtui did not write ({info['invalid']}); qualtui will "
+                     "not apply it: move the folder out of the project", False)
+            return True
         if info["committed"]:
             self.add(INTERRUPTED, TXN_DIR, f"the {what} was interrupted while writing its changes; run 'qualtui "
                      "check --repair' (or any qualtui command that opens the project) to finish it, then check again")

@@ -45,7 +45,7 @@ def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
     root = Path(root)
     report = RepairReport()
     problems, files = load_files(root)
-    if any(p.kind == INTERRUPTED for p in problems):
+    if any(p.kind == INTERRUPTED and p.repairable for p in problems):
         store = ProjectStore(root, _permissions(root))
         report.fixed.extend(f"interrupted: {line}" for line in store.finish_interrupted())
         problems, files = load_files(root)

@@ -112,7 +112,11 @@ class ProjectStore:
     # transactions ------------------------------------------------------------
     def _recover(self) -> None:
         """Finish or roll back a dead transaction; the caller holds the project lock exclusively."""
-        outcome = recover(self.root, self.perms)
+        try:
+            outcome = recover(self.root, self.perms)
+        except ValueError as exc:
+            raise StoreError(f"{self.root / TXN_DIR} was not written by qualtui ({exc}); move it out of the "
+                             "project and run 'qualtui check'") from None
         if outcome is None:
             return
         verb, info = outcome

@@ -29,6 +29,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -307,8 +308,25 @@ def _relative(root: Path, path: Path) -> str:
     return relative.as_posix()
 
 
+_STAGED = re.compile(r"^\d{6}\.stage$")
+_TARGET = re.compile(r"^(?:qualtui\.json|audit\.jsonl|documents/[^/\\]+)$")
+
+
+def check_manifest(manifest: Any) -> None:
+    """A manifest names only project files and staged files (a planted one must not reach outside)."""
+    entries = manifest.get("entries") if isinstance(manifest, dict) else None
+    if not isinstance(entries, list) or not isinstance(manifest.get("audit", []), list):
+        raise ValueError("it is not a transaction manifest")
+    for entry in entries:
+        relative, staged = entry if isinstance(entry, list) and len(entry) == 2 else (None, None)
+        if not (isinstance(relative, str) and _TARGET.match(relative) and not relative.startswith("documents/.")
+                and (staged is None or (isinstance(staged, str) and _STAGED.match(staged)))):
+            raise ValueError(f"it names a file qualtui never writes ({str(relative)[:80]!r})")
+
+
 def apply(root: Path, manifest: dict, perms: Permissions, *, check_audit: bool) -> None:
     """Steps 3 and 4 of the commit; safe to repeat after a kill at any point."""
+    check_manifest(manifest)
     root = Path(root)
     folder = root / TXN_DIR
     touched = set()
@@ -358,12 +376,17 @@ def pending(root: Path) -> dict | None:
     folder = Path(root) / TXN_DIR
     if not folder.exists():
         return None
-    info: dict[str, Any] = {"operation": "an operation", "started": "", "committed": False}
+    info: dict[str, Any] = {"operation": "an operation", "started": "", "committed": False, "invalid": ""}
     for name, committed in ((STARTED, False), (MANIFEST, True)):
         try:
             data = json.loads((folder / name).read_bytes())
         except (FileNotFoundError, ValueError, UnicodeDecodeError):
             continue
+        if committed:
+            try:
+                check_manifest(data)
+            except ValueError as exc:
+                info["invalid"] = str(exc)
         if isinstance(data, dict):
             info.update(operation=str(data.get("operation") or info["operation"]),
                         started=str(data.get("started") or ""), committed=committed or info["committed"])

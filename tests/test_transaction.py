@@ -189,3 +189,22 @@ def test_the_next_command_says_what_it_finished_or_rolled_back(project, doc, mon
     assert err.count("\n") == 1
     code, out, err = run_cli(["-p", str(project.root), "check"], capsys)
     assert code == 0 and out == "ok: no problems found\n"
+
+
+def test_a_planted_manifest_never_reaches_outside_the_project(project, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    folder = project.root / TXN_DIR
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps(
+        {"id": "x", "operation": "merge", "started": "", "entries": [["../victim.txt", None]], "audit": []}))
+    problems = check(project.root)
+    assert [(p.kind, p.repairable) for p in problems] == [("interrupted", False)]
+    assert "did not write" in problems[0].message
+    with pytest.raises(Exception, match="not written by qualtui"):
+        Project.open(project.root)
+    assert victim.read_text() == "keep me"
+    from qualtui.repair import repair
+
+    report = repair(project.root)
+    assert [p.kind for p in report.remaining] == ["interrupted"] and victim.read_text() == "keep me"
