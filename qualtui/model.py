@@ -72,6 +72,10 @@ class _Record:
     def _clean_more(self) -> dict[str, Any]:
         return {}
 
+    def safe(self):
+        """What a write stores: ``cleaned()`` when a field needs it (a fast check), else this object itself."""
+        return self.cleaned() if self._needs_cleaning(vars(self)) else self
+
 
 
 

@@ -373,7 +373,9 @@ def test_cleaning_is_idempotent_and_keeps_ids(name, text, coder):
         assert once.cleaned() == once
         assert type(item).from_record(once.to_record()) == once           # a clean record reads back unchanged
         assert type(item).from_record(item.to_record()) == once           # a raw one (older version) reads cleaned
-        assert not any(UNSAFE_STORED.search(s) for s in strings(once.to_record()) if s not in ("c\x1b1", "p\x9b"))
+        for stored in (once, item.safe()):   # safe(): what put() stores, checked fast, cleaned when needed
+            assert not any(UNSAFE_STORED.search(s) for s in strings(stored.to_record()) if s not in ("c\x1b1", "p\x9b"))
+        assert once.safe() is once
         assert once.id == item.id
     assert items[0].cleaned().parent == "p\x9b"                              # references are never rewritten
 

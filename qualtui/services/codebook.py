@@ -200,7 +200,7 @@ class CodeService:
 
     def put(self, codes: Iterable[Code]) -> None:
         """Store codes as given (used by undo, merge and import), cleaned by the rule every write follows."""
-        codes = [c.cleaned() for c in codes]
+        codes = [c.safe() for c in codes]
         self.file.put_many(TABLE, [c.to_record() for c in codes])
         self.project.audit("code.put", codes=[c.id for c in codes])
 

@@ -163,7 +163,7 @@ class CodingService:
     def put(self, codings: Iterable[Coding]) -> None:
         """Store codings as given (undo, merge, import), cleaned by the rule every write follows."""
         by_doc: dict[str, list[Coding]] = {}
-        for coding in map(Coding.cleaned, codings):
+        for coding in map(Coding.safe, codings):
             by_doc.setdefault(coding.document, []).append(coding)
         with self.store.transaction("put codings") if len(by_doc) > 1 else self.store.editing():
             for doc_id, items in by_doc.items():

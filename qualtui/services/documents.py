@@ -98,7 +98,7 @@ class DocumentService:
         text = transcript.text
         if has_controls(text):   # every importer normalises; only a hand-made project file gets here
             raise QualtuiError(f"the text of {name!r} holds control characters")
-        turns = [t.cleaned() for t in transcript.turns]
+        turns = [t.safe() for t in transcript.turns]
         doc = Document(
             id=doc_id or new_id(),
             name=name,

@@ -77,7 +77,7 @@ class MemoService:
 
     def put(self, memos: Iterable[Memo]) -> None:
         """Store memos as given (undo, merge, import), cleaned by the rule every write follows."""
-        memos = [m.cleaned() for m in memos]
+        memos = [m.safe() for m in memos]
         self.file.put_many(TABLE, [m.to_record() for m in memos])
         self.project.audit("memo.put", memos=[m.id for m in memos])
 
