@@ -24,7 +24,8 @@ __all__ = ["TextUnits", "clock", "turn_extent", "turn_at", "turn_near", "trim_sp
 
 
 def clock(ms: int | None) -> str:
-    """A turn's start time as ``hh:mm:ss`` ("" when the transcript has none)."""
+    """A recording time in ms (a turn's start) as ``hh:mm:ss``; "" when unknown. The one formatter: the
+    coding screen, retrieval citations and reports all call it."""
     if ms is None or ms < 0:
         return ""
     seconds = ms // 1000

@@ -10,8 +10,8 @@ from qualtui.analysis.frequencies import Matrix
 from qualtui.identity import coder_key
 from qualtui.model import Code, Coding, Memo, Turn
 from qualtui.project import Project
-from qualtui.reports.wording import clock
 from qualtui.textlines import line_starts, lines_of_span
+from qualtui.textunits import clock
 
 # Attributes charted by default: those that split the documents into a few groups.
 MATRIX_MAX_VALUES = 12
@@ -91,7 +91,7 @@ class _DocumentIndex:
         index = bisect_right(self.turn_starts, coding.start) - 1
         turn = self.turns[index] if index >= 0 and coding.start <= self.turns[index].end else None
         text = " ".join(self.text[coding.start:coding.end].split())
-        time = clock(turn.begin_ms) if timestamps and turn and turn.begin_ms is not None else None
+        time = (clock(turn.begin_ms) or None) if timestamps and turn else None
         return Quote(self.name, turn.speaker if turn else None, first, last, text, coding.coder, coding.memo, time)
 
 

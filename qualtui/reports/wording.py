@@ -22,8 +22,3 @@ def names(items: list[str]) -> str:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
-
-def clock(ms: int) -> str:
-    """A recording time as h:mm:ss (00:mm:ss style, as transcripts print it)."""
-    seconds = max(0, ms) // 1000
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
