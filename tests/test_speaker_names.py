@@ -169,3 +169,37 @@ async def test_the_search_screen_can_leave_out_interviewers(tmp_path):
         screen.run_search()
         await pilot.pause()
         assert {h.speaker for h in screen.result.hits} == {"Sam", "JO", "Mia"}
+
+
+@sync
+async def test_the_retrieval_screen_can_leave_out_interviewers_like_the_cli(tmp_path):
+    from tui.screens.retrieval_screen import RetrievalScreen
+
+    project = build(tmp_path)
+    project.speakers.set(["Interviewer", "INTERVIEWER", "Rebecca Hall"], "Interviewer", "interviewer")
+    runner = CliRunner()
+    base = ["-p", str(project.root)]
+    assert runner.invoke(cli, [*base, "autocode", "--speaker", "Interviewer", "--code", "Asked",
+                               "--create"]).exit_code == 0
+    assert runner.invoke(cli, [*base, "code", "C", "Asked", "--lines", "2"]).exit_code == 0   # Mia
+    assert runner.invoke(cli, [*base, "code", "A", "Asked", "--lines", "1-2"]).exit_code == 0  # Interviewer and Sam
+    cli_kept = json.loads(runner.invoke(cli, [*base, "retrieve", "Asked", "--no-interviewer", "--format",
+                                              "json"]).output)
+    assert sorted(tuple(s["speakers"]) for s in cli_kept) == [("Interviewer", "Sam"), ("Mia",)]
+    code = project.codes.find("Asked")
+    app = Harness(lambda: RetrievalScreen(project, History(), code_id=code.id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.table.row_count == 8
+        await pilot.press("i")
+        await pilot.pause()
+        assert sorted(s.speakers for s in screen.segments) == [("Interviewer", "Sam"), ("Mia",)]
+        assert screen.table.row_count == 2 and "no interviewers" in str(screen.query_one("#rv-title").render())
+        assert sorted(s.coding_id for s in screen.segments) == sorted(s["coding_id"] for s in cli_kept)
+        await pilot.press("i")
+        await pilot.pause()
+        assert screen.table.row_count == 8
+        await pilot.press("i", "x")  # clearing the filters brings the interviewers back too
+        await pilot.pause()
+        assert screen.table.row_count == 8 and "no interviewers" not in str(screen.query_one("#rv-title").render())

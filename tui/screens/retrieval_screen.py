@@ -3,7 +3,9 @@
 A DataTable lists the segments (document, lines, speaker, coder, code, text,
 memo mark); the pane below shows the highlighted one with its memo and, on
 demand (+ / -), whole lines of context.  Filters: one document attribute
-value and one coder.  Enter dismisses with ``JumpTo``.
+value, one coder, and no interviewers (segments spoken only by speakers whose
+canonical role is interviewer, as ``retrieve --no-interviewer``).  Enter
+dismisses with ``JumpTo``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from qualtui.analysis.corpus import Corpus, Scope
 from qualtui.analysis.retrieval import Segment, retrieve
+from qualtui.services.speakers import INTERVIEWER
 from qualtui.textnorm import clean_label, strip_controls
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
@@ -48,6 +51,8 @@ class RetrievalScreen(ProjectScreen):
         _b("a", "filter_attribute", "Filter by document attribute values (add or remove one key=value; "
            "values of one key are alternatives)", "attribute"),
         _b("f", "filter_coder", "Filter by coder", "coder"),
+        _b("i", "toggle_interviewer", "Leave out / bring back segments spoken only by interviewers (role "
+           "set with 'qualtui speaker ... --role interviewer')", "no_interviewer"),
         _b("x", "clear_filters", "Clear the filters", "clear"),
         _b("plus,equals_sign", "context(1)", "One more line of context around the segment", "more_context"),
         _b("minus", "context(-1)", "One line less of context", "less_context"),
@@ -61,6 +66,7 @@ class RetrievalScreen(ProjectScreen):
         self.with_children = children
         self.attributes: dict[str, list[str]] = {}  # key -> values (any of them; every key must match)
         self.coder: str | None = None
+        self.no_interviewer = False
         self.context_lines = 0
         self.corpus: Corpus | None = None
         self.segments: list[Segment] = []
@@ -71,7 +77,7 @@ class RetrievalScreen(ProjectScreen):
         yield table
         with VerticalScroll(id="rv-preview"):
             yield Static("", id="rv-segment")
-        yield Static("? keys  Enter jump  h sub-codes  a attribute  f coder  x clear  + - context  o code  esc back",
+        yield Static("? keys  Enter jump  h sub-codes  a attribute  f coder  i no interviewers  x clear  + - context  o code  esc back",
                      id="rv-hint", markup=False)
 
     @property
@@ -101,7 +107,8 @@ class RetrievalScreen(ProjectScreen):
                 self.segments = []
             else:
                 ids = [self.code_id, *self.corpus.descendants(self.code_id)] if self.with_children else [self.code_id]
-                self.segments = retrieve(self.corpus, ids)
+                self.segments = retrieve(self.corpus, ids, exclude_roles=(INTERVIEWER,) if self.no_interviewer
+                                         else ())
         except Exception as exc:
             self.report("retrieve the segments", exc)
             self.segments = []
@@ -163,6 +170,8 @@ class RetrievalScreen(ProjectScreen):
             filters.append(f"{key}={' or '.join(values)}")
         if self.coder:
             filters.append(f"coder {self.coder}")
+        if self.no_interviewer:
+            filters.append("no interviewers")
         title = (f"Retrieval: {clean_label(name)}{' and its sub-codes' if self.with_children else ''}: "
                  f"{len(self.segments)} segment{'s' if len(self.segments) != 1 else ''} in {documents} "
                  f"document{'s' if documents != 1 else ''}"
@@ -181,7 +190,7 @@ class RetrievalScreen(ProjectScreen):
         segment = self.highlighted
         pane = self.query_one("#rv-segment", Static)
         if segment is None:
-            pane.update("No segments" + (" match the filters (x clears them)." if self.attributes or self.coder
+            pane.update("No segments" + (" match the filters (x clears them)." if self.filtered
                                          else " are coded with this code yet."))
             return
         text = Text()
@@ -202,6 +211,10 @@ class RetrievalScreen(ProjectScreen):
             text.append("\nMemo: ", style="bold")
             text.append(strip_controls(segment.memo))
         pane.update(text)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.attributes or self.coder or self.no_interviewer)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
@@ -234,6 +247,11 @@ class RetrievalScreen(ProjectScreen):
 
     def action_clear_filters(self) -> None:
         self.attributes, self.coder = {}, None
+        self.no_interviewer = False
+        self.reload()
+
+    def action_toggle_interviewer(self) -> None:
+        self.no_interviewer = not self.no_interviewer
         self.reload()
 
     def action_filter_attribute(self) -> None:
