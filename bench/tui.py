@@ -9,6 +9,7 @@ counted unless the app burns CPU while idle).
     python bench/tui.py                  # the real entry point (needs tui.app.run_app)
     python bench/tui.py --widget-only    # a minimal app hosting just the transcript widget
     python bench/tui.py --keys 400 --words 60000 --codings 3000
+    python bench/tui.py --times          # turns start with [hh:mm:ss]; z shows them in the gutter first
 
 Needs pexpect (a test extra) and Linux /proc.
 """
@@ -43,31 +44,32 @@ CODE_NAMES = [
 ]
 
 
-def synthetic_text(words: int, rng: random.Random) -> str:
+def synthetic_text(words: int, rng: random.Random, times: bool = False) -> str:
     lines: list[str] = []
     written = 0
     while written < words:
         question = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(6, 18)))
-        lines.append(f"Interviewer: {question.capitalize()}?")
+        stamp = f"[{written // 9000:02d}:{written // 150 % 60:02d}:{written // 3 % 60:02d}] " if times else ""
+        lines.append(f"{stamp}Interviewer: {question.capitalize()}?")
         sentences = []
         for _ in range(rng.randint(2, 14)):
             sentence = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(6, 24)))
             sentences.append(sentence.capitalize() + rng.choice([".", ".", ".", "?", "!"]))
         answer = " ".join(sentences)
-        lines.append(f"P07: {answer}")
+        lines.append(f"{stamp}P07: {answer}")
         lines.append("")
         written += len(question.split()) + len(answer.split())
     return "\n".join(lines)
 
 
-def build_project(folder: Path, words: int, codings: int, seed: int = 7) -> Path:
+def build_project(folder: Path, words: int, codings: int, seed: int = 7, times: bool = False) -> Path:
     from qualtui.importers.plain import read_plain
     from qualtui.project import Project
 
     rng = random.Random(seed)
     root = folder / "bench-project"
     project = Project.init(root, name="bench", coder="bench")
-    text = synthetic_text(words, rng)
+    text = synthetic_text(words, rng, times)
     doc = project.docs.add(read_plain(text.encode(), "P07.txt"), "P07")
     stored = project.docs.text(doc.id)
     codes = [project.codes.create(name) for name in CODE_NAMES]
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=200, help="keys per key kind")
     parser.add_argument("--quiet", type=float, default=0.12, help="silence (s) that ends a key's output")
     parser.add_argument("--size", default="120x40")
+    parser.add_argument("--times", action="store_true", help="timed turns, shown in the gutter (z) while measuring")
     parser.add_argument("--trace", action="store_true", help="show which screen rows each kind of key rewrote")
     args = parser.parse_args(argv)
     if args.harness:
@@ -184,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     columns, rows = (int(v) for v in args.size.lower().split("x"))
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        root = build_project(Path(tmp), args.words, args.codings)
+        root = build_project(Path(tmp), args.words, args.codings, times=args.times)
         print(f"synthetic project: {args.words} words, {args.codings} codings "
               f"({time.perf_counter() - started:.1f}s to build)")
         use_real = not args.widget_only and real_app_available()
@@ -205,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
             first_screen = time.perf_counter() - t0
             startup_bytes = len(child.before or b"") + len(child.after or b"") + drain(child, 0.5)
             print(f"first screen: {first_screen * 1000:.0f} ms ({startup_bytes} bytes)")
+            if args.times and use_real:
+                child.send("z")
+                drain(child, 0.5)
             idle_cpu0 = cpu_seconds(child.pid)
             time.sleep(1.0)
             drain(child, 0.05)

@@ -69,3 +69,48 @@ def test_retrieve_cites_the_turn_time_when_asked(tmp_path):
     assert project.docs.text(coding.document)[coding.start:coding.end] == "It opened in 2019, in the old scout hut."
     empty = runner.invoke(cli, [*base, "code", "SU03", "Shelter", "--lines", "2"])
     assert empty.exit_code == 1 and "line 2 is empty" in str(empty.exception)
+
+
+@sync
+async def test_z_shows_each_turns_start_time_in_the_gutter_at_its_first_row(tmp_path):
+    from tui_helpers import rows
+
+    project = Project.init(tmp_path / "p", name="p", coder="tester")
+    project.docs.add(read_transcript(LAYOUTS / "otter_speaker_time.txt"), "A timed")
+    project.docs.add(read_transcript(LAYOUTS / "colon_titlecase.txt"), "B untimed")
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        view = app.screen.view
+        plain = rows(view)
+        assert plain[0].startswith("  1 Speaker 1  0:03") and ":00" not in "".join(plain)
+        await pilot.press("z")
+        await pilot.pause()
+        timed = rows(view)
+        # the time stands at the row where each turn begins (its label), not on the speech's other rows
+        assert [r[:14] for r in timed[:9]] == [
+            "  1 00:00:03 S", "  2          S", "  3           ", "  4 00:00:09 S", "  5          F",
+            "  6          W", "  7           ", "  8 00:00:21 S", "  9          T"]
+        assert timed[0][13:].startswith("Speaker 1  0:03") and timed[4][13:].startswith("Fine by me.")
+        before = view.cursor
+        await pilot.press("j", "j")  # the cursor still moves over the text, not the gutter
+        await pilot.pause()
+        assert view.cursor != before and rows(view)[2][:13] == "  3          "
+        await pilot.press("z")
+        await pilot.pause()
+        assert rows(view)[3].startswith("  4 Speaker 2  0:09") and ":00" not in "".join(rows(view))
+        assert not any(n.message.startswith("B untimed") for n in app._notifications)
+        await pilot.press("z", "d")  # times stay on; the untimed document says it has none
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert view.document.name == "B untimed" and rows(view)[0].startswith("  1 ")
+        assert ":00" not in "".join(rows(view))
+        await pilot.press("z", "z")
+        await pilot.pause()
+        assert any(n.message.startswith("B untimed has no turn times") for n in app._notifications)
+        await pilot.press("d")  # back to the timed document: its times are shown
+        await pilot.pause()
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert view.document.name == "A timed" and "00:00:09 Speaker 2" in "".join(rows(view))

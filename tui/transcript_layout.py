@@ -199,6 +199,31 @@ class Layout:
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 
+def find_hits(pattern: "re.Pattern[str] | None", text: str, limit: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """The first *limit* non-empty matches of *pattern* in *text* as spans, and their starts."""
+    if pattern is None or not text:
+        return [], []
+    hits: list[tuple[int, int]] = []
+    for match in pattern.finditer(text):
+        if match.end() > match.start():
+            hits.append((match.start(), match.end()))
+            if len(hits) >= limit:
+                break
+    return hits, [h[0] for h in hits]
+
+
+def spans_touching(spans: Sequence[tuple[int, int]], starts: Sequence[int], start: int,
+                   end: int) -> list[tuple[int, int]]:
+    """The spans (sorted, not overlapping; *starts* their starts) that overlap [start, end)."""
+    i = max(bisect_right(starts, start) - 1, 0)
+    found = []
+    while i < len(spans) and spans[i][0] < end:
+        if spans[i][1] > start:
+            found.append(spans[i])
+        i += 1
+    return found
+
+
 def word_starts(text: str) -> list[int]:
     return [m.start() for m in _WORD.finditer(text)]
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 MIN_TEXT_WIDTH = 20
 OTHER_MARK = "~"
 MIN_LABEL = 4  # below this a label says too little: show "+N" instead
+TIME_WIDTH = 9  # "hh:mm:ss " after the line number when turn times are shown
 _SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
 
 
@@ -79,10 +80,12 @@ class RowPainter:
     """Paints rows for one widget width and one set of component styles."""
 
     def __init__(self, widget: "Widget", width: int, line_count: int, gutter_width: int,
-                 no_color: bool) -> None:
+                 no_color: bool, *, times: bool = False) -> None:
         self.width = width
         self.no_color = no_color
-        self.number_width = max(3, len(str(line_count))) + 1
+        self.digits = max(3, len(str(line_count)))
+        self.times = times
+        self.number_width = self.digits + 1 + (TIME_WIDTH if times else 0)  # the whole left gutter
         # a narrow transcript gives the label gutter a quarter of its width, so the text keeps most of it
         right = min(max(gutter_width, 0), max(10, (width - self.number_width) // 4))
         if width - self.number_width - right - 1 < MIN_TEXT_WIDTH:
@@ -149,10 +152,12 @@ class RowPainter:
     def paint(self, layout: Layout, row: int, state: dict[str, Any]) -> Strip:
         line = layout.row_lines[row]
         if layout.is_first_row(row):
-            number = f"{line:>{self.number_width - 1}} "
+            number = f"{line:>{self.digits}} "
         else:
-            number = " " * self.number_width
-        parts = [Strip([Segment(number, self.gutter)], self.number_width)]
+            number = " " * (self.digits + 1)
+        if self.times:
+            number += f"{state['time']:<{TIME_WIDTH - 1}} "
+        parts = [Strip([Segment(number, self.gutter)]).crop_extend(0, self.number_width, self.gutter)]
         parts.append(self._paint_text(layout, row, state))
         if self.right_width:
             parts.append(self._paint_labels(state["painted"]))

@@ -66,6 +66,7 @@ class CodingScreen(CodingActions, Screen):
         _b("f", "cycle_coding", "Overlapping codings at the cursor: pick the next one for x, r, e and m",
            "cycle_coding"),
         _b("colon", "goto_line", "Go to line: type its number, then Enter", "goto_line"),
+        _b("z", "toggle_times", "Show / hide each turn's start time (hh:mm:ss) in the gutter", "toggle_times"),
         _b("u", "undo", "Undo (codings, code edits, memos)", "undo"),
         _b("ctrl+r,U", "redo", "Redo", "redo"),
         _b("slash", "search", "Search this document (regex optional); n / N next / previous", "search"),
@@ -193,6 +194,13 @@ class CodingScreen(CodingActions, Screen):
             self.view.set_search(self.search_pattern[0], regex=self.search_pattern[1])
         self.positions.remember(doc_id, self.view.cursor, self.view.top_offset)
         self.refresh_side()
+
+    def action_toggle_times(self) -> None:
+        view = self.view
+        view.show_times(not view.showing_times)
+        if view.showing_times and self.doc is not None and not view.has_times:
+            self.notify(f"{self.doc.name} has no turn times (they come from VTT, SRT, Otter, Rev-style or "
+                        "bracketed timestamps); documents that have them show them", timeout=6)
 
     # coder layers --------------------------------------------------------------------
     @property

@@ -77,8 +77,8 @@ class RetrievalScreen(ProjectScreen):
         yield table
         with VerticalScroll(id="rv-preview"):
             yield Static("", id="rv-segment")
-        yield Static("? keys  Enter jump  h sub-codes  a attribute  f coder  i no interviewers  x clear  + - context  o code  esc back",
-                     id="rv-hint", markup=False)
+        yield Static("? keys  Enter jump  h sub-codes  a attribute  f coder  i no interviewers  x clear  "
+                     "+ - context  o code  esc back", id="rv-hint", markup=False)
 
     @property
     def table(self) -> DataTable:

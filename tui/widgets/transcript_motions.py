@@ -74,7 +74,7 @@ class TranscriptMotions:
         left = self._painter.number_width if self._painter is not None else 0
         scroll_y = int(self.scroll_y)
         for row in range(layout.row_of(start), layout.row_of(end - 1) + 1):
-            self._cache.discard((row, width, self._version))
+            self._cache.discard(self._cache_key(row, width))
             first, last = layout.row_offsets(row)
             lo, hi = max(start, first), min(end, last + 1)
             if hi <= lo:

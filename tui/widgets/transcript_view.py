@@ -21,8 +21,10 @@ from textual.strip import Strip
 
 from qualtui.model import Code, Coding, Document, Turn
 from qualtui.textlines import line_starts
+from qualtui.textunits import clock, turn_extent
 from tui.keymap import binding_maker
-from tui.transcript_layout import CodingIndex, Layout, next_in, previous_in, word_starts
+from tui.transcript_layout import (CodingIndex, Layout, find_hits, next_in, previous_in, spans_touching,
+                                   word_starts)
 from tui.transcript_render import RowPainter
 from tui.widgets.transcript_motions import TranscriptMotions
 
@@ -150,8 +152,11 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         self._search: re.Pattern[str] | None = None
         self._hits: list[tuple[int, int]] = []
         self._hit_starts: list[int] = []
+        self._show_times = False
+        self._time_starts: list[int] = []  # where each timed turn begins (its label included) ...
+        self._times: list[str] = []        # ... and its start time as hh:mm:ss
         self._version = 0
-        self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
+        self._cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
 
     # public API ----------------------------------------------------------------
     def show_document(self, document: Document, text: str, turns: list[Turn], codings: list[Coding],
@@ -166,6 +171,9 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         self._label_spans = [(t.label_start, t.start) for t in self._turns
                              if t.label_start is not None and t.label_start < t.start]
         self._label_span_starts = [s for s, _ in self._label_spans]
+        timed = [(turn_extent(t)[0], clock(t.begin_ms)) for t in self._turns if t.begin_ms is not None]
+        self._time_starts = [start for start, time in timed if time]
+        self._times = [time for _, time in timed if time]
         self._line_starts = line_starts(text)
         self._words = word_starts(text)
         self._codings = list(codings)
@@ -176,7 +184,7 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         self._cursor = self._clamp(cursor)
         self._anchor = None
         self._goal_column = None
-        self._hits, self._hit_starts = self._find_hits(self._search)
+        self._hits, self._hit_starts = find_hits(self._search, self._text, MAX_SEARCH_HITS)
         self._pending_top = top_offset
         self._pending_center = top_offset is None
         self._invalidate_all()
@@ -200,7 +208,7 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
             if old.line_signature(line) != self._index.line_signature(line):
                 rows = layout.rows_of_line(line)
                 for row in rows:
-                    self._cache.discard((row, width, self._version))
+                    self._cache.discard(self._cache_key(row, width))
                 self.refresh_lines(rows.start, len(rows))
 
     def move_to(self, offset: int, *, center: bool = True) -> None:
@@ -238,7 +246,7 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
                 where = f" at position {error.pos + 1}" if error.pos is not None else ""
                 raise ValueError(f"bad regular expression: {error.msg}{where}") from None
         self._search = compiled
-        self._hits, self._hit_starts = self._find_hits(compiled)
+        self._hits, self._hit_starts = find_hits(compiled, self._text, MAX_SEARCH_HITS)
         self._invalidate_all()
         self.refresh()
         return len(self._hits)
@@ -252,6 +260,23 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
             found = self._hit_starts[0 if forward else -1]
         self.move_to(found, center=True)
         return True
+
+    @property
+    def has_times(self) -> bool:
+        """Whether any turn of the shown document has a start time."""
+        return bool(self._times)
+
+    @property
+    def showing_times(self) -> bool:
+        return self._show_times
+
+    def show_times(self, on: bool) -> None:
+        """Show (or hide) each timed turn's start time in the left gutter, at the turn's first row
+        (kept for the next documents; a document without times keeps the narrow gutter)."""
+        if on != self._show_times:
+            self._show_times = on
+            self._painter = None  # the gutter is wider or narrower: new painter, new layout, every row anew
+            self._relayout()
 
     @property
     def document(self) -> Document | None:
@@ -299,39 +324,31 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         row = int(self.scroll_y) + y
         if layout is None or self._painter is None or row >= layout.row_count:
             return Strip.blank(width, self.rich_style)
-        key = (row, width, self._version)
+        key = self._cache_key(row, width)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._painter.paint(layout, row, self._row_state(layout, row))
             self._cache.set(key, strip)
         return strip
 
+    def _cache_key(self, row: int, width: int) -> tuple[int, int, int, bool]:
+        return row, width, self._version, self._show_times
+
     def _row_state(self, layout: Layout, row: int) -> dict:
         first, last = layout.row_offsets(row)
-        hits: list[tuple[int, int]] = []
-        if self._hits:
-            i = max(bisect_right(self._hit_starts, first) - 1, 0)
-            while i < len(self._hits) and self._hits[i][0] <= last:
-                if self._hits[i][1] > first:
-                    hits.append(self._hits[i])
-                i += 1
+        time = ""
+        if self._show_times and self._time_starts:
+            i = bisect_right(self._time_starts, last) - 1
+            if i >= 0 and self._time_starts[i] >= first:
+                time = self._times[i]
         return {
             "cursor": self._cursor if first <= self._cursor <= last else None,
             "selection": self.selection,
-            "hits": hits,
+            "hits": spans_touching(self._hits, self._hit_starts, first, last + 1),
             "painted": self._index.overlapping(layout.row_lines[row], first, last + 1),
-            "speakers": self._speaker_spans(first, last + 1),
+            "speakers": spans_touching(self._label_spans, self._label_span_starts, first, last + 1),
+            "time": time,
         }
-
-    def _speaker_spans(self, start: int, end: int) -> list[tuple[int, int]]:
-        spans = self._label_spans
-        i = max(bisect_right(self._label_span_starts, start) - 1, 0)
-        found = []
-        while i < len(spans) and spans[i][0] < end:
-            if spans[i][1] > start:
-                found.append(spans[i])
-            i += 1
-        return found
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -357,7 +374,8 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         width = self._content_width()
         if self._document is None or width <= 0:
             return
-        painter = RowPainter(self, width, len(self._line_starts), self.gutter_width, self.app.no_color)
+        painter = RowPainter(self, width, len(self._line_starts), self.gutter_width, self.app.no_color,
+                             times=self._show_times and self.has_times)
         keep_top = self._pending_top
         if keep_top is None and self._layout is not None:
             keep_top = self.top_offset
@@ -383,16 +401,4 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         if action == "clear_selection":
             return self._anchor is not None  # let escape reach the app when nothing is selected
         return True
-
-    # search --------------------------------------------------------------------
-    def _find_hits(self, pattern: re.Pattern[str] | None) -> tuple[list[tuple[int, int]], list[int]]:
-        if pattern is None or not self._text:
-            return [], []
-        hits: list[tuple[int, int]] = []
-        for match in pattern.finditer(self._text):
-            if match.end() > match.start():
-                hits.append((match.start(), match.end()))
-                if len(hits) >= MAX_SEARCH_HITS:
-                    break
-        return hits, [h[0] for h in hits]
 
