@@ -2,8 +2,8 @@
 
 A DataTable lists the segments (document, lines, speaker, coder, code, text,
 memo mark); the pane below shows the highlighted one with its memo and, on
-demand (+ / -), whole lines of context.  Filters: one document attribute
-value, one coder, and no interviewers (segments spoken only by speakers whose
+demand (+ / -), whole lines of context.  Filters: document attribute
+values, one coder, and no interviewers (segments spoken only by speakers whose
 canonical role is interviewer, as ``retrieve --no-interviewer``).  Enter
 dismisses with ``JumpTo``.
 """
