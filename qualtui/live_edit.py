@@ -20,6 +20,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from qualtui.errors import NotFoundError
 from qualtui.history import Change
 from qualtui.model import Memo
 
@@ -34,8 +35,9 @@ class StoredMemo:
 
     label = "write memo"
 
-    def __init__(self, project: "Project", kind: str, target: str | None, memo_id: str | None) -> None:
-        self.project, self.kind, self.target, self.memo_id = project, kind, target, memo_id
+    def __init__(self, project: "Project", kind: str, target: str | None, memo_id: str | None,
+                 title: str = "") -> None:
+        self.project, self.kind, self.target, self.memo_id, self.title = project, kind, target, memo_id, title
         self.record: Memo | None = None  # the memo as last written (to bring it back after an undo)
 
     def read(self) -> str | None:
@@ -62,7 +64,7 @@ class StoredMemo:
             self.record = replace(self.record, text=value)
             memos.put([self.record])
         else:
-            self.record = memos.add(self.kind, value, target=self.target, audit=audit)
+            self.record = memos.add(self.kind, value, target=self.target, title=self.title, audit=audit)
             self.memo_id = self.record.id
 
 
@@ -82,6 +84,14 @@ class StoredCodingMemo:
 
     def write(self, value: str | None, audit: bool) -> None:
         self.project.codings.update(self.doc_id, self.coding_id, memo=value, audit=audit)
+
+    def rescue(self) -> StoredMemo:
+        """Where the text goes if the coding was deleted meanwhile (by another coder): a journal entry."""
+        try:
+            name = self.project.docs.get(self.doc_id).name
+        except Exception:
+            name = "a deleted document"
+        return StoredMemo(self.project, "project", None, None, title=f"Memo of a deleted coding in {name}")
 
 
 class StoredCodeEntry:
@@ -129,6 +139,7 @@ class LiveEdit:
         self.clock = clock
         self.before = target.read()
         self.saved = self.before
+        self.rescued = False  # the target was deleted meanwhile and the text went to a journal entry
         self._audited_at: float | None = None
 
     @property
@@ -142,7 +153,18 @@ class LiveEdit:
             return False
         now = self.clock()
         audit = self._audited_at is None or now - self._audited_at >= AUDIT_EVERY
-        self.target.write(value, audit)
+        try:
+            self.target.write(value, audit)
+        except NotFoundError:
+            rescue = getattr(self.target, "rescue", None)
+            if rescue is None:
+                raise
+            # The text must not be lost (nor the editor be stuck failing): it becomes a journal entry,
+            # and the session goes on there.
+            self.target, self.before, self.rescued, audit = rescue(), None, True, True
+            value = self.target.normalise(value, None)
+            if value is not None:
+                self.target.write(value, audit)
         if audit:
             self._audited_at = now
         self.saved = value

@@ -107,6 +107,23 @@ def test_a_coding_memo_session(project, doc):
     assert edit.change() is None
 
 
+def test_a_coding_memo_whose_coding_is_deleted_meanwhile_becomes_a_journal_entry(project, doc):
+    code = project.codes.create("Hope")
+    coding = project.codings.add(doc.id, code.id, 0, 11)
+    history = History()
+    edit = LiveEdit(StoredCodingMemo(project, doc.id, coding.id))
+    edit.save("turning")
+    project.codings.remove(doc.id, [coding.id])                     # another coder removes the coding
+    edit.save("turning point")
+    edit.save("turning point, surely")
+    [entry] = Project.open(project.root).memos.all()
+    assert edit.rescued and entry.kind == "project" and entry.text == "turning point, surely"
+    assert entry.title == f"Memo of a deleted coding in {doc.name}"
+    history.record(edit.change())
+    history.undo()
+    assert project.memos.all() == []
+
+
 def test_a_codebook_entry_session_strips_and_undoes_only_its_fields(project):
     code = project.codes.create("Hope", description="old")
     fields = ("description", "inclusion")

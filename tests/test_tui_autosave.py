@@ -112,6 +112,32 @@ async def test_the_terminal_losing_focus_does_not_close_the_editor(tmp_path):
 
 
 @sync
+async def test_a_coding_deleted_while_its_memo_is_typed_leaves_the_text_in_the_journal(tmp_path):
+    project = build_project(tmp_path)
+    doc = project.docs.get("SU01")
+    code = project.codes.create("Relief")
+    turn = project.docs.turns(doc.id)[1]
+    coding = project.codings.add(doc.id, code.id, turn.start, turn.end)
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "w")                          # onto the coding
+        await pilot.press("m")
+        await pilot.pause()
+        pane = app.screen.query_one(MemoPane)
+        assert pane.editing and pane.target.kind == "coding"
+        Project.open(project.root, coder="bob").codings.remove(doc.id, [coding.id])   # another coder
+        await type_text(pilot, "a turning point")
+        await pilot.pause(PAUSE)
+        assert any(n.severity == "warning" and "journal entry" in n.message for n in app._notifications)
+        await pilot.press("escape")                          # not stuck: the text is on disk
+        await pilot.pause()
+        assert not pane.editing
+        [entry] = Project.open(project.root).memos.all(kind="project")
+        assert entry.text == "a turning point"
+
+
+@sync
 async def test_flush_all_saves_text_typed_a_moment_ago(tmp_path):
     """What the app runs on SIGHUP/SIGTERM: no waiting for the pause."""
     project = build_project(tmp_path)

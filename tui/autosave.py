@@ -38,6 +38,7 @@ class Autosave:
         self._last = 0.0
         self.closed = False
         self._error: str | None = None  # the last error shown (not repeated at every pause)
+        self._told_rescue = False
         _OPEN.add(self)
 
     def changed(self) -> None:
@@ -73,6 +74,10 @@ class Autosave:
                 self.owner.notify(message, severity="error", timeout=8)
             return False
         self._error = None
+        if self.edit.rescued and not self._told_rescue:
+            self._told_rescue = True
+            self.owner.notify("What you are writing about was deleted meanwhile (by another coder?): your text is "
+                              "kept as a journal entry (J lists it).", severity="warning", timeout=12)
         if wrote and self.saved is not None:
             self.saved()
         return True

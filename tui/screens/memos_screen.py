@@ -291,7 +291,7 @@ class MemosScreen(ProjectScreen):
         if edit.saved != edit.before:
             self.notify("Memo saved", timeout=2)
         key = item.key
-        if item.kind != "coding":
+        if item.kind != "coding" or edit.rescued:
             key = edit.target.memo_id if edit.saved is not None else None
         self.reload(select=key)
         self.listing.focus()
