@@ -41,8 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The repository first, even when $PYTHONPATH names it too: bench/ (this script's folder, which Python puts first)
+# holds tui.py, which would otherwise hide the tui package.
+sys.path[:] = [str(ROOT), *(entry for entry in sys.path if entry != str(ROOT))]
 
 CODES = ("Hope", "Fear", "Support")
 KILL_SIGNALS = (signal.SIGKILL, signal.SIGHUP)

@@ -38,8 +38,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The repository first, even when $PYTHONPATH names it too: bench/ (this script's folder, which Python puts first)
+# holds tui.py, which would otherwise hide the tui package.
+sys.path[:] = [str(ROOT), *(entry for entry in sys.path if entry != str(ROOT))]
 
 WAIT_BEFORE_SIGKILL = 1.5
 KEY_GAP = 0.01  # seconds between typed characters (the editors must keep up)

@@ -33,8 +33,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The repository first, even when $PYTHONPATH names it too: bench/ (this script's folder, which Python puts first)
+# holds tui.py, which would otherwise hide the tui package.
+sys.path[:] = [str(ROOT), *(entry for entry in sys.path if entry != str(ROOT))]
 
 CHAR_GAP = 0.1  # 120 wpm = 600 characters (five letters and a space per word) a minute
 
