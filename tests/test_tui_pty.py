@@ -14,7 +14,7 @@ pexpect = pytest.importorskip("pexpect")
 
 def test_qualtui_open_in_a_pty_codes_a_turn_and_quits(tmp_path):
     project = build_project(tmp_path)
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLORTERM", "TEXTUAL")}
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLORTERM", "TEXTUAL", "COLUMNS", "LINES")}
     env.update(TERM="xterm-256color", QUALTUI_CODER="pty-coder", XDG_STATE_HOME=str(tmp_path / "state"),
                XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
     env.pop("QUALTUI_CONFIG", None)
