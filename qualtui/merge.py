@@ -13,6 +13,9 @@ or reported as a conflict with what was done about it.
   differing ones are kept as they are here and reported.
 - Codings match by (document, code, start, end, coder): coders are kept as
   they are, so codings by differently named coders are all kept.
+- Speaker names (the ``speakers`` table: a label's canonical name and role) match
+  by label; one missing here is added (with our role for that name, if we have
+  one); a differing one keeps ours and is reported.
 - Memos match by id; a memo with the same id but different content is a
   conflict: theirs is added as a new memo titled "... (merged from NAME)".  A
   coding whose memo differs keeps both texts, theirs appended under a marker.
@@ -43,7 +46,7 @@ OUTCOMES = ("added", "matched", "identical", "conflict")
 
 @dataclass(frozen=True)
 class MergeItem:
-    kind: str        # document, attribute, code, definition, coding, coding memo, memo
+    kind: str        # document, attribute, speaker, code, definition, coding, coding memo, memo
     outcome: str     # one of OUTCOMES
     name: str        # what it is, for people
     detail: str = ""
@@ -71,11 +74,12 @@ class MergePlan:
     coding_memos: list[tuple[str, str, str]] = field(default_factory=list)        # (doc id, coding id, memo)
     memos: list[Memo] = field(default_factory=list)
     summaries: list = field(default_factory=list)                                  # Framework cells (Summary)
+    speakers: list = field(default_factory=list)                                   # SpeakerName records to add
 
     @property
     def changes(self) -> bool:
-        return bool(self.documents or self.attributes or self.codes or self.definitions or self.codings
-                    or self.coding_memos or self.memos or self.summaries)
+        return bool(self.documents or self.attributes or self.speakers or self.codes or self.definitions
+                    or self.codings or self.coding_memos or self.memos or self.summaries)
 
     def counts(self) -> Counter[tuple[str, str]]:
         return Counter((item.kind, item.outcome) for item in self.items)
@@ -118,6 +122,34 @@ class _Planner:
         self.coding_map: dict[str, str] = {}    # their coding id -> our coding id
         self.our_docs = ours.docs.all()
         self.doc_names: dict[str, str] = {d.id: d.name for d in self.our_docs}
+
+    # speakers --------------------------------------------------------------
+    def speakers(self) -> None:
+        from qualtui.services.speakers import SpeakerName, speaker_key
+
+        mine = {speaker_key(m.label): m for m in self.ours.speakers.all()}
+        our_roles = {speaker_key(m.name): m.role for m in mine.values() if m.role}
+        for theirs in self.theirs.speakers.all():
+            label, name = clean_label(theirs.label, 60), clean_label(theirs.name, 60)
+            role = clean_label(theirs.role, 30).casefold()
+            if not label or not name:
+                continue
+            said = f"{name}" + (f" ({role})" if role else "")
+            here = mine.get(speaker_key(label))
+            if here is not None:
+                if (speaker_key(here.name), here.role) == (speaker_key(name), role):
+                    self.plan.note("speaker", "identical", label, said)
+                else:
+                    kept = f"{here.name}" + (f" ({here.role})" if here.role else "")
+                    self.plan.note("speaker", "conflict", label, f"read as {said} there; kept as {kept} here")
+                continue
+            kept_role = our_roles.get(speaker_key(name), role)
+            self.plan.speakers.append(SpeakerName(label, name, kept_role))
+            if role and kept_role != role:
+                self.plan.note("speaker", "conflict", label, f"added as {name} with the role {kept_role} it has "
+                               f"here ({role} there)")
+            else:
+                self.plan.note("speaker", "added", label, said)
 
     # documents -------------------------------------------------------------
     def documents(self) -> None:
@@ -316,6 +348,7 @@ def plan(ours: "Project", theirs: "Project") -> MergePlan:
         raise QualtuiError("cannot merge a project into itself")
     planner = _Planner(ours, theirs)
     planner.documents()
+    planner.speakers()
     planner.codes()
     planner.codings()
     planner.memos()
@@ -339,6 +372,8 @@ def _apply(ours: "Project", merge_plan: MergePlan) -> None:
                       imported_by=d.imported_by or None)
     for doc_id, key, value in merge_plan.attributes:
         ours.docs.set_attribute(doc_id, key, value)
+    if merge_plan.speakers:
+        ours.speakers.put(merge_plan.speakers)
     if merge_plan.codes:
         ours.codes.put(merge_plan.codes)
     for code_id, fields in merge_plan.definitions:

@@ -243,3 +243,47 @@ def test_two_of_their_documents_with_one_text_add_each_coding_once(tmp_path):
     result = merge(ours, theirs)
     assert result.counts()[("coding", "added")] == 1 and result.counts()[("coding", "identical")] == 1
     assert len(list(ours.codings.iter_all())) == 1
+
+
+def test_merge_carries_the_speaker_table(pair):
+    ours, theirs, _ = pair
+    runner = CliRunner()
+
+    def run(project, *args):
+        result = runner.invoke(cli, ["-p", str(project.root), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run(ours, "speaker", "Interviewer", "--as", "Interviewer", "--role", "interviewer")
+    run(ours, "speaker", "Sam", "--as", "Sam Okoro")
+    run(theirs, "speaker", "Interviewer", "I", "--as", "Interviewer", "--role", "interviewer")  # I: new
+    run(theirs, "speaker", "Sam", "--as", "Samuel")                                            # differs
+    run(theirs, "speaker", "Jo", "--as", "Jo", "--role", "participant")                        # new
+    rows = json.loads(run(ours, "merge", str(theirs.root), "--dry-run", "--format", "json"))
+    assert {(r["item"], r["outcome"]) for r in rows if r["kind"] == "speaker"} == {
+        ("Interviewer", "identical"), ("I", "added"), ("Sam", "conflict"), ("Jo", "added")}
+    assert len(Project.open(ours.root).speakers.all()) == 2              # a dry run writes nothing
+    table = run(ours, "merge", str(theirs.root))
+    assert "read as Samuel there; kept as Sam Okoro here" in table and "speakers: 2 added" in table
+    assert "Jo (participant)" in table  # added speakers are listed, like attributes
+    merged = {(m.label, m.name, m.role) for m in Project.open(ours.root).speakers.all()}
+    assert merged == {("Interviewer", "Interviewer", "interviewer"), ("I", "Interviewer", "interviewer"),
+                      ("Sam", "Sam Okoro", ""), ("Jo", "Jo", "participant")}
+    again = json.loads(run(ours, "merge", str(theirs.root), "--dry-run", "--format", "json"))
+    assert {r["outcome"] for r in again if r["kind"] == "speaker"} == {"identical", "conflict"}
+
+
+def test_a_merged_label_takes_the_role_its_canonical_name_has_here(pair):
+    ours, theirs, _ = pair
+    ours.speakers.set(["Interviewer"], "Interviewer", "interviewer")
+    theirs.speakers.set(["Int"], "Interviewer", "facilitator")
+    first = [(i.name, i.outcome, i.detail) for i in merge(ours, theirs).items if i.kind == "speaker"]
+    assert first == [("Int", "conflict", "added as Interviewer with the role interviewer it has here "
+                                         "(facilitator there)")]
+    again = Project.open(ours.root)
+    assert {(m.label, m.role) for m in again.speakers.all()} == {("Interviewer", "interviewer"),
+                                                               ("Int", "interviewer")}
+    assert again.speakers.role("Int") == "interviewer"
+    items = [i for i in plan(ours, theirs).items if i.kind == "speaker"]
+    assert [(i.name, i.outcome, i.detail) for i in items] == [
+        ("Int", "conflict", "read as Interviewer (facilitator) there; kept as Interviewer (interviewer) here")]

@@ -186,6 +186,8 @@ MERGE_HELP = """Merge OTHER, a colleague's copy of the project, into this projec
 Documents match by the SHA-256 of their text (never by name); others are
   added with text, turns and attributes (keeping their id when free); one
   whose text holds control characters (a hand-made copy) is a conflict.
+Speaker names ('qualtui speaker') match by label: missing ones are added,
+  differing ones are kept as they are here and reported.
 Codes match by id, then by name (case-insensitive); new codes are added with
   their parents.  Missing definitions are filled in; differing ones are kept
   as they are here and reported.
@@ -206,8 +208,8 @@ nothing.
 @click.argument("other", type=click.Path(file_okay=False))
 @click.option("--dry-run", is_flag=True, help="Report what would be added, matched and in conflict; change nothing.")
 @click.option("--all", "show_all", is_flag=True,
-              help="Table: list every item (by default: documents, new or renamed codes, attributes, definitions "
-                   "and conflicts, then counts).")
+              help="Table: list every item (by default: documents, new or renamed codes, attributes, speakers, "
+                   "definitions and conflicts, then counts).")
 @format_option()
 @project_options
 def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
@@ -227,7 +229,7 @@ def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
         return
     verb = {"added": "would add" if dry_run else "added"}
     shown = [r for r in rows if show_all or r["outcome"] == "conflict"
-             or (r["kind"] in ("document", "code", "attribute", "definition") and r["outcome"] != "identical"
+             or (r["kind"] in ("document", "code", "attribute", "speaker", "definition") and r["outcome"] != "identical"
                  and (r["kind"], r["detail"]) != ("code", "by id"))]
     shown = [dict(r, outcome=verb.get(r["outcome"], r["outcome"])) for r in shown]
     if shown:

@@ -35,6 +35,9 @@ def _key(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
+speaker_key = _key  # how labels and canonical names are compared (spaces collapsed, case folded)
+
+
 class SpeakerService:
     def __init__(self, project: "Project") -> None:
         self.project = project
@@ -102,6 +105,11 @@ class SpeakerService:
                                    for r in records])
         self.project.audit("speakers.set", labels=[r.label for r in records], name=name, role=role)
         return records
+
+    def put(self, records: Iterable[SpeakerName]) -> None:
+        """Store these mappings as they are (a merge: checked and audited by its caller); one write."""
+        self.file.put_many(TABLE, [{"id": _key(r.label), "label": r.label, "name": r.name, "role": r.role}
+                                   for r in records])
 
     def reset(self, labels: Iterable[str]) -> list[str]:
         """Forget the canonical name of *labels*; returns the labels that had one."""
