@@ -125,31 +125,11 @@ class _Planner:
 
     # speakers --------------------------------------------------------------
     def speakers(self) -> None:
-        from qualtui.services.speakers import SpeakerName, speaker_key
+        from qualtui.services.speakers import merge_speakers
 
-        mine = {speaker_key(m.label): m for m in self.ours.speakers.all()}
-        our_roles = {speaker_key(m.name): m.role for m in mine.values() if m.role}
-        for theirs in self.theirs.speakers.all():
-            label, name = clean_label(theirs.label, 60), clean_label(theirs.name, 60)
-            role = clean_label(theirs.role, 30).casefold()
-            if not label or not name:
-                continue
-            said = f"{name}" + (f" ({role})" if role else "")
-            here = mine.get(speaker_key(label))
-            if here is not None:
-                if (speaker_key(here.name), here.role) == (speaker_key(name), role):
-                    self.plan.note("speaker", "identical", label, said)
-                else:
-                    kept = f"{here.name}" + (f" ({here.role})" if here.role else "")
-                    self.plan.note("speaker", "conflict", label, f"read as {said} there; kept as {kept} here")
-                continue
-            kept_role = our_roles.get(speaker_key(name), role)
-            self.plan.speakers.append(SpeakerName(label, name, kept_role))
-            if role and kept_role != role:
-                self.plan.note("speaker", "conflict", label, f"added as {name} with the role {kept_role} it has "
-                               f"here ({role} there)")
-            else:
-                self.plan.note("speaker", "added", label, said)
+        self.plan.speakers, notes = merge_speakers(self.ours.speakers.all(), self.theirs.speakers.all())
+        for outcome, label, detail in notes:
+            self.plan.note("speaker", outcome, label, detail)
 
     # documents -------------------------------------------------------------
     def documents(self) -> None:

@@ -35,9 +35,6 @@ def _key(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-speaker_key = _key  # how labels and canonical names are compared (spaces collapsed, case folded)
-
-
 class SpeakerService:
     def __init__(self, project: "Project") -> None:
         self.project = project
@@ -117,6 +114,37 @@ class SpeakerService:
         if removed:
             self.project.audit("speakers.reset", labels=removed)
         return removed
+
+
+def merge_speakers(mine: Sequence[SpeakerName], theirs: Sequence[SpeakerName]
+                   ) -> tuple[list[SpeakerName], list[tuple[str, str, str]]]:
+    """What merging *theirs* into *mine* adds, and (outcome, label, detail) for each of theirs.
+
+    A label missing here is added, with the role its canonical name has here if it has one (one role
+    per name); a label read differently here keeps ours: a conflict.
+    """
+    by_label = {_key(m.label): m for m in mine}
+    our_roles = {_key(m.name): m.role for m in mine if m.role}
+    added: list[SpeakerName] = []
+    notes: list[tuple[str, str, str]] = []
+    for other in theirs:
+        label, name = clean_label(other.label, 60), clean_label(other.name, 60)
+        role = clean_label(other.role, 30).casefold()
+        if not label or not name:
+            continue
+        said = name + (f" ({role})" if role else "")
+        here = by_label.get(_key(label))
+        if here is not None:
+            kept = here.name + (f" ({here.role})" if here.role else "")
+            same = (_key(here.name), here.role) == (_key(name), role)
+            notes.append(("identical", label, said) if same
+                         else ("conflict", label, f"read as {said} there; kept as {kept} here"))
+            continue
+        kept_role = our_roles.get(_key(name), role)
+        added.append(SpeakerName(label, name, kept_role))
+        notes.append(("conflict", label, f"added as {name} with the role {kept_role} it has here ({role} there)")
+                     if role and kept_role != role else ("added", label, said))
+    return added, notes
 
 
 def renamed_records(table: dict, apply: Callable[[str], str]) -> dict:
