@@ -138,6 +138,7 @@ class _Checker:
         self.check_documents(data.get("documents", {}))
         self.check_memos(data.get("memos", {}))
         self.check_framework(data.get("framework", {}))
+        self.check_speakers(data.get("speakers", {}))
         self.check_audit()
         self.check_folder_entries()
         return self.problems, self.files
@@ -286,6 +287,14 @@ class _Checker:
 
         for where, message in framework_problems(table, self.files.documents, self.files.codes):
             self.add("framework", where, message, message != "unreadable record")
+
+    def check_speakers(self, table: dict) -> None:
+        from qualtui.services.speakers import damage
+
+        for key, record in table.items():
+            wrong = damage(record)
+            if wrong is not None:
+                self.add("speaker", f"speaker {key}", f"damaged record ({wrong}); it is ignored when reading")
 
     # audit log and folder -----------------------------------------------------
     def check_audit(self) -> None:

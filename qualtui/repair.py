@@ -137,6 +137,8 @@ class _Fixer:
             self.fix_memos()
         if kinds["framework"]:
             self.fix_framework()
+        if kinds["speaker"]:
+            self.fix_speakers()
         if kinds["audit-torn"]:
             self.fix_audit()
 
@@ -250,6 +252,19 @@ class _Fixer:
 
         for key in self.store.project.mutate_tables(apply):
             self.done("framework", f"kept framework summary {key} as a project memo (its cell is gone)")
+
+    def fix_speakers(self) -> None:
+        """Remove damaged speaker records (kept in the repair folder as they were)."""
+        from qualtui.services.speakers import TABLE, damage
+
+        def apply(table: dict) -> dict:
+            return {key: table.pop(key) for key in [k for k, r in table.items() if damage(r) is not None]}
+
+        removed = self.store.project.mutate(TABLE, apply)
+        if removed:
+            self.keep("speakers-removed.json", json.dumps(removed, ensure_ascii=False, indent=1).encode("utf-8"))
+        for key in removed:
+            self.done("speaker", f"removed the damaged speaker record {key}")
 
     def fix_audit(self) -> None:
         """Move entries cut short by a crash (mid-log or last) out of the log; readable ones stay."""

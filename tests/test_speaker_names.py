@@ -203,3 +203,31 @@ async def test_the_retrieval_screen_can_leave_out_interviewers_like_the_cli(tmp_
         await pilot.press("i", "x")  # clearing the filters brings the interviewers back too
         await pilot.pause()
         assert screen.table.row_count == 8 and "no interviewers" not in str(screen.query_one("#rv-title").render())
+
+
+def test_check_reports_a_damaged_speaker_record_and_repair_removes_it(tmp_path):
+    project = build(tmp_path)
+    project.speakers.set(["Rebecca Hall"], "Interviewer", "interviewer")
+    path = project.root / "qualtui.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["speakers"]["junk"] = "not a record"
+    data["speakers"]["mia"] = {"id": "mia", "label": "Mia", "name": 7, "role": ""}
+    data["speakers"]["jo"] = {"id": "jo", "label": "JO", "name": "Jo", "role": ["interviewer"]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["-p", str(project.root), "check"])
+    assert checked.exit_code == 1
+    assert sorted(line for line in checked.stdout.splitlines() if line.startswith("speaker ")) == [
+        "speaker jo: damaged record (its role is not text); it is ignored when reading",
+        "speaker junk: damaged record (not an object); it is ignored when reading",
+        "speaker mia: damaged record (its name is not text); it is ignored when reading"]
+    again = Project.open(project.root)
+    assert [t.speaker for t in again.docs.turns(again.docs.get("B").id)] == ["INTERVIEWER", "JO", "INTERVIEWER", "JO"]
+    repaired = runner.invoke(cli, ["-p", str(project.root), "check", "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    assert "fixed speaker: removed the damaged speaker record junk" in repaired.output
+    kept = list((project.root / "backups").glob("repair-*/speakers-removed.json"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8"))["mia"]["name"] == 7
+    assert runner.invoke(cli, ["-p", str(project.root), "check"]).exit_code == 0
+    assert set(json.loads(path.read_text(encoding="utf-8"))["speakers"]) == {"rebecca hall"}
+    assert Project.open(project.root).speakers.role("Rebecca Hall") == "interviewer"

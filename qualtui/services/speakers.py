@@ -35,6 +35,21 @@ def _key(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
+def damage(record: object) -> str | None:
+    """What makes a stored speaker record unreadable (None if nothing): ``qualtui speaker`` writes an
+    object whose label, name and role are text, label and name not empty once cleaned."""
+    if not isinstance(record, dict):
+        return "not an object"
+    for field in ("label", "name", "role"):
+        value = record.get(field)
+        if not isinstance(value, str) and not (field == "role" and value is None):
+            return f"its {field} is {'missing' if value is None else 'not text'}"
+    for field in ("label", "name"):
+        if not clean_label(record[field]):
+            return f"its {field} is empty"
+    return None
+
+
 class SpeakerService:
     def __init__(self, project: "Project") -> None:
         self.project = project
@@ -48,16 +63,14 @@ class SpeakerService:
             by_label: dict[str, SpeakerName] = {}
             roles: dict[str, str] = {}
             for record in self.file.raw(TABLE).values():
-                if not isinstance(record, dict):
-                    continue  # a hand-damaged record: ignore it rather than fail every read of the turns
+                if damage(record) is not None:
+                    continue  # hand-damaged (check reports it, --repair removes it): ignore it, never fail a read
                 # Cleaned as read too: a project file written by hand may hold escape sequences.
-                mapped = SpeakerName(clean_label(str(record.get("label") or ""), 60),
-                                     clean_label(str(record.get("name") or ""), 60),
-                                     clean_label(str(record.get("role") or ""), 30))
-                if mapped.label and mapped.name:
-                    by_label[_key(mapped.label)] = mapped
-                    if mapped.role:
-                        roles[_key(mapped.name)] = mapped.role
+                mapped = SpeakerName(clean_label(record["label"], 60), clean_label(record["name"], 60),
+                                     clean_label(record.get("role") or "", 30))
+                by_label[_key(mapped.label)] = mapped
+                if mapped.role:
+                    roles[_key(mapped.name)] = mapped.role
             self._cache = (token, by_label, roles)
         return self._cache[1], self._cache[2]
 
