@@ -86,3 +86,15 @@ def test_speakers_lists_turns_words_and_documents(tmp_path):
     assert [(row["speaker"], row["turns"]) for row in one] == [("I", 2), ("R", 2), ("(no speaker)", 1)]
     table = run(root, "speakers").output.splitlines()
     assert table[0].split() == ["speaker", "role", "labels", "turns", "words", "documents"]
+
+
+def test_dry_run_shows_the_encoding_warning_the_real_add_would_give(tmp_path):
+    # See before you import: a cp1252 file must be flagged by the dry run, not only after it is stored.
+    root = tmp_path / "p"
+    assert run(root.parent, "init", str(root)).exit_code == 0
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"Ann: caf\xe9 is nice\nBob: yes\nAnn: ok\n")
+    result = CliRunner().invoke(cli, ["-p", str(root), "add", "--dry-run", str(latin)])
+    assert result.exit_code == 0, result.output
+    assert "latin.txt: " in result.stderr and "cp1252" in result.stderr
+    assert result.stdout.splitlines()[-1] == "1 would be added, 0 rejected"

@@ -86,6 +86,8 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
                 if dry_run:
                     for line in preview(transcript, label):
                         click.echo(line)
+                    for message in transcript.warnings:
+                        warn(f"{label}: {message}")
                     if twin is not None:
                         warn(f"{label}: the same text is already in the project as {safe(twin.name)!r}")
                     wanted = _document_name(path, name, len(files) > 1)
