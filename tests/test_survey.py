@@ -156,3 +156,31 @@ def test_any_written_csv_reads_back_answer_for_answer(rows, delimiter, bom):
         got[response.key] = response.transcript.text[turn.start:turn.end]
         assert response.attributes["group"] in ("a", "b", "Zoë")
     assert got == expected
+
+
+class _CountedName(str):
+    """A column name that counts how often it is compared, to see the lookup's cost without a clock."""
+
+    uses = 0
+
+    def strip(self, *args):
+        _CountedName.uses += 1
+        return str(self).strip(*args)
+
+    def casefold(self):
+        _CountedName.uses += 1
+        return str(self).casefold()
+
+
+def test_finding_the_text_columns_does_not_rescan_every_heading_for_each_name():
+    # A survey export with thousands of columns and --text-columns naming many of them took minutes
+    # (each name compared against every heading): the work per name must not grow with the width.
+    width, asked = 3000, 300
+    data = (",".join(["id", *(f"q{i}" for i in range(width))]) + "\n"
+            + ",".join(["r1", *(f"answer {i}" for i in range(width))]) + "\n").encode()
+    names = [_CountedName(f"Q{i}") for i in range(0, width, width // asked)]
+    _CountedName.uses = 0
+    [response] = read_survey(data, names, "id")
+    assert [turn.speaker for turn in response.transcript.turns] == [str(n).lower() for n in names]
+    assert len(response.attributes) == width - len(names) + 1
+    assert _CountedName.uses <= 4 * len(names)

@@ -39,8 +39,8 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _column(headings: Sequence[str], wanted: str, option: str) -> int:
-    matches = [i for i, h in enumerate(headings) if h.casefold() == wanted.strip().casefold()]
+def _column(headings: Sequence[str], index: dict[str, list[int]], wanted: str, option: str) -> int:
+    matches = index.get(wanted.strip().casefold(), [])
     if len(matches) == 1:
         return matches[0]
     listed = ", ".join(h for h in headings[:15] if h) + (" ..." if len(headings) > 15 else "")
@@ -65,10 +65,14 @@ def read_survey(data: bytes, text_columns: Sequence[str], id_column: str | None 
     if len(rows) - 1 > MAX_RESPONDENTS:
         raise ImportRejected(f"{len(rows) - 1:,} rows, over the limit of {MAX_RESPONDENTS:,} respondents per file")
     headings = [clean_label(h, 60) for h in rows[0]]
-    questions = [_column(headings, name, "--text-columns") for name in text_columns]
-    if len(set(questions)) != len(questions):
+    index: dict[str, list[int]] = {}  # one pass over the headings: a survey may have thousands of columns
+    for i, heading in enumerate(headings):
+        index.setdefault(heading.casefold(), []).append(i)
+    questions = [_column(headings, index, name, "--text-columns") for name in text_columns]
+    asked = set(questions)
+    if len(asked) != len(questions):
         raise ImportRejected("--text-columns names a column twice")
-    key_index = _column(headings, id_column, "--id-column") if id_column else None
+    key_index = _column(headings, index, id_column, "--id-column") if id_column else None
     if key_index is not None and key_index in questions:
         raise ImportRejected("--id-column cannot also be a text column")
     responses: list[Response] = []
@@ -89,7 +93,7 @@ def read_survey(data: bytes, text_columns: Sequence[str], id_column: str | None 
             empty += 1
             continue
         attributes = {headings[i]: clean_label(cells[i]) for i in range(len(headings))
-                      if i not in questions and headings[i] and cells[i].strip()}
+                      if i not in asked and headings[i] and cells[i].strip()}
         responses.append(Response(key, transcript, attributes))
     if not responses:
         raise ImportRejected("no answers in the text columns")
