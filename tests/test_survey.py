@@ -184,3 +184,13 @@ def test_finding_the_text_columns_does_not_rescan_every_heading_for_each_name():
     assert [turn.speaker for turn in response.transcript.turns] == [str(n).lower() for n in names]
     assert len(response.attributes) == width - len(names) + 1
     assert _CountedName.uses <= 4 * len(names)
+
+
+def test_a_whole_interview_in_one_cell_is_read_not_refused_by_the_csv_module_field_limit():
+    # Some tools export one transcript per row: a two-hour interview is well over csv's default 131,072
+    # characters per field, and the file is far under --max-size.
+    answer = "We waited for the discharge letter. " * 6000
+    data = f'id,transcript\nP01,"{answer}"\n'.encode()
+    [response] = read_survey(data, ["transcript"], "id")
+    assert [(turn.speaker, response.transcript.text[turn.start:turn.end]) for turn in response.transcript.turns] \
+        == [("transcript", answer.strip())]

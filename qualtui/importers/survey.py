@@ -55,6 +55,9 @@ def read_survey(data: bytes, text_columns: Sequence[str], id_column: str | None 
         raise ImportRejected("say which columns hold the answers with --text-columns Q5,Q7")
     text, warnings = decode_text(data)
     text = text.lstrip("\ufeff")
+    # The module's default cap (131,072 characters a cell) would refuse a whole interview in one cell;
+    # the file's size is already bounded by --max-size, so no cell can be longer than the text.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True))
     except csv.Error as exc:
