@@ -109,3 +109,17 @@ def test_fuzz_importers_either_reject_cleanly_or_return_consistent_turns(data, e
     for turn in transcript.turns:
         assert turn.speaker is None or (turn.speaker and normalise_text(turn.speaker) == turn.speaker
                                         and "\n" not in turn.speaker)
+
+
+def test_a_folder_among_the_files_is_rejected_with_one_line_and_the_files_are_added(tmp_path):
+    # `qualtui add interviews/*` where interviews/ holds an old/ subfolder: the files must still be added
+    # (each file whole or not at all, a summary, exit 1), not the whole command refused with a usage error.
+    root = tmp_path / "p"
+    assert CliRunner().invoke(cli, ["init", str(root)]).exit_code == 0
+    folder = tmp_path / "interviews"
+    (folder / "old").mkdir(parents=True)
+    (folder / "a.txt").write_text("Ann: one\nBob: two\nAnn: three\n")
+    result = CliRunner().invoke(cli, ["-p", str(root), "add", str(folder / "a.txt"), str(folder / "old")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["qualtui: rejected old: is a folder, not a file (add the files inside it)"]
+    assert result.stdout.splitlines()[-1] == "1 added, 1 rejected"

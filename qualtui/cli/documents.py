@@ -36,7 +36,7 @@ def _document_name(path: Path, explicit: str | None, many: bool) -> str:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE", help="Document attribute (repeatable).")
 @click.option("--name", help="Document name (one file only; default: the file name without extension).")
 @click.option("--max-size", type=click.FloatRange(min=0.001), default=50.0, show_default=True,

@@ -54,6 +54,8 @@ def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
     *speaker_pattern* (``add --speaker-pattern``) replaces label detection in text documents.
     """
     path = Path(path)
+    if path.is_dir():  # before the extension: a folder is not "an unsupported file type"
+        raise ImportRejected(_FOLDER)
     ext = path.suffix.lower()
     readers = _readers()
     if ext not in readers:
@@ -61,12 +63,15 @@ def read_transcript(path: Path, max_bytes: int = DEFAULT_MAX_BYTES,
     return read_bytes(read_file(path, max_bytes), path.name, speaker_pattern)
 
 
+_FOLDER = "is a folder, not a file (add the files inside it)"
+
+
 def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a regular file no larger than *max_bytes*, or ``ImportRejected``."""
     try:
         size = os.stat(path).st_size
         if not path.is_file():
-            raise ImportRejected("not a regular file")
+            raise ImportRejected(_FOLDER if path.is_dir() else "not a regular file")
         if size > max_bytes:
             raise ImportRejected(f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit (--max-size)")
         if size == 0:
@@ -76,7 +81,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except FileNotFoundError:
         raise ImportRejected("no such file") from None
     except IsADirectoryError:
-        raise ImportRejected("is a folder, not a file") from None
+        raise ImportRejected(_FOLDER) from None
     except PermissionError:
         raise ImportRejected("permission denied") from None
     if len(data) > max_bytes:
