@@ -271,3 +271,25 @@ def test_new_codes_take_unused_colours_from_a_palette_of_24(tmp_path):
     assert sorted(colors + [PALETTE[0]]) == sorted(PALETTE)  # no repeat while one is unused
     project.codes.delete_records([project.codes.find("Code 5").id])
     assert project.codes.create("Again").color == colors[5]  # the freed colour comes back first
+
+
+@sync
+async def test_typing_colon_number_enter_ahead_of_the_prompt_still_goes_to_the_line(tmp_path):
+    # Over SSH ":4<Enter>" arrives in one packet: the digits reach the app before the prompt's input has
+    # focus. They must go into the prompt (the real terminal showed "There is no line (empty)").
+    from textual import events
+
+    project = build_project(tmp_path)
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key, char in (("colon", ":"), ("4", "4"), ("enter", "\r")):
+            app._driver.send_message(events.Key(key, char))  # all at once, no waiting between keys
+        for _ in range(50):  # however loaded the machine, until the keys are handled
+            await pilot.pause(0.1)
+            if not isinstance(app.screen, LinePrompt):
+                break
+        prompt = app.screen
+        assert not isinstance(prompt, LinePrompt), (prompt.query_one("#line-input").value,
+                                                    str(prompt.query_one("#line-hint").render()))
+        assert app.screen.view.current_line == 4

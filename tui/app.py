@@ -8,10 +8,13 @@ import signal
 import threading
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen
 from textual.theme import Theme
+from textual.widgets import Input
 
 from qualtui.config import Settings, load_settings, user_state_dir
 from qualtui.errors import describe_error
@@ -193,6 +196,23 @@ class QualtuiApp(App):
             automatic_backup(self.project)
         except Exception as exc:  # reported, never fatal: coding goes on
             self.call_from_thread(self.report_error, "make the automatic backup", exc)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            event.typed_on = self.screen  # see on_key
+        await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys typed right after the key that opens a dialog (":12<Enter>", or "c" and a code name, in one
+        # packet over SSH) were queued on the screen below; back here the dialog is on top, its input not
+        # yet focused, and Textual would look them up there and drop them. They belong to the dialog.
+        top = self.screen
+        typed_on = getattr(event, "typed_on", None)
+        if typed_on is not None and typed_on is not top and isinstance(top, ModalScreen):
+            event.prevent_default()
+            event.stop()
+            target = top.focused or next(iter(top.query(Input)), None) or top
+            target.post_message(events.Key(event.key, event.character))
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -142,6 +143,17 @@ class LinePrompt(ModalScreen[int | None]):
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = False
         self.query_one(Input).focus()
+
+    async def on_key(self, event: events.Key) -> None:
+        # Digits typed ahead of the input's focus (":12<Enter>" in one packet over SSH) reach the screen
+        # itself (the input stops the ones it takes): they belong to the input.
+        field = self.query_one(Input)
+        if event.character is not None and event.character.isdigit():
+            event.stop()
+            field.insert_text_at_cursor(event.character)
+        elif event.key == "enter":
+            event.stop()
+            await field.action_submit()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
