@@ -139,6 +139,10 @@ THEMES = (
 )
 
 
+# Pinned to the keys 1, 2, 3 when `qualtui demo` opens the coding screen (kept per project and coder).
+PINNED = ("Shared experience", "Power and control", "Stigma")
+
+
 @dataclass(frozen=True)
 class Passage:
     """A coded passage: from the start of ``first`` to the end of the next ``last`` (or of ``first``)."""
@@ -226,6 +230,10 @@ PASSAGES = (
     _p("ST01", A, "Organisational barriers", "She's on a fixed-term contract.", "So she could just be gone."),
     _p("ST01", A, "Discharge and moving on", "That's a cliff edge.", "The first three months after discharge."),
     _p("ST01", A, "Friendship and loneliness", "When a friend does it, it's, it's care."),
+    # Overlapping codings (one passage, two codes), so co-occurrence has real results to show.
+    _p("SU01", A, "Stigma", "do you want to be fat or do you want to be mad?"),
+    _p("SU02", A, "Power and control", "Who reads the notes?"),
+    _p("ST01", A, "Peer role tensions", "We hold the keys. Literally."),
     # ST02
     _p("ST02", B, "Boredom and ward routine", "And the ward itself is, um, it's an occupationally deprived",
        "There's just not enough to do."),

@@ -205,3 +205,37 @@ def test_sample_folder_ships_only_transcripts_and_the_readme():
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "fictional" in readme.lower()
     assert all(s.file in readme for s in demo.SAMPLES)
+
+
+def test_the_demo_shows_co_occurrence_with_overlapping_codings_of_one_coder(built):
+    from qualtui.analysis.cooccurrence import cooccurrence
+    from qualtui.analysis.corpus import Corpus
+
+    pairs = cooccurrence(Corpus(built), unit="span")
+    names = {(p.code_a.rsplit("/", 1)[-1], p.code_b.rsplit("/", 1)[-1]) for p in pairs}
+    assert ("Peer role tensions", "Power and control") in names
+    assert ("Medication and side-effects", "Stigma") in names
+    overlapping = 0
+    for doc in built.docs.all():
+        alice = [c for c in built.codings.for_document(doc.id) if c.coder == "demo-alice"]
+        overlapping += sum(1 for a in alice for b in alice
+                           if a.id < b.id and a.code != b.code and a.start < b.end and b.start < a.end)
+    assert overlapping >= 3
+
+
+def test_the_demo_opens_with_codes_pinned_to_the_number_keys(built, tmp_path):
+    import asyncio
+
+    from tui.app import QualtuiApp
+    from tui.widgets.status_bar import RecentCodes
+    from qualtui.config import Settings
+
+    async def run() -> str:
+        app = QualtuiApp(built.root, coder="visitor", settings=Settings(), auto_backup=False,
+                         state_dir=tmp_path / "state", pin_codes=demo.PINNED)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            return str(app.screen.query_one(RecentCodes).render())
+
+    footer = asyncio.run(run())
+    assert "1^ Shared" in footer and "2^ Power" in footer and "3^ Stigma" in footer

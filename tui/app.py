@@ -49,13 +49,17 @@ class QualtuiApp(App):
     ]
 
     def __init__(self, root: Path, *, coder: str | None = None, blind: bool = False,
-                 settings: Settings | None = None, auto_backup: bool = True, state_dir: Path | None = None) -> None:
+                 settings: Settings | None = None, auto_backup: bool = True, state_dir: Path | None = None,
+                 pin_codes: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.animation_level = "none"
         self.settings = settings if settings is not None else load_settings(root)
         self.project = Project.open(root, coder=resolve_coder(coder, self.settings.coder))
         self.history = History()
         self.positions = Positions(state_dir or user_state_dir(), self.project.root, self.project.coder)
+        if pin_codes and not self.positions.pinned:  # the demo opens with codes pinned to 1, 2, 3
+            found = (self.project.codes.find(name) for name in pin_codes)
+            self.positions.pinned = [code.id for code in found if code is not None and code.codable]
         self.blind = blind
         self.auto_backup = auto_backup
         self._reported: set[str] = set()
@@ -220,7 +224,8 @@ class QualtuiApp(App):
             widget.cursor_blink = False  # a blinking cursor sends bytes forever over SSH
 
 
-def run_app(root: Path, *, coder: str | None, blind: bool = False, mouse: bool = True) -> None:
+def run_app(root: Path, *, coder: str | None, blind: bool = False, mouse: bool = True,
+            pin_codes: tuple[str, ...] = ()) -> None:
     settings = load_settings(root)  # a bad config file is a one-line error before the screen starts
-    app = QualtuiApp(root, coder=coder, blind=blind, settings=settings)
+    app = QualtuiApp(root, coder=coder, blind=blind, settings=settings, pin_codes=pin_codes)
     app.run(mouse=mouse and settings.mouse)

@@ -9,12 +9,13 @@ import click
 from qualtui.cli.common import safe, stdout_is_tty, told
 
 
-def launch_tui(root: Path, coder: str | None, *, blind: bool = False, mouse: bool = True) -> None:
+def launch_tui(root: Path, coder: str | None, *, blind: bool = False, mouse: bool = True,
+               pin_codes: tuple[str, ...] = ()) -> None:
     if not stdout_is_tty():
         raise click.ClickException("the coding screen needs a terminal; use the CLI commands in scripts")
     from tui.app import run_app  # the only place the CLI imports Textual
 
-    run_app(root, coder=coder, blind=blind, mouse=mouse)
+    run_app(root, coder=coder, blind=blind, mouse=mouse, pin_codes=pin_codes)
 
 
 @click.command("open")
@@ -42,7 +43,7 @@ def demo(path: Path | None, no_open: bool) -> None:
     PATH defaults to a new folder ./qualtui-demo (or -2, -3 ... if taken). With no
     terminal (or --no-open) it only prints where the project is.
     """
-    from qualtui.demo import create_demo, default_demo_path
+    from qualtui.demo import PINNED, create_demo, default_demo_path
 
     target = path or default_demo_path(Path.cwd())
     project = create_demo(target)
@@ -53,4 +54,4 @@ def demo(path: Path | None, no_open: bool) -> None:
         click.echo(f"Open it with: qualtui open -p {safe(str(project.root))}")
         return
     click.echo(summary, err=True)
-    launch_tui(project.root, None)
+    launch_tui(project.root, None, pin_codes=PINNED)
