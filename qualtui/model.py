@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from qualtui.textnorm import clean_label, clean_text, has_controls
+from qualtui.textnorm import BIDI_CONTROLS, clean_label, clean_text, has_controls
 
 
 def new_id() -> str:
@@ -24,7 +24,7 @@ def now_iso() -> str:
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
-_LABEL_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f]")   # a one-line label holds no TAB or LF either
+_LABEL_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")  # nor TAB, LF or bidi overrides
 
 
 class _Record:

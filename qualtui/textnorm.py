@@ -25,6 +25,10 @@ _ESCAPE_SEQUENCE = re.compile(
 # C0 controls except TAB and LF, DEL, and C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates: in a one-line name they reorder what the terminal shows
+# ("Trojan source") and break table borders. Labels drop them; transcript text keeps them (right-to-left speech).
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 # Lone surrogates: how Python carries bytes of a command line or file name that are not UTF-8.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LABEL_SPACE = re.compile(r" *[\t\n\r\f\v][\s]*")
@@ -97,7 +101,7 @@ def normalise_text(text: str) -> str:
 def clean_label(value: str, max_length: int = 200) -> str:
     """A name, attribute value or speaker label that is safe to print on one line."""
     value = _LABEL_SPACE.sub(" ", strip_controls(normalise_newlines(require_text(str(value)))))
-    value = unicodedata.normalize("NFC", value).strip()
+    value = unicodedata.normalize("NFC", _BIDI.sub("", value)).strip()
     return value[:max_length]
 
 
