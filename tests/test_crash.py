@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Kill harnesses: minutes of real processes; CI runs them on its main Python (see .ci/run).
+pytestmark = pytest.mark.slow
+
 spec = importlib.util.spec_from_file_location("crash_harness", Path(__file__).resolve().parent.parent / "bench" / "crash.py")
 crash = importlib.util.module_from_spec(spec)
 sys.modules["crash_harness"] = crash  # dataclasses look their module up here

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Kill harnesses: minutes of real processes; CI runs them on its main Python (see .ci/run).
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("pexpect")
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Kill harnesses: minutes of real processes; CI runs them on its main Python (see .ci/run).
+pytestmark = pytest.mark.slow
+
 spec = importlib.util.spec_from_file_location("crash_ops_harness",
                                               Path(__file__).resolve().parent.parent / "bench" / "crash_ops.py")
 crash_ops = importlib.util.module_from_spec(spec)
