@@ -12,6 +12,7 @@ after a full backup of the project has been written.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from typing import Any
 
 from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
-from stores.links import planted_links
+from stores.links import planted_links, read_bytes
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, MARKER, META_ID
 from stores.transaction import TXN_DIR, ProjectLock, live, pending
 from qualtui.model import MEMO_KINDS, Code, Coding, Document, Memo, Turn
@@ -83,8 +84,20 @@ def project_permissions(meta: dict | None) -> Permissions:
     return Permissions.shared() if meta and meta.get("shared_group") else PRIVATE
 
 
+def _read_regular(path: Path) -> bytes:
+    """A project file's bytes; a link, FIFO or device in its place is damage to report, never followed or waited on."""
+    try:
+        return read_bytes(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EINVAL):
+            raise ValueError(f"it {exc.strerror}") from None
+        raise
+
+
 def _load_json(path: Path) -> Any:
-    return json.loads(path.read_bytes())
+    return json.loads(_read_regular(path))
 
 
 def check(root: str | os.PathLike) -> list[Problem]:
@@ -218,10 +231,13 @@ class _Checker:
     def check_text(self, doc: Document, path: Path) -> int | None:
         where = f"{DOCUMENTS_DIR}/{path.name}"
         try:
-            raw = path.read_bytes()
+            raw = _read_regular(path)
             text = raw.decode("utf-8")
         except FileNotFoundError:
             self.add("text", where, f"the text of document {doc.id} is missing; restore it from a backup", False)
+            return None
+        except ValueError as exc:
+            self.add("text", where, f"cannot be read ({exc}); restore it from a backup", False)
             return None
         except UnicodeDecodeError:
             self.add("text", where, "is not valid UTF-8; restore it from a backup", False)
@@ -300,9 +316,12 @@ class _Checker:
     def check_audit(self) -> None:
         path = self.root / AUDIT_LOG
         try:
-            raw = path.read_bytes()
+            raw = _read_regular(path)
         except FileNotFoundError:
             self.add("audit", AUDIT_LOG, "the audit log is missing", False)
+            return
+        except ValueError as exc:
+            self.add("audit", AUDIT_LOG, f"the audit log cannot be read ({exc}); restore it from a backup", False)
             return
         lines = raw.split(b"\n")
         tail = lines.pop()  # empty when the log ends with a newline
