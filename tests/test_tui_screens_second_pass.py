@@ -129,6 +129,27 @@ async def test_analysis_counts_every_coder_or_one_and_says_which(tmp_path):
 
 
 @sync
+async def test_retrieval_keeps_one_coders_segments_and_every_coders_again(tmp_path):
+    project = build(tmp_path)
+    peer = project.codes.find("Peer help")                 # coded by tester and by bob
+    app = Harness(lambda: RetrievalScreen(project, new_history(), code_id=peer.id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        everyone = {s.coder for s in screen.segments}
+        assert everyone == {"tester", "bob"}
+        await pilot.press("f")
+        assert app.screen.choices[0] == "(every coder)"
+        index = next(i for i, c in enumerate(app.screen.choices) if c.startswith("bob"))
+        await pilot.press(*["j"] * index, "enter")
+        await pilot.pause()
+        assert {s.coder for s in screen.segments} == {"bob"}
+        await pilot.press("f", "enter")                       # the first row: every coder again
+        await pilot.pause()
+        assert {s.coder for s in screen.segments} == everyone
+
+
+@sync
 async def test_agreement_remembers_its_choices_and_gives_the_text_room(tmp_path):
     project = build(tmp_path)
     history = new_history()

@@ -9,8 +9,6 @@ this screen's result (``JumpTo``).
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static, TabbedContent, TabPane
@@ -202,20 +200,11 @@ class AnalysisScreen(ProjectScreen):
         self.app.push_screen(ChooseDialog("Matrix columns: values of", [clean_label(k) for k in keys]), done)
 
     def action_filter_coder(self) -> None:
-        try:
-            coders = Counter(c.coder for c in self.project.codings.iter_all())
-        except Exception as exc:
-            self.report("read the codings", exc)
-            return
-        names = sorted(coders, key=str.casefold)
-        labels = ["(every coder)"] + [f"{clean_label(n, 40)}  ({coders[n]} codings)" for n in names]
+        self.choose_coder("Count the codings of", self.filter_by_coder)
 
-        def done(index: int | None) -> None:
-            if index is not None:
-                self.coder = names[index - 1] if index else None
-                self.reload()
-
-        self.app.push_screen(ChooseDialog("Count the codings of", labels), done)
+    def filter_by_coder(self, coder: str | None) -> None:
+        self.coder = coder
+        self.reload()
 
     def action_retrieve(self) -> None:
         from tui.screens.retrieval_screen import RetrievalScreen

@@ -286,20 +286,11 @@ class RetrievalScreen(ProjectScreen):
                                           "one again removes it)", labels), done)
 
     def action_filter_coder(self) -> None:
-        try:
-            coders = Counter(c.coder for c in self.project.codings.iter_all())
-        except Exception as exc:
-            self.report("read the codings", exc)
-            return
-        names = sorted(coders, key=str.casefold)
-        labels = ["(every coder)"] + [f"{clean_label(n, 40)}  ({coders[n]} codings)" for n in names]
+        self.choose_coder("Only codings by", self.filter_by_coder)
 
-        def done(index: int | None) -> None:
-            if index is not None:
-                self.coder = names[index - 1] if index else None
-                self.reload()
-
-        self.app.push_screen(ChooseDialog("Only codings by", labels), done)
+    def filter_by_coder(self, coder: str | None) -> None:
+        self.coder = coder
+        self.reload()
 
     def action_choose_code(self) -> None:
         try:

@@ -7,6 +7,7 @@ write succeeded; a failure is one error notification and nothing else changes.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,6 +17,8 @@ from textual.screen import Screen
 from qualtui.errors import describe_error
 from qualtui.history import Change, History
 from qualtui.project import Project
+from qualtui.textnorm import clean_label
+from tui.screens.dialogs import ChooseDialog
 
 T = TypeVar("T")
 
@@ -86,6 +89,22 @@ class ProjectScreen(Screen):
         self.history.record(change)
         self.reload()
         return result
+
+    def choose_coder(self, title: str, chosen: Callable[[str | None], None]) -> None:
+        """Ask which coder's codings to keep (or every coder's); *chosen* gets the name, or None for every coder."""
+        try:
+            coders = Counter(c.coder for c in self.project.codings.iter_all())
+        except Exception as exc:
+            self.report("read the codings", exc)
+            return
+        names = sorted(coders, key=str.casefold)
+        labels = ["(every coder)"] + [f"{clean_label(n, 40)}  ({coders[n]} codings)" for n in names]
+
+        def done(index: int | None) -> None:
+            if index is not None:
+                chosen(names[index - 1] if index else None)
+
+        self.app.push_screen(ChooseDialog(title, labels), done)
 
     def action_undo(self) -> None:
         self._step("undo", self.history.undo)
