@@ -1,0 +1,349 @@
+"""Instant at 500 interviews: time and peak memory of whole qualtui processes on a large project.
+
+    python bench/scale.py [--dir /tmp] [--docs 500] [--seed 14] [--runs 3] [--only retrieve,docs]
+
+Builds once (cached under --dir, reused on later runs) a project of --docs synthetic interview
+transcripts, about an hour each (8-10k words, 240 speaker turns, six label layouts, header lines,
+attributes site and group), added with ``qualtui add`` and coded by two bulk auto-codes
+(``qualtui autocode``): every interviewer turn as "Interviewer talk", every participant turn as
+"Participant talk", 120,000 codings at 500 documents.  Then it measures each CLI command as a whole
+process (median wall time of --runs, peak RSS of the process from ``os.wait4``) and adding one
+coding in-process (p50/p95 and the fsyncs one edit costs), and prints every target with its figure
+and "met" or "NOT met".  Nothing here is asserted by the test suite.
+
+Adding a section: write ``def measure_x(ctx: Context) -> list[Result]`` and append it to SECTIONS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MB = 1024 * 1024
+CLI_MEMORY_MB = 150
+INTERVIEWER_LABELS = ("Interviewer", "I", "INT")
+PARTICIPANTS = ("Maria", "Sam", "Aisha", "Tomasz", "Joan", "Priya", "Kwame", "Elena", "Dev", "Ruth", "Oluwaseun",
+                "Chloe", "Mateo", "Hannah", "Yusuf", "Grace", "Liam", "Nadia", "Owen", "Zoë", "Ravi", "Bridget",
+                "Ahmed", "Ingrid", "Malik", "Siobhan", "Kenji", "Fatima", "Pete", "Leah")
+TURNS = 240   # per document, alternating interviewer / participant: 120 codings of each code
+
+
+# --- the synthetic project ---------------------------------------------------------------------------
+
+_OPENERS = ("So", "Well", "I think", "Honestly", "To be fair", "At first", "Looking back", "Mostly", "Yeah,",
+            "I suppose", "In the end", "Sometimes", "The thing is,", "You know,", "Actually")
+_WORDS = ("the ward staff were kind but always busy and we waited for hours before anyone came to explain "
+          "what was happening with my mother so I started to keep a notebook of every visit and medication "
+          "change because nobody else seemed to remember from one shift to the next it was hard at first "
+          "then the other patients helped me and we shared food and stories late at night when the lights "
+          "were low the doctor said the results would take a week but it took three and that waiting was "
+          "worse than the news itself my daughter drove over every weekend café naïve rôle and I felt guilty "
+          "about asking her because she has her own children and a job that does not forgive absences").split()
+_QUESTIONS = ("Can you tell me more about that?", "How did that make you feel?", "What happened next?",
+              "Who helped you most at that point?", "Was that the same on the other ward?",
+              "What would you change, looking back?", "And how long did that go on for?")
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    body = " ".join(rng.choice(_WORDS) for _ in range(max(1, words - 1)))
+    return f"{rng.choice(_OPENERS)} {body}{rng.choice('..,?!.')}".replace(",.", ".").rstrip(",") + " "
+
+
+def _speech(rng: random.Random, words: int, question: bool) -> str:
+    parts, left = [], words
+    if question:
+        parts.append(rng.choice(_QUESTIONS) + " ")
+        left -= 6
+    while left > 0:
+        n = min(left, rng.randint(6, 22))
+        parts.append(_sentence(rng, n))
+        left -= n
+    return "".join(parts).strip()
+
+
+def _wrap(text: str, width: int = 78) -> str:
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join([*lines, line])
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def transcript(index: int, seed: int) -> tuple[str, str]:
+    """(text, participant label) of interview *index*: about an hour of talk in one of six layouts."""
+    rng = random.Random(seed * 100_003 + index)
+    layout = index % 6
+    participant = PARTICIPANTS[rng.randrange(len(PARTICIPANTS))]
+    interviewer = INTERVIEWER_LABELS[index % len(INTERVIEWER_LABELS)]
+    if layout == 5:
+        interviewer, participant = interviewer.upper(), participant.upper()
+    out = []
+    if index % 4 == 0:
+        out.append(f"Project: Ward experiences study\nDate: {1 + index % 28} March 2025\n"
+                   f"Location: quiet room, site {'ABC'[index % 3]}\n")
+    clock = rng.randint(0, 20)
+    for turn in range(TURNS):
+        asking = turn % 2 == 0
+        name = interviewer if asking else participant
+        speech = _speech(rng, rng.randint(6, 24) if asking else rng.randint(35, 78), asking)
+        clock += max(2, len(speech) // 14)
+        if layout == 0:
+            out.append(f"{name}: {speech}\n")
+        elif layout == 1:
+            out.append(f"{name}: {_wrap(speech)}\n")
+        elif layout == 2:
+            out.append(f"[{_clock(clock)}] {name}: {speech}\n")
+        elif layout == 3:
+            out.append(f"**{name}:** {speech}\n")
+        elif layout == 4:
+            out.append(f"{name}  {clock // 60}:{clock % 60:02d}\n{_wrap(speech)}\n")
+        else:
+            out.append(f"{name}: {_wrap(speech, 70)}\n")
+    return "\n".join(out), participant
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    project: Path
+    env: dict[str, str]
+    scratch: Path
+    facts: dict = field(default_factory=dict)
+
+
+def qualtui(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qualtui", *args], env=env, check=True, text=True,
+                          capture_output=True, **kwargs)
+
+
+def build(base: Path, docs: int, seed: int, env: dict[str, str]) -> tuple[Path, dict]:
+    """The cached project (built on first use) and the facts recorded when it was built."""
+    home = base / f"qualtui-scale-{docs}-{seed}"
+    project, ready = home / "project", home / "ready.json"
+    if ready.is_file():
+        return project, json.loads(ready.read_text())
+    shutil.rmtree(home, ignore_errors=True)
+    src = home / "src"
+    src.mkdir(parents=True)
+    print(f"building {docs} interviews under {home} (once; later runs reuse it) ...", flush=True)
+    groups: dict[tuple[str, str], list[str]] = {}
+    participants: set[str] = set()
+    words = 0
+    for i in range(docs):
+        text, who = transcript(i, seed)
+        participants.add(who)
+        words += len(text.split())
+        path = src / f"INT{i + 1:03d}.txt"
+        path.write_text(text, encoding="utf-8")
+        groups.setdefault(("ABC"[i % 3], ("staff", "patient", "carer")[i // 3 % 3]), []).append(str(path))
+    facts: dict = {"documents": docs, "words": words}
+    began = time.perf_counter()
+    qualtui(["init", str(project), "--name", "scale"], env)
+    for (site, group), paths in sorted(groups.items()):
+        qualtui(["-p", str(project), "add", "--attr", f"site={site}", "--attr", f"group={group}", *paths], env)
+    facts["add_seconds"] = round(time.perf_counter() - began, 1)
+    began = time.perf_counter()
+    speakers = [a for s in INTERVIEWER_LABELS for a in ("--speaker", s)]
+    qualtui(["-p", str(project), "autocode", "--code", "Interviewer talk", "--create", *speakers], env)
+    speakers = [a for s in sorted(participants) for a in ("--speaker", s)]
+    qualtui(["-p", str(project), "autocode", "--code", "Participant talk", "--create", *speakers], env)
+    facts["autocode_seconds"] = round(time.perf_counter() - began, 1)
+    codes = json.loads(qualtui(["-p", str(project), "codes", "--format", "json"], env).stdout)
+    facts["codings"] = {c.get("name", c.get("code")): c.get("segments") for c in codes}
+    ready.write_text(json.dumps(facts, indent=1))
+    return project, facts
+
+
+# --- measuring -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Result:
+    what: str
+    figure: float
+    unit: str                      # "s", "ms", "MB"
+    limit: float | None = None     # the target: figure must be below it
+    note: str = ""
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.limit is None else self.figure < self.limit
+
+
+def run_once(args: list[str], env: dict[str, str], out: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one ``python -m qualtui`` process, stdout to *out*."""
+    with open(out, "wb") as stdout, open(out.with_suffix(".err"), "wb") as stderr:
+        began = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "qualtui", *args], env=env, stdout=stdout, stderr=stderr)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - began
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"qualtui {' '.join(args)} failed: {out.with_suffix('.err').read_text()[-800:]}")
+    return elapsed, usage.ru_maxrss * 1024 / MB
+
+
+# (label, arguments after -p PROJECT, time target in seconds or None); each also has the memory target.
+CLI_CASES: list[tuple[str, list[str], float | None]] = [
+    ("retrieve --format json", ["retrieve", "Participant talk", "--format", "json"], 1.0),
+    ("retrieve (table)", ["retrieve", "Participant talk"], 0.8),
+    ("retrieve --format csv", ["retrieve", "Participant talk", "--format", "csv"], None),
+    ("docs", ["docs"], 0.3),
+    ("codes", ["codes"], 0.3),
+    ("freq", ["freq"], None),
+    ("cooccur", ["cooccur"], None),
+    ("matrix --attr site", ["matrix", "--attr", "site"], None),
+    ("export md", ["export", "md", "-o", "{scratch}/report.md"], None),
+    ("export csv", ["export", "csv", "-o", "{scratch}/codings.csv"], None),
+    ("check", ["check"], None),
+]
+
+
+def json_items(path: Path) -> int:
+    """How many items the JSON array in *path* holds, parsed in another process: parsed here, it would
+    grow this process, and every child forked from it afterwards starts with that peak RSS."""
+    code = "import json, sys; print(len(json.load(open(sys.argv[1], encoding='utf-8'))))"
+    return int(subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True,
+                              text=True).stdout)
+
+
+def measure_cli(ctx: Context) -> list[Result]:
+    results = []
+    only = set(ctx.args.only.split(",")) if ctx.args.only else None
+    for label, args, limit in CLI_CASES:
+        if only and not any(label.startswith(o) for o in only):
+            continue
+        argv = ["-p", str(ctx.project), *(a.format(scratch=ctx.scratch) for a in args)]
+        out = ctx.scratch / "out.txt"
+        runs = [run_once(argv, ctx.env, out) for _ in range(ctx.args.runs)]
+        seconds = statistics.median(r[0] for r in runs)
+        peak = max(r[1] for r in runs)
+        note = ""
+        if label.startswith("retrieve --format json"):
+            note = f"{json_items(out)} segments, {out.stat().st_size / MB:.0f} MB of JSON"
+        results.append(Result(f"{label}: time", seconds, "s", limit, note))
+        results.append(Result(f"{label}: peak memory", peak, "MB", CLI_MEMORY_MB))
+    return results
+
+
+def measure_edit(ctx: Context) -> list[Result]:
+    """Add one coding at a time in-process (as the coding screen does), then remove them again."""
+    from qualtui.project import Project
+
+    if (ctx.args.only and "edit" not in ctx.args.only) or ctx.args.edits < 1:
+        return []
+    project = Project.open(ctx.project, coder="bench-edit")
+    code = project.codes.get("Interviewer talk")
+    docs = project.docs.all()
+    rng = random.Random(ctx.args.seed)
+    real_fsync, fsyncs = os.fsync, [0]
+
+    def counting_fsync(fd: int) -> None:
+        fsyncs[0] += 1
+        real_fsync(fd)
+
+    times: list[float] = []
+    added: list[tuple[str, str]] = []
+    os.fsync = counting_fsync
+    try:
+        for i in range(ctx.args.edits + 5):
+            doc = docs[(i // 10 * 37) % len(docs)]          # ten edits in a document, then the next one
+            start = rng.randrange(doc.length - 200)
+            began = time.perf_counter()
+            coding = project.codings.add(doc.id, code.id, start, start + rng.randint(20, 180))
+            if i >= 5:                                      # the first few warm the caches
+                times.append(time.perf_counter() - began)
+            else:
+                fsyncs[0] = 0
+            added.append((doc.id, coding.id))
+    finally:
+        os.fsync = real_fsync
+        by_doc: dict[str, list[str]] = {}
+        for doc_id, coding_id in added:
+            by_doc.setdefault(doc_id, []).append(coding_id)
+        for doc_id, ids in by_doc.items():
+            project.codings.remove(doc_id, ids)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    per_edit = fsyncs[0] / len(times)
+    return [Result("add one coding: p95", p95 * 1000, "ms", 10.0,
+                   f"p50 {statistics.median(times) * 1000:.1f} ms over {len(times)} edits; "
+                   f"{per_edit:g} fsyncs per edit"),
+            Result("add one coding: fsyncs per edit", per_edit, "")]
+
+
+SECTIONS: list[tuple[str, Callable[[Context], list[Result]]]] = [
+    ("CLI over the project (whole processes)", measure_cli),
+    ("Editing (core API, in-process)", measure_edit),
+]
+
+
+def _figure(r: Result) -> str:
+    if r.unit == "s":
+        return f"{r.figure:.2f} s"
+    if r.unit == "ms":
+        return f"{r.figure:.1f} ms"
+    if r.unit == "MB":
+        return f"{r.figure:.0f} MB"
+    return f"{r.figure:g}"
+
+
+def _limit(r: Result) -> str:
+    return "" if r.limit is None else "< " + _figure(Result(r.what, r.limit, r.unit))
+
+
+def report(title: str, results: list[Result]) -> None:
+    print(f"\n{title}")
+    for r in results:
+        verdict = {None: "", True: "met", False: "NOT met"}[r.met]
+        print(f"  {r.what:<38} {_figure(r):>10}  {_limit(r):>10}  {verdict:<8} {r.note}".rstrip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", type=Path, default=Path("/tmp"), help="where the built project is cached")
+    parser.add_argument("--docs", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each command (the median is shown)")
+    parser.add_argument("--edits", type=int, default=200, help="single-coding edits timed")
+    parser.add_argument("--only", default="", help="comma-separated prefixes of what to measure (e.g. retrieve,edit)")
+    args = parser.parse_args()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QUALTUI_CODER="bench", NO_COLOR="1")
+    env.pop("QUALTUI_PROJECT", None)
+    project, facts = build(args.dir.resolve(), args.docs, args.seed, env)
+    scratch = project.parent / "scratch"
+    scratch.mkdir(exist_ok=True)
+    print(f"project {project}: {facts['documents']} documents, {facts['words']:,} words, codings "
+          + ", ".join(f"{k}: {v:,}" for k, v in facts["codings"].items())
+          + f" (built: add {facts['add_seconds']} s, two auto-codes {facts['autocode_seconds']} s)")
+    ctx = Context(args, project, env, scratch, facts)
+    missed = 0
+    for title, measure in SECTIONS:
+        results = measure(ctx)
+        if results:
+            report(title, results)
+            missed += sum(r.met is False for r in results)
+    print(f"\n{'every target met' if not missed else f'{missed} target(s) NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
