@@ -132,7 +132,7 @@ class Context:
 
 
 def qualtui(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qualtui", *args], env=env, check=True, text=True,
+    return subprocess.run([sys.executable, "-m", "qualtui", *args], env=env, check=True, text=True, cwd=ROOT,
                           capture_output=True, **kwargs)
 
 
@@ -193,7 +193,8 @@ def run_once(args: list[str], env: dict[str, str], out: Path) -> tuple[float, fl
     """(wall seconds, peak RSS in MB) of one ``python -m qualtui`` process, stdout to *out*."""
     with open(out, "wb") as stdout, open(out.with_suffix(".err"), "wb") as stderr:
         began = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "qualtui", *args], env=env, stdout=stdout, stderr=stderr)
+        proc = subprocess.Popen([sys.executable, "-m", "qualtui", *args], env=env, stdout=stdout, stderr=stderr,
+                                cwd=ROOT)  # python -m puts the working folder first on the path
         _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - began
     proc.returncode = os.waitstatus_to_exitcode(status)
