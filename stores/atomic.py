@@ -11,6 +11,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from stores.layout import temp_path
 from stores.links import CLOEXEC, NOFOLLOW, link_error
 
 DEFAULT_FILE_MODE = 0o600
@@ -72,7 +73,7 @@ def atomic_write_bytes(path: Path, data: bytes, perms: Permissions = PRIVATE) ->
     """
     path = Path(path)
     folder = path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    tmp = temp_path(path, os.getpid())
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
     try:
         fd = os.open(tmp, flags, perms.file_mode)

@@ -1,6 +1,6 @@
 """Inter-process file locks.
 
-We lock a sidecar ``<name>.lock`` file rather than the data file itself, because
+We lock a sidecar file (``stores.layout.lock_path``) rather than the data file itself, because
 the data file is replaced (a new inode) on every atomic write.
 """
 
@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from stores.atomic import PRIVATE, Permissions
+from stores.layout import lock_path
 from stores.links import CLOEXEC, NOFOLLOW
 
 _local_locks: dict[str, "_Reentrant"] = {}
@@ -38,7 +39,7 @@ class FileLock:
     """An exclusive lock, re-entrant within a process, shared across processes."""
 
     def __init__(self, path: Path, perms: Permissions = PRIVATE) -> None:
-        self.path = Path(str(path) + ".lock")
+        self.path = lock_path(path)
         self.perms = perms
         key = str(self.path)
         with _registry_guard:

@@ -1,14 +1,7 @@
-"""The on-disk layout of one qualtui project folder.
+"""One qualtui project folder: its record files, texts, audit log and transactions.
 
-    <project>/
-      qualtui.json              project-wide TinyDB: meta, documents, codes, memos, coders
-      documents/<id>.txt        the immutable transcript text (UTF-8, LF)
-      documents/<id>.turns.json speaker turns (written once at import)
-      documents/<id>.json       that document's codings (small TinyDB, one per document)
-      audit.jsonl               append-only audit trail
-      backups/                  automatic and manual backups
-
-One coding edit rewrites one small per-document file, never the whole project.
+The folder's layout (every path and name) is defined in ``stores.layout``.  One
+coding edit rewrites one small per-document file, never the whole project.
 """
 
 from __future__ import annotations
@@ -22,16 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
+from stores.layout import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, ProjectLayout, valid_document_id
 from stores.links import planted_links, read_bytes
-from stores.records import CorruptFileError, RecordFile, _signature
-from stores.transaction import TXN_DIR, ProjectLock, StoreContext, Transaction, recover
+from stores.project_lock import ProjectLock
+from stores.records import CorruptFileError, RecordFile, file_signature
+from stores.transaction import StoreContext, Transaction, recover
 
 SCHEMA_VERSION = 1
-MARKER = "qualtui.json"
-DOCUMENTS_DIR = "documents"
-AUDIT_LOG = "audit.jsonl"
-BACKUPS_DIR = "backups"
 META_ID = "project"
+__all__ = ["AUDIT_LOG", "BACKUPS_DIR", "DOCUMENTS_DIR", "MARKER", "META_ID", "SCHEMA_VERSION", "ProjectStore",
+           "StoreError", "NewerSchemaError", "refuse_links"]
 
 
 class StoreError(Exception):
@@ -49,18 +42,19 @@ def _now() -> str:
 class ProjectStore:
     def __init__(self, root: Path, perms: Permissions = PRIVATE) -> None:
         self.root = Path(root)
+        self.layout = ProjectLayout(self.root)
         self.perms = perms
         self.lock = ProjectLock(self.root, perms, on_dead_transaction=self._recover)
         self.context = StoreContext(self.lock)
         self.recovered: list[str] = []  # what was finished or rolled back, for the user to be told
-        self.project = RecordFile(self.root / MARKER, perms, self.context)
+        self.project = RecordFile(self.layout.marker, perms, self.context)
         self._document_files: dict[str, RecordFile] = {}
         self._text_cache: dict[str, tuple[tuple | None, str]] = {}
 
     # lifecycle -------------------------------------------------------------
     @staticmethod
     def is_project(path: Path) -> bool:
-        return (Path(path) / MARKER).is_file()
+        return ProjectLayout(path).marker.is_file()
 
     @classmethod
     def create(cls, root: Path, *, shared_group: bool = False, meta: Mapping[str, Any] | None = None) -> "ProjectStore":
@@ -75,7 +69,7 @@ class ProjectStore:
         else:
             ensure_dir(root, perms)
         store = cls(root, perms)
-        ensure_dir(root / DOCUMENTS_DIR, perms)
+        ensure_dir(store.layout.documents_dir, perms)
         record = {
             "id": META_ID,
             "schema": SCHEMA_VERSION,
@@ -98,7 +92,7 @@ class ProjectStore:
         except CorruptFileError as exc:
             raise StoreError(f"the project file is damaged: {exc}; run 'qualtui check --repair'") from None
         if meta is None:
-            raise StoreError(f"{root / MARKER} has no project metadata; run 'qualtui check --repair'")
+            raise StoreError(f"{ProjectLayout(root).marker} has no project metadata; run 'qualtui check --repair'")
         schema = meta.get("schema", 0)
         if not isinstance(schema, int) or schema > SCHEMA_VERSION:
             raise NewerSchemaError(
@@ -115,7 +109,7 @@ class ProjectStore:
         try:
             outcome = recover(self.root, self.perms)
         except ValueError as exc:
-            raise StoreError(f"{self.root / TXN_DIR} was not written by qualtui ({exc}); move it out of the "
+            raise StoreError(f"{self.layout.txn_dir} was not written by qualtui ({exc}); move it out of the "
                              "project and run 'qualtui check'") from None
         if outcome is None:
             return
@@ -135,7 +129,7 @@ class ProjectStore:
 
     def recover_if_dead(self) -> None:
         """Finish an interrupted transaction, unless one is running (its process holds the lock)."""
-        if not (self.root / TXN_DIR).exists() or self.lock.held():
+        if not self.layout.txn_dir.exists() or self.lock.held():
             return
         if self.lock.acquire(True, blocking=False):
             try:
@@ -196,23 +190,23 @@ class ProjectStore:
     # documents -------------------------------------------------------------
     @property
     def documents_dir(self) -> Path:
-        return self.root / DOCUMENTS_DIR
+        return self.layout.documents_dir
 
     def document_file(self, doc_id: str) -> RecordFile:
         _check_id(doc_id)
         rf = self._document_files.get(doc_id)
         if rf is None:
-            rf = RecordFile(self.documents_dir / f"{doc_id}.json", self.perms, self.context)
+            rf = RecordFile(self.layout.codings(doc_id), self.perms, self.context)
             self._document_files[doc_id] = rf
         return rf
 
     def text_path(self, doc_id: str) -> Path:
         _check_id(doc_id)
-        return self.documents_dir / f"{doc_id}.txt"
+        return self.layout.text(doc_id)
 
     def turns_path(self, doc_id: str) -> Path:
         _check_id(doc_id)
-        return self.documents_dir / f"{doc_id}.turns.json"
+        return self.layout.turns(doc_id)
 
     def write_bytes(self, path: Path, data: bytes) -> None:
         """Replace one project file (staged inside a transaction)."""
@@ -247,7 +241,7 @@ class ProjectStore:
                 return txn.read_bytes(path).decode("utf-8")
             except FileNotFoundError:
                 raise StoreError(f"the text of document {doc_id} is missing from {self.documents_dir}") from None
-        sig = _signature(path)
+        sig = file_signature(path)
         cached = self._text_cache.get(doc_id)
         if cached is not None and cached[0] == sig:
             return cached[1]
@@ -273,7 +267,8 @@ class ProjectStore:
 
     def delete_document_files(self, doc_id: str) -> None:
         with self.context.editing():
-            for path in (self.text_path(doc_id), self.turns_path(doc_id), self.documents_dir / f"{doc_id}.json"):
+            _check_id(doc_id)
+            for path in self.layout.document_files(doc_id):
                 self.delete_file(path)
         if not self.in_transaction():
             self._document_files.pop(doc_id, None)
@@ -282,7 +277,7 @@ class ProjectStore:
     # audit -----------------------------------------------------------------
     @property
     def audit_path(self) -> Path:
-        return self.root / AUDIT_LOG
+        return self.layout.audit_log
 
     def audit(self, entry: Mapping[str, Any]) -> None:
         with self.context.editing() as txn:
@@ -302,7 +297,7 @@ class ProjectStore:
                 atomic_write_bytes(self.audit_path, data, self.perms)
 
     def backups_dir(self) -> Path:
-        return ensure_dir(self.root / BACKUPS_DIR, self.perms)
+        return ensure_dir(self.layout.backups_dir, self.perms)
 
     def ensure_dir(self, path: Path) -> Path:
         return ensure_dir(path, self.perms)
@@ -310,7 +305,7 @@ class ProjectStore:
 
 def refuse_links(root: Path) -> None:
     """A project holding a symbolic link is not worked on: qualtui would read or write where it points."""
-    links = planted_links(root, (DOCUMENTS_DIR, BACKUPS_DIR))
+    links = planted_links(root, FOLDERS)
     if links:
         more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
         raise StoreError(f"{Path(root) / links[0][0]} is a symbolic link{more}; qualtui does not follow links "
@@ -318,5 +313,5 @@ def refuse_links(root: Path) -> None:
 
 
 def _check_id(doc_id: str) -> None:
-    if not doc_id or "/" in doc_id or "\\" in doc_id or doc_id.startswith("."):
+    if not valid_document_id(doc_id):
         raise StoreError(f"invalid document id {doc_id!r}")

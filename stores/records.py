@@ -1,13 +1,16 @@
 """A TinyDB file whose documents are keyed by our own stable ids.
 
-TinyDB gives us the document-store API; this module gives it what it lacks for
-research data:
+TinyDB gives us the document-store API, used through its public interface only;
+this module gives it what it lacks for research data:
 
-* ``AtomicJSONStorage`` writes through ``atomic_write_bytes`` (no in-place
-  rewrite, no write-behind cache) and re-reads the file whenever another
-  process replaced it.
-* ``RecordTable`` uses the entity's UUID string as the TinyDB document id, so
-  ids are stable forever and never reused.
+* ``AtomicJSONStorage`` (TinyDB's documented ``Storage`` extension point) writes
+  through ``atomic_write_bytes`` (no in-place rewrite, no write-behind cache),
+  re-reads the file whenever another process replaced it, and can *batch*:
+  inside ``batch()`` every TinyDB operation reads the freshest file once and
+  then its own writes, and the batch ends in ONE durable write, however many
+  table operations an edit takes.
+* ``RecordTable`` uses the entity's UUID string as the TinyDB document id
+  (``Document(record, doc_id=id)``), so ids are stable forever and never reused.
 * ``RecordFile`` holds a file lock around every read-modify-write, so two
   processes editing the same project never lose each other's edits.
 """
@@ -16,13 +19,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from stores.atomic import PRIVATE, Permissions, atomic_write_bytes
 from stores.links import read_bytes
@@ -30,13 +34,15 @@ from stores.locking import FileLock
 from stores.transaction import StoreContext
 
 Record = dict[str, Any]
+Tables = dict[str, dict[str, Any]]
 
 
 class CorruptFileError(Exception):
     """A store file exists but is not valid JSON of the expected shape."""
 
 
-def _signature(path: Path) -> tuple[int, int, int, int] | None:
+def file_signature(path: Path) -> tuple[int, int, int, int] | None:
+    """Changes whenever the file is replaced or rewritten (the parse cache's key)."""
     try:
         st = os.stat(path, follow_symlinks=False)
     except FileNotFoundError:
@@ -44,42 +50,79 @@ def _signature(path: Path) -> tuple[int, int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+class _Batch:
+    def __init__(self) -> None:
+        self.loaded = False
+        self.data: Tables | None = None
+        self.dirty = False
+
+
 class AtomicJSONStorage(Storage):
-    """TinyDB storage: atomic durable writes, parse cache keyed by file identity."""
+    """TinyDB storage: atomic durable writes, parse cache keyed by file identity, batched writes."""
 
     def __init__(self, path: Path, perms: Permissions = PRIVATE, context: StoreContext | None = None) -> None:
         self.path = Path(path)
         self.perms = perms
         self.context = context
-        self._cached: dict | None = None
+        self._cached: Tables | None = None
         self._cached_sig: tuple | None = None
-        self.force_fresh = False
+        self._batch: _Batch | None = None
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
+    def read(self) -> Tables | None:
+        batch = self._batch
+        if batch is None:
+            return self._load(fresh=False)
+        if not batch.loaded:
+            batch.data, batch.loaded = self._load(fresh=True), True
+        return batch.data
+
+    def write(self, data: Tables) -> None:
+        batch = self._batch
+        if batch is None:
+            self._store(data)
+        else:
+            batch.data, batch.loaded, batch.dirty = data, True, True
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Around one read-modify-write: a private fresh copy to change, and one durable write at the end.
+
+        The copy is never the cached parse or a transaction's staged data (readers may hold
+        those), so an edit that fails part-way leaves nothing behind.  Nested batches join.
+        """
+        if self._batch is not None:
+            yield
+            return
+        batch = self._batch = _Batch()
+        try:
+            yield
+        finally:
+            self._batch = None
+        if batch.dirty:
+            self._store(batch.data or {})
+
+    def _load(self, fresh: bool) -> Tables | None:
         txn = self.context.active() if self.context is not None else None
         if txn is not None:
             entry = txn.staged(self.path)
             if entry is not None:  # read-your-writes inside a transaction
                 if entry[0] == "data":
-                    return entry[1]
+                    return _copy_tables(entry[1]) if fresh else entry[1]
                 if entry[0] == "gone":
                     return None
                 return json.loads(entry[1].read_bytes())
-        # A transaction's read-modify-write gets a private copy: the staged result must never
-        # sit in the cache under the signature of the file on disk (a rollback would expose it).
-        private = txn is not None and self.force_fresh
-        sig = _signature(self.path)
+        sig = file_signature(self.path)
         if sig is None:
             self._cached, self._cached_sig = None, None
             return None
-        if not self.force_fresh and sig == self._cached_sig and self._cached is not None:
+        if not fresh and sig == self._cached_sig and self._cached is not None:
             return self._cached
         try:
             raw = read_bytes(self.path)
         except FileNotFoundError:
             return None
         if not raw.strip():
-            data: dict = {}
+            data: Tables = {}
         else:
             try:
                 data = json.loads(raw)
@@ -87,11 +130,11 @@ class AtomicJSONStorage(Storage):
                 raise CorruptFileError(f"{self.path} is not valid JSON ({exc})") from None
             if not isinstance(data, dict):
                 raise CorruptFileError(f"{self.path} does not hold a JSON object")
-        if not private:
+        if not fresh:  # a fresh parse is a writer's private copy: it is cached once written
             self._cached, self._cached_sig = data, sig
         return data
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
+    def _store(self, data: Tables) -> None:
         txn = self.context.active() if self.context is not None else None
         if txn is not None:
             txn.stage_data(self.path, data)
@@ -99,7 +142,7 @@ class AtomicJSONStorage(Storage):
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self._cached, self._cached_sig = None, None
         atomic_write_bytes(self.path, payload, self.perms)
-        self._cached, self._cached_sig = data, _signature(self.path)
+        self._cached, self._cached_sig = data, file_signature(self.path)
 
     def invalidate(self) -> None:
         self._cached, self._cached_sig = None, None
@@ -108,42 +151,49 @@ class AtomicJSONStorage(Storage):
         pass
 
 
+def _copy_tables(data: Tables) -> Tables:
+    """Tables, id maps and records copied (TinyDB's update changes a record in place)."""
+    return {name: {key: dict(record) if isinstance(record, dict) else record for key, record in table.items()}
+            if isinstance(table, dict) else table for name, table in data.items()}
+
+
+def _replace(document: dict, record: Mapping[str, Any]) -> None:
+    """Make *document* exactly *record* (a field the record lacks is dropped, not kept)."""
+    document.clear()
+    document.update(record)
+
+
 class RecordTable(Table):
     """A TinyDB table keyed by the records' own ``id`` strings."""
 
     document_id_class = str
 
     def put_many(self, records: Iterable[Mapping[str, Any]]) -> None:
-        """Insert or replace whole records, in one durable write."""
-        items = [dict(r) for r in records]
-
-        def updater(table: dict) -> None:
-            for record in items:
-                table[record["id"]] = record
-
-        self._update_table(updater)
+        """Insert or replace whole records (the storage's batch makes it one write)."""
+        wanted: dict[str, Record] = {}
+        for record in records:
+            wanted[record["id"]] = dict(record)
+        same_key, odd, new = [], [], []
+        for record_id, record in wanted.items():
+            stored = self.get(doc_id=record_id)
+            if stored is None:
+                new.append(Document(record, doc_id=record_id))
+            elif stored.get("id") == record_id:
+                same_key.append(record_id)
+            else:  # a hand-edited record whose id field is not its key: replaced on its own
+                odd.append(record_id)
+        if same_key:  # one pass over the table whatever the number of records
+            self.update(lambda document: _replace(document, wanted[document["id"]]), doc_ids=same_key)
+        for record_id in odd:
+            self.update(lambda document, record=wanted[record_id]: _replace(document, record), doc_ids=[record_id])
+        if new:
+            self.insert_multiple(new)
 
     def delete_many(self, ids: Iterable[str]) -> list[str]:
-        wanted = list(ids)
-        removed: list[str] = []
-
-        def updater(table: dict) -> None:
-            for record_id in wanted:
-                if table.pop(record_id, None) is not None:
-                    removed.append(record_id)
-
-        self._update_table(updater)
-        return removed
-
-    def mutate(self, fn: Callable[[dict[str, Record]], Any]) -> Any:
-        """Run *fn* on the whole table (id -> record) and write the result once."""
-        result: list[Any] = []
-
-        def updater(table: dict) -> None:
-            result.append(fn(table))
-
-        self._update_table(updater)
-        return result[0]
+        present = [record_id for record_id in dict.fromkeys(ids) if self.contains(doc_id=record_id)]
+        if present:
+            self.remove(doc_ids=present)
+        return present
 
 
 class _RecordDB(TinyDB):
@@ -169,19 +219,23 @@ class RecordFile:
         return table
 
     def signature(self) -> tuple | None:
-        return _signature(self.path)
+        return file_signature(self.path)
 
     # reads -----------------------------------------------------------------
     def all(self, table: str) -> list[Record]:
-        raw = self._table(table)._read_table()
-        return [dict(record) for record in raw.values()]
+        return self._table(table).all()
 
     def raw(self, table: str) -> Mapping[str, Record]:
-        """The table as stored (id -> record).  Callers must not mutate it."""
-        return self._table(table)._read_table()
+        """The table as stored (id -> record), without a copy per record.  Callers must not mutate it.
+
+        Read through the storage's public ``read()``: ``Table.all()`` and iteration build a
+        ``Document`` copy of every record, which at 120,000 codings is most of a read's time.
+        """
+        data = self.storage.read()
+        return (data or {}).get(table, {})
 
     def get(self, table: str, record_id: str) -> Record | None:
-        record = self._table(table)._read_table().get(record_id)
+        record = self._table(table).get(doc_id=record_id)
         return dict(record) if record is not None else None
 
     # writes ----------------------------------------------------------------
@@ -193,14 +247,12 @@ class RecordFile:
 
     def _write_locked(self, fn: Callable[[], Any]) -> Any:
         with self.lock:
-            self.storage.force_fresh = True
             try:
-                return fn()
+                with self.storage.batch():
+                    return fn()
             except BaseException:
                 self.storage.invalidate()
                 raise
-            finally:
-                self.storage.force_fresh = False
 
     def put(self, table: str, record: Mapping[str, Any]) -> None:
         self._write(lambda: self._table(table).put_many([record]))
@@ -220,15 +272,27 @@ class RecordFile:
         return self._write(lambda: self._table(table).delete_many(ids))
 
     def mutate(self, table: str, fn: Callable[[dict[str, Record]], Any]) -> Any:
-        """Read-modify-write under the lock; *fn* sees the freshest data on disk."""
-        return self._write(lambda: self._table(table).mutate(fn))
+        """Read-modify-write under the lock; *fn* sees the freshest data on disk (id -> record) and may change it.
+
+        Through the storage's ``read()``/``write()``: *fn* may add, replace and remove records in
+        any mix, which TinyDB's table operations would spread over several writes.
+        """
+
+        def run() -> Any:
+            data = self.storage.read() or {}
+            records = dict(data.get(table, {}))
+            result = fn(records)
+            data[table] = records
+            self.storage.write(data)
+            return result
+
+        return self._write(run)
 
     def mutate_tables(self, fn: Callable[[dict[str, dict[str, Record]]], Any]) -> Any:
         """Read-modify-write several tables at once (table -> id -> record), in one durable write."""
 
         def run() -> Any:
-            data = self.storage.read() or {}
-            data = {name: dict(table) for name, table in data.items()}
+            data = {name: dict(records) for name, records in (self.storage.read() or {}).items()}
             result = fn(data)
             self.storage.write(data)
             return result

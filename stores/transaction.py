@@ -1,10 +1,10 @@
 """Project-wide transactions: a multi-file operation lands all or nothing.
 
-A project lock (``<project>/.qualtui.project.lock``) orders everything: a single
-edit holds it SHARED around its read-modify-write, a transaction holds it
-EXCLUSIVE from its first read to its last write, so coding processes wait while
-a codebook merge runs and the merge computes from data nobody changes meanwhile.
-Lock order is always project lock, then file lock.
+The project lock (``stores.project_lock``) orders everything: a single edit
+holds it SHARED around its read-modify-write, a transaction holds it EXCLUSIVE
+from its first read to its last write, so coding processes wait while a codebook
+merge runs and the merge computes from data nobody changes meanwhile.  The names
+of the staging folder and its files come from ``stores.layout``.
 
 Inside a transaction nothing touches the project's files.  Writes are staged
 (record files in memory, texts and other files straight into ``.txn/``) and
@@ -26,151 +26,33 @@ live transaction holds the exclusive lock, so what it finds then is dead).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import re
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir, fsync_dir
-from stores.links import CLOEXEC, NOFOLLOW, read_bytes
-
-LOCK_NAME = ".qualtui.project.lock"
-TXN_DIR = ".txn"
-MANIFEST = "manifest.json"
-STARTED = "operation.json"  # written when staging starts: what was running, for `qualtui check`
-AUDIT_LOG = "audit.jsonl"
+from stores.layout import (
+    TXN_DIR,
+    TXN_MANIFEST as MANIFEST,
+    TXN_STARTED as STARTED,
+    ProjectLayout,
+    is_staged_name,
+    is_txn_target,
+    staged_name,
+)
+from stores.links import CLOEXEC, read_bytes
+from stores.project_lock import ProjectLock
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-# the project lock ------------------------------------------------------------
-class _LockState:
-    def __init__(self) -> None:
-        self.thread_lock = threading.RLock()
-        self.depth = 0
-        self.exclusive = False
-        self.fd: int | None = None
-
-
-_states: dict[str, _LockState] = {}
-_states_guard = threading.Lock()
-
-
-class ProjectLock:
-    """Shared for single edits, exclusive for transactions; re-entrant within a thread.
-
-    Asking for shared while holding exclusive is granted (the transaction covers
-    the edit); asking for exclusive while holding shared is a programming error.
-    """
-
-    def __init__(self, root: Path, perms: Permissions = PRIVATE,
-                 on_dead_transaction: Callable[[], None] | None = None) -> None:
-        self.root = Path(root)
-        self.path = self.root / LOCK_NAME
-        self.perms = perms
-        self.on_dead_transaction = on_dead_transaction
-        with _states_guard:
-            # one state per lock file, however the project's path was spelled (relative, via a link)
-            self._state = _states.setdefault(os.path.realpath(self.path), _LockState())
-
-    def held(self) -> bool:
-        """Whether this thread holds the lock (in any mode)."""
-        state = self._state
-        if not state.thread_lock.acquire(blocking=False):
-            return False
-        try:
-            return state.depth > 0
-        finally:
-            state.thread_lock.release()
-
-    def held_exclusive(self) -> bool:
-        return self.held() and self._state.exclusive
-
-    def acquire(self, exclusive: bool, blocking: bool = True) -> bool:
-        state = self._state
-        if not state.thread_lock.acquire(blocking=blocking):
-            return False
-        try:
-            if state.depth:
-                if exclusive and not state.exclusive:
-                    raise RuntimeError("a transaction cannot start inside a single edit (lock upgrade)")
-                state.depth += 1
-                return True
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC, self.perms.file_mode)
-            try:
-                if os.fstat(fd).st_mode & 0o7777 != self.perms.file_mode:
-                    try:
-                        os.fchmod(fd, self.perms.file_mode)
-                    except PermissionError:  # a colleague's lock file
-                        pass
-                try:
-                    fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if blocking else fcntl.LOCK_NB))
-                except BlockingIOError:
-                    os.close(fd)
-                    state.thread_lock.release()
-                    return False
-                if not exclusive:
-                    self._finish_dead_transaction(fd)
-            except BaseException:
-                os.close(fd)
-                raise
-            state.fd, state.exclusive, state.depth = fd, exclusive, 1
-            return True
-        except BaseException:
-            state.thread_lock.release()
-            raise
-
-    def _finish_dead_transaction(self, fd: int) -> None:
-        """Holding SHARED, a transaction folder can only be a dead one: finish it before editing."""
-        while self.on_dead_transaction is not None and os.path.exists(self.root / TXN_DIR):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                self._state.exclusive, self._state.depth, self._state.fd = True, 1, fd
-                self.on_dead_transaction()
-            finally:
-                self._state.exclusive, self._state.depth, self._state.fd = False, 0, None
-                fcntl.flock(fd, fcntl.LOCK_SH)
-
-    def release(self) -> None:
-        state = self._state
-        try:
-            state.depth -= 1
-            if state.depth == 0 and state.fd is not None:
-                fd, state.fd = state.fd, None
-                state.exclusive = False
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-                finally:
-                    os.close(fd)
-        finally:
-            state.thread_lock.release()
-
-    @contextmanager
-    def shared(self) -> Iterator[None]:
-        self.acquire(False)
-        try:
-            yield
-        finally:
-            self.release()
-
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
-        self.acquire(True)
-        try:
-            yield
-        finally:
-            self.release()
 
 
 # staging -----------------------------------------------------------------------
@@ -182,6 +64,7 @@ class Transaction:
 
     def __init__(self, root: Path, perms: Permissions, operation: str) -> None:
         self.root = Path(root)
+        self.layout = ProjectLayout(self.root)
         self.perms = perms
         self.operation = operation
         self.id = uuid.uuid4().hex
@@ -194,16 +77,16 @@ class Transaction:
 
     @property
     def folder(self) -> Path:
-        return self.root / TXN_DIR
+        return self.layout.txn_dir
 
     def _folder(self) -> Path:
         """Create .txn/ with operation.json already inside (made under another name, then renamed)."""
         if not self._dir_ready:
-            for stale in self.root.glob(TXN_DIR + "-*"):  # a kill before the rename below (we hold the lock)
+            for stale in self.layout.spent_txn_dirs():  # a kill before the rename below (we hold the lock)
                 shutil.rmtree(stale, ignore_errors=True)
             if self.folder.exists():  # leftovers of a dead transaction
                 shutil.rmtree(self.folder)
-            fresh = ensure_dir(self.root / f"{TXN_DIR}-{self.id}", self.perms)
+            fresh = ensure_dir(self.layout.spent_txn_dir(self.id), self.perms)
             atomic_write_bytes(fresh / STARTED, json.dumps(
                 {"id": self.id, "operation": self.operation, "started": self.started, "pid": os.getpid()}).encode(),
                 self.perms)
@@ -214,7 +97,7 @@ class Transaction:
 
     def _new_file(self, data: bytes) -> Path:
         self._count += 1
-        path = self._folder() / f"{self._count:06d}.stage"
+        path = self._folder() / staged_name(self._count)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | CLOEXEC, self.perms.file_mode)
         try:
             os.fchmod(fd, self.perms.file_mode)
@@ -252,7 +135,7 @@ class Transaction:
         entry = self.entries.get(path)
         if entry is None:
             data = read_bytes(path)
-            if path == self.root / AUDIT_LOG and self.audit_lines:
+            if path == self.layout.audit_log and self.audit_lines:
                 data += "".join(line + "\n" for line in self.audit_lines).encode("utf-8")
             return data
         if entry is GONE:
@@ -271,7 +154,7 @@ class Transaction:
     def rewrite_audit(self, data: bytes) -> None:
         """Replace the whole audit log (pseudonymise): the lines audited so far are part of *data*."""
         self.audit_lines.clear()
-        self.stage_bytes(self.root / AUDIT_LOG, data)
+        self.stage_bytes(self.layout.audit_log, data)
 
     # commit ----------------------------------------------------------------------
     def commit(self) -> None:
@@ -281,10 +164,10 @@ class Transaction:
         entries = []
         for path, entry in self.entries.items():
             if entry is GONE:
-                entries.append([_relative(self.root, path), None])
+                entries.append([self.layout.relative(path), None])
                 continue
             staged = self._new_file(_dumps(entry[1])) if entry[0] == "data" else entry[1]
-            entries.append([_relative(self.root, path), staged.name])
+            entries.append([self.layout.relative(path), staged.name])
         folder = self._folder()
         fsync_dir(folder)
         manifest = {"id": self.id, "operation": self.operation, "started": self.started,
@@ -301,17 +184,6 @@ def _dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _relative(root: Path, path: Path) -> str:
-    relative = Path(path).relative_to(root)
-    if ".." in relative.parts:
-        raise ValueError(f"{path} is outside the project")
-    return relative.as_posix()
-
-
-_STAGED = re.compile(r"^\d{6}\.stage$")
-_TARGET = re.compile(r"^(?:qualtui\.json|audit\.jsonl|documents/[^/\\]+)$")
-
-
 def check_manifest(manifest: Any) -> None:
     """A manifest names only project files and staged files (a planted one must not reach outside)."""
     entries = manifest.get("entries") if isinstance(manifest, dict) else None
@@ -319,8 +191,8 @@ def check_manifest(manifest: Any) -> None:
         raise ValueError("it is not a transaction manifest")
     for entry in entries:
         relative, staged = entry if isinstance(entry, list) and len(entry) == 2 else (None, None)
-        if not (isinstance(relative, str) and _TARGET.match(relative) and not relative.startswith("documents/.")
-                and (staged is None or (isinstance(staged, str) and _STAGED.match(staged)))):
+        if not (isinstance(relative, str) and is_txn_target(relative)
+                and (staged is None or (isinstance(staged, str) and is_staged_name(staged)))):
             raise ValueError(f"it names a file qualtui never writes ({str(relative)[:80]!r})")
 
 
@@ -328,7 +200,8 @@ def apply(root: Path, manifest: dict, perms: Permissions, *, check_audit: bool) 
     """Steps 3 and 4 of the commit; safe to repeat after a kill at any point."""
     check_manifest(manifest)
     root = Path(root)
-    folder = root / TXN_DIR
+    layout = ProjectLayout(root)
+    folder = layout.txn_dir
     touched = set()
     for relative, staged in manifest["entries"]:
         target = root / relative
@@ -348,16 +221,17 @@ def apply(root: Path, manifest: dict, perms: Permissions, *, check_audit: bool) 
             fsync_dir(parent)
     lines = manifest.get("audit") or []
     if lines and not (check_audit and _audited(root, lines[-1])):
-        append_line(root / AUDIT_LOG, "\n".join(lines), perms)
+        append_line(layout.audit_log, "\n".join(lines), perms)
     _retire(root, manifest["id"])
 
 
 def _retire(root: Path, txn_id: str) -> None:
     """Take .txn/ out of the way in one rename (a kill cannot leave it half-removed), then delete it."""
-    spent = root / f"{TXN_DIR}-{txn_id}"
+    layout = ProjectLayout(root)
+    spent = layout.spent_txn_dir(txn_id)
     if spent.exists():
         shutil.rmtree(spent, ignore_errors=True)
-    os.rename(root / TXN_DIR, spent)
+    os.rename(layout.txn_dir, spent)
     fsync_dir(root)
     shutil.rmtree(spent, ignore_errors=True)
 
@@ -365,7 +239,7 @@ def _retire(root: Path, txn_id: str) -> None:
 def _audited(root: Path, last_line: str) -> bool:
     """Whether an earlier apply appended the lines already (they are written in one append, last line last)."""
     try:
-        return last_line.encode("utf-8") in (root / AUDIT_LOG).read_bytes()
+        return last_line.encode("utf-8") in ProjectLayout(root).audit_log.read_bytes()
     except FileNotFoundError:
         return False
 
@@ -373,7 +247,7 @@ def _audited(root: Path, last_line: str) -> bool:
 # after a kill --------------------------------------------------------------------
 def pending(root: Path) -> dict | None:
     """What a transaction folder says: {"operation", "started", "committed"}, or None when there is none."""
-    folder = Path(root) / TXN_DIR
+    folder = ProjectLayout(root).txn_dir
     if not folder.exists():
         return None
     info: dict[str, Any] = {"operation": "an operation", "started": "", "committed": False, "invalid": ""}
@@ -401,29 +275,13 @@ def recover(root: Path, perms: Permissions) -> tuple[str, dict] | None:
     info = pending(root)
     if info is None:
         return None
-    folder = Path(root) / TXN_DIR
+    folder = ProjectLayout(root).txn_dir
     if info["committed"]:
         manifest = json.loads((folder / MANIFEST).read_bytes())
         apply(Path(root), manifest, perms, check_audit=True)
         return "finished", info
     _retire(Path(root), uuid.uuid4().hex)
     return "rolled back", info
-
-
-def live(root: Path) -> bool:
-    """Whether some process holds the project lock exclusively right now (a transaction is running)."""
-    path = Path(root) / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
 
 
 class StoreContext:
