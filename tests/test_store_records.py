@@ -127,6 +127,7 @@ def test_a_record_read_inside_a_transaction_is_not_changed_by_a_later_put(tmp_pa
     store = ProjectStore.create(tmp_path / "p")
     store.project.put("codes", {"id": "c", "name": "before", "color": "#000"})
     with store.transaction("rename"):
+        store.project.put("codes", {"id": "d", "name": "staged first"})  # the file's tables are now staged data
         held = store.project.raw("codes")["c"]
         store.project.put("codes", {"id": "c", "name": "after"})
         assert store.project.get("codes", "c") == {"id": "c", "name": "after"}  # read-your-writes
