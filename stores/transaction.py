@@ -39,7 +39,6 @@ from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir, fsync_dir
 from stores.layout import (
-    TXN_DIR,
     TXN_MANIFEST as MANIFEST,
     TXN_STARTED as STARTED,
     ProjectLayout,
