@@ -28,7 +28,7 @@ from stores import FileLock, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
 from stores.links import read_bytes
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, MARKER, refuse_links
-from stores.project_lock import ProjectLock
+from stores.transaction import ProjectLock
 from qualtui.errors import QualtuiError
 from qualtui.integrity import is_temp_file, project_permissions
 from qualtui.output import is_inside, refuse_inside_project

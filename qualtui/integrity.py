@@ -26,9 +26,7 @@ from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
 from stores.links import planted_links, read_bytes
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, MARKER, META_ID
-from stores.project_lock import ProjectLock, live
-from stores.layout import TXN_DIR
-from stores.transaction import pending
+from stores.transaction import TXN_DIR, ProjectLock, live, pending
 from qualtui.model import MEMO_KINDS, Code, Coding, Document, Memo, Turn
 
 TEMP_FILE = re.compile(r"^\..+\.(\d+)\.tmp$")

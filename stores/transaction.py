@@ -39,6 +39,7 @@ from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir, fsync_dir
 from stores.layout import (
+    TXN_DIR,
     TXN_MANIFEST as MANIFEST,
     TXN_STARTED as STARTED,
     ProjectLayout,
@@ -47,7 +48,7 @@ from stores.layout import (
     staged_name,
 )
 from stores.links import CLOEXEC, read_bytes
-from stores.project_lock import ProjectLock
+from stores.project_lock import ProjectLock, live  # noqa: F401  (live, TXN_DIR: until check asks layout)
 
 
 def _now() -> str:
