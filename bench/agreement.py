@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qualtui.agreement import disagreements, load, report  # noqa: E402
+from qualtui.team.agreement import disagreements, load, report  # noqa: E402
 from qualtui.importers.plain import read_plain  # noqa: E402
-from qualtui.merge import merge  # noqa: E402
+from qualtui.team.merge import merge  # noqa: E402
 from qualtui.model import Coding, new_id  # noqa: E402
 from qualtui.project import Project  # noqa: E402
 

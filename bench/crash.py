@@ -191,9 +191,9 @@ CRASH_LEFTOVERS = {"temp-file", "audit-torn"}
 
 def verify(root: Path, doc: str, ledger: Ledger, lines: list[str]) -> dict[str, int]:
     """Check the project after a kill and update the ledger; returns counters."""
-    from qualtui.integrity import check
+    from qualtui.safety.integrity import check
     from qualtui.project import Project
-    from qualtui.repair import repair
+    from qualtui.safety.repair import repair
 
     in_flight = None
     acked = 0

@@ -115,8 +115,8 @@ def stored_text(root: Path, doc: str, editor: Editor) -> dict[str, str]:
 
 def check_project(root: Path) -> int:
     """``qualtui check`` must pass, after repair of a dead writer's leftovers; returns how many leftovers."""
-    from qualtui.integrity import check
-    from qualtui.repair import repair
+    from qualtui.safety.integrity import check
+    from qualtui.safety.repair import repair
 
     problems = check(root)
     other = [p.line() for p in problems if p.kind not in _crash_tui()._cli_harness().CRASH_LEFTOVERS]

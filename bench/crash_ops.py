@@ -304,9 +304,9 @@ class Tally:
 
 def judge(work: Path, op: Op, before: dict, after: dict, tally: Tally, note: str, finish_by_open: bool) -> None:
     """Classify the project after one kill, finish what check names, and check the result."""
-    from qualtui.integrity import check
+    from qualtui.safety.integrity import check
     from qualtui.project import Project
-    from qualtui.repair import repair
+    from qualtui.safety.repair import repair
 
     tally.runs += 1
     bad = []

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from qualtui.errors import ImportRejected  # noqa: E402
 from qualtui.importers import read_bytes, turn_problem  # noqa: E402
-from qualtui.textnorm import normalise_text  # noqa: E402
+from qualtui.text.normalise import normalise_text  # noqa: E402
 
 
 def seeds() -> list[tuple[bytes, str]]:

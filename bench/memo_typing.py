@@ -183,7 +183,7 @@ def main() -> None:
 
 def one_save(root: Path) -> tuple[float, float]:
     """What one save of a growing memo costs the app (the wall time is mostly waiting for fsync)."""
-    from qualtui.live_edit import LiveEdit, StoredMemo
+    from qualtui.editing.live_edit import LiveEdit, StoredMemo
     from qualtui.project import Project
 
     project = Project.open(root, coder="bench")

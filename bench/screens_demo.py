@@ -17,7 +17,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # bench
 from textual.app import App  # noqa: E402
 
 from qualtui.demo import create_demo  # noqa: E402
-from qualtui.history import History  # noqa: E402
+from qualtui.editing.history import History  # noqa: E402
 
 
 def screen_class(name: str):

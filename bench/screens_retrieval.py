@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from screens_harness import Harness  # noqa: E402
 
-from qualtui.history import History  # noqa: E402
+from qualtui.editing.history import History  # noqa: E402
 from qualtui.importers.plain import read_plain  # noqa: E402
 from qualtui.project import Project  # noqa: E402
 from tui.screens.retrieval_screen import RetrievalScreen  # noqa: E402

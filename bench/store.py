@@ -109,7 +109,7 @@ def main() -> None:
           f"p95 {pct(adds, 0.95) * 1000:.2f} ms, max {max(adds) * 1000:.2f} ms  (target p95 < 10 ms); "
           f"{fsyncs[0] / args.samples:.1f} fsyncs per edit")
 
-    from qualtui.codebook_ops import merge_codes
+    from qualtui.editing.codebook_ops import merge_codes
 
     t = time.perf_counter()
     result, _ = merge_codes(project, codes[1].id, codes[2].id)

@@ -25,7 +25,7 @@ from typing import Any
 
 from stores.links import is_link, read_bytes
 from qualtui.errors import QualtuiError
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 THEMES = ("dark", "light", "ansi", "ansi-light", "high-contrast")
 PROJECT_FILE = "qualtui.toml"

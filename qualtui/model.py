@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from qualtui.textnorm import BIDI_CONTROLS, clean_label, clean_text, has_controls
+from qualtui.text.normalise import BIDI_CONTROLS, clean_label, clean_text, has_controls
 
 
 def new_id() -> str:

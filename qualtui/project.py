@@ -17,8 +17,14 @@ from typing import Any
 from stores import ProjectStore, StoreError
 from qualtui import __version__
 from qualtui.errors import QualtuiError
-from qualtui.identity import resolve_coder
-from qualtui.textnorm import clean_label, escape_undecodable, text_from_path
+from qualtui.services.codebook import CodeService
+from qualtui.services.codings import CodingService
+from qualtui.services.documents import DocumentService
+from qualtui.services.framework import FrameworkService
+from qualtui.services.memos import MemoService
+from qualtui.services.speakers import SpeakerService
+from qualtui.team.identity import resolve_coder
+from qualtui.text.normalise import clean_label, escape_undecodable, text_from_path
 
 PROJECT_ENV = "QUALTUI_PROJECT"
 
@@ -45,13 +51,6 @@ def find_project_root(explicit: str | os.PathLike | None = None, cwd: Path | Non
 
 class Project:
     def __init__(self, store: ProjectStore, coder: str) -> None:
-        from qualtui.services.codebook import CodeService
-        from qualtui.services.codings import CodingService
-        from qualtui.services.documents import DocumentService
-        from qualtui.services.framework import FrameworkService
-        from qualtui.services.memos import MemoService
-        from qualtui.services.speakers import SpeakerService
-
         self.store = store
         self.coder = coder
         self.docs = DocumentService(self)
@@ -72,7 +71,7 @@ class Project:
     @classmethod
     def init(cls, path: str | os.PathLike, *, name: str | None = None, shared_group: bool = False,
              coder: str | None = None) -> "Project":
-        from qualtui.output import refuse_inside_any_project
+        from qualtui.safeio.output_paths import refuse_inside_any_project
 
         root = Path(path).expanduser()
         refuse_inside_any_project(root)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from qualtui.history import History
+from qualtui.editing.history import History
 from qualtui.importers.plain import read_plain
 from qualtui.project import Project
 

@@ -9,8 +9,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from qualtui.agreement import disagreements, load, report
-from qualtui.agreement.compute import line_units, turn_units
+from qualtui.team.agreement import disagreements, load, report
+from qualtui.team.agreement.compute import line_units, turn_units
 from qualtui.cli import cli, main
 from qualtui.errors import QualtuiError
 from qualtui.importers.plain import read_plain

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualtui.agreement.stats import (
+from qualtui.team.agreement.stats import (
     Tally, agreement, cohen_kappa, krippendorff_alpha, mean_agreement, percent_agreement, positive_agreement,
 )
-from qualtui.agreement.units import char_patterns, merge_spans, segments, unit_masks
+from qualtui.team.agreement.units import char_patterns, merge_spans, segments, unit_masks
 
 
 def tally_of(ratings: list[list[int]]) -> Tally:
@@ -271,7 +271,7 @@ def test_pooling_is_adding_tallies(parts):
 @settings(max_examples=100, deadline=None)
 @given(coded_document())
 def test_report_and_disagreements_from_material_match_per_character_reference(doc):
-    from qualtui.agreement.compute import DocumentMaterial, Material, disagreements, report
+    from qualtui.team.agreement.compute import DocumentMaterial, Material, disagreements, report
 
     length, coders = doc
     names = tuple(f"c{i}" for i in range(len(coders)))

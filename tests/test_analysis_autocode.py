@@ -8,7 +8,7 @@ from qualtui.analysis.autocode import autocode, code_spans, spans_for_hits, span
 from qualtui.analysis.corpus import Corpus
 from qualtui.analysis.search import SearchQuery, search
 from qualtui.errors import QualtuiError
-from qualtui.history import History
+from qualtui.editing.history import History
 from test_analysis_project import TEXTS, built  # noqa: F401  (fixture)
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qualtui.backup import automatic_backup, backups, write_backup
+from qualtui.safety.backup import automatic_backup, backups, write_backup
 from qualtui.cli import cli
-from qualtui.integrity import check
+from qualtui.safety.integrity import check
 from qualtui.project import Project
-from qualtui.repair import repair
+from qualtui.safety.repair import repair
 
 
 @pytest.fixture

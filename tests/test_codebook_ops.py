@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from qualtui.codebook_ops import delete_code, merge_codes, split_code
+from qualtui.editing.codebook_ops import delete_code, merge_codes, split_code
 from qualtui.cli import cli
 from qualtui.errors import QualtuiError
-from qualtui.history import History
+from qualtui.editing.history import History
 
 
 def snapshot(project):

@@ -9,7 +9,7 @@ import json
 import os
 import traceback
 
-from qualtui.integrity import check
+from qualtui.safety.integrity import check
 from qualtui.project import Project
 
 WORKERS = 4

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from qualtui import demo
+from qualtui.demo import build as demo
 from qualtui.errors import QualtuiError
 from qualtui.project import Project
 
@@ -229,10 +229,11 @@ def test_the_demo_opens_with_codes_pinned_to_the_number_keys(built, tmp_path):
     from tui.app import QualtuiApp
     from tui.widgets.status_bar import RecentCodes
     from qualtui.config import Settings
+    from qualtui.demo import PINNED
 
     async def run() -> str:
         app = QualtuiApp(built.root, coder="visitor", settings=Settings(), auto_backup=False,
-                         state_dir=tmp_path / "state", pin_codes=demo.PINNED)
+                         state_dir=tmp_path / "state", pin_codes=PINNED)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             return str(app.screen.query_one(RecentCodes).render())

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qualtui.cli import main
-from qualtui.integrity import check
+from qualtui.safety.integrity import check
 
 
 def _fd_path(fd: int) -> str:

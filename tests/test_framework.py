@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from qualtui.cli import cli, main
-from qualtui.framework import build_framework
+from qualtui.analysis.framework import build_framework
 from qualtui.importers.plain import read_plain
 from qualtui.services.framework import attr_case, doc_case
 
@@ -127,7 +127,7 @@ def test_exports_carry_summaries_and_quotes(project, doc, tmp_path):
 def test_summaries_merge_keep_both_on_conflict(tmp_path, project, doc):
     import shutil
 
-    from qualtui.merge import merge
+    from qualtui.team.merge import merge
     from qualtui.project import Project
 
     theme, peer, staff, other = setup(project, doc)
@@ -150,8 +150,8 @@ def test_summaries_merge_keep_both_on_conflict(tmp_path, project, doc):
 
 
 def test_summaries_are_pseudonymised_checked_and_exported_to_refi(project, doc, tmp_path):
-    from qualtui.integrity import check
-    from qualtui.pseudonymise import NameMap, pseudonymise_project
+    from qualtui.safety.integrity import check
+    from qualtui.text.pseudonymise import NameMap, pseudonymise_project
 
     theme, peer, staff, other = setup(project, doc)
     project.framework.set(doc_case(doc.id), theme.id, "Sam says peers help.")
@@ -177,7 +177,7 @@ def test_summaries_are_pseudonymised_checked_and_exported_to_refi(project, doc, 
 
 
 def test_deleting_or_merging_a_code_takes_its_summaries_along(project, doc):
-    from qualtui.codebook_ops import delete_code, merge_codes
+    from qualtui.editing.codebook_ops import delete_code, merge_codes
 
     theme, peer, staff, other = setup(project, doc)
     project.framework.set(doc_case(doc.id), staff.id, "staff cell")
@@ -198,7 +198,7 @@ def test_deleting_or_merging_a_code_takes_its_summaries_along(project, doc):
 def test_backups_include_the_summaries(project, doc):
     import tarfile
 
-    from qualtui.backup import write_backup
+    from qualtui.safety.backup import write_backup
 
     theme, *_ = setup(project, doc)
     project.framework.set(doc_case(doc.id), theme.id, "kept in the backup")
@@ -210,7 +210,7 @@ def test_backups_include_the_summaries(project, doc):
 
 
 def test_documents_without_the_attribute_form_the_none_row(project, doc):
-    from qualtui.framework import find_case
+    from qualtui.analysis.framework import find_case
 
     theme, *_ = setup(project, doc)
     project.docs.add(read_plain(ST01.encode(), "X.txt"), "X")
@@ -223,8 +223,8 @@ def test_documents_without_the_attribute_form_the_none_row(project, doc):
 
 
 def test_repair_keeps_an_orphan_summary_as_a_project_memo(project, doc):
-    from qualtui.integrity import check
-    from qualtui.repair import repair
+    from qualtui.safety.integrity import check
+    from qualtui.safety.repair import repair
 
     theme, *_ = setup(project, doc)
     project.store.project.put("framework", {"id": "x", "case": doc_case(doc.id), "code": "gone", "text": "keep me"})

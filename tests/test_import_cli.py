@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from qualtui.cli import cli
 from qualtui.errors import ImportRejected
 from qualtui.importers import read_bytes, turn_problem
-from qualtui.textnorm import normalise_text
+from qualtui.text.normalise import normalise_text
 
 
 def _docx(*paragraphs: str) -> bytes:

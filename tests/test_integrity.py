@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from qualtui.cli import cli
-from qualtui.integrity import check
-from qualtui.repair import repair
+from qualtui.safety.integrity import check
+from qualtui.safety.repair import repair
 
 
 @pytest.fixture

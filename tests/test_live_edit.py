@@ -7,9 +7,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualtui import live_edit
-from qualtui.history import History
-from qualtui.live_edit import LiveEdit, StoredCodeEntry, StoredCodingMemo, StoredMemo
+from qualtui.editing import live_edit
+from qualtui.editing.history import History
+from qualtui.editing.live_edit import LiveEdit, StoredCodeEntry, StoredCodingMemo, StoredMemo
 from qualtui.project import Project
 
 

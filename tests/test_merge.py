@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from qualtui.cli import cli, main
 from qualtui.errors import QualtuiError
-from qualtui.merge import merge, plan
+from qualtui.team.merge import merge, plan
 from qualtui.model import Transcript, Turn
 from qualtui.project import Project
 

@@ -157,7 +157,7 @@ def test_any_bytes_give_a_storable_name_or_a_clean_refusal():
     from hypothesis import strategies as st
 
     from qualtui.errors import QualtuiError
-    from qualtui.textnorm import clean_label, escape_undecodable, safe_for_terminal, text_from_path
+    from qualtui.text.normalise import clean_label, escape_undecodable, safe_for_terminal, text_from_path
 
     @given(st.binary(max_size=40))
     def check(raw: bytes) -> None:

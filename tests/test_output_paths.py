@@ -133,7 +133,7 @@ def test_new_projects_are_not_created_inside_a_project(coded, tmp_path):
 
 def test_the_helper_resolves_links_and_dotdot(tmp_path):
     from qualtui.errors import QualtuiError
-    from qualtui.output import refuse_inside_project
+    from qualtui.safeio.output_paths import refuse_inside_project
 
     root = tmp_path / "p"
     (root / "backups").mkdir(parents=True)

@@ -234,7 +234,7 @@ def test_a_fifo_in_place_of_a_transcript_does_not_hang(setup):
 def test_backups_never_pack_a_link(setup):
     import tarfile
 
-    from qualtui.backup import write_backup
+    from qualtui.safety.backup import write_backup
 
     project, doc, outside, secret = setup
     (project.root / "notes").symlink_to(secret)

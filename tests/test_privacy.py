@@ -26,7 +26,7 @@ def umask():
 
 def full_session(tmp_path: Path, *extra_init: str) -> tuple[Path, Path]:
     """init, add, code, memo, every export, check, backup (manual and automatic)."""
-    from qualtui.backup import automatic_backup
+    from qualtui.safety.backup import automatic_backup
 
     root, out = tmp_path / "project", tmp_path / "exports"
     out.mkdir()
@@ -78,7 +78,7 @@ def test_shared_group_mode_is_opt_in_and_exact(tmp_path, umask, mask):
     root, out = full_session(tmp_path, "--shared-group")
     wrong = {k: oct(m) for k, (kind, m) in modes(root).items() if m != (0o2770 if kind == "dir" else 0o660)}
     assert wrong == {}
-    from qualtui.integrity import check
+    from qualtui.safety.integrity import check
 
     assert check(root) == []
 

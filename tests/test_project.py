@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from qualtui import edits
+from qualtui.editing import edits
 from qualtui.errors import QualtuiError
-from qualtui.history import History
+from qualtui.editing.history import History
 from qualtui.project import Project, find_project_root
 
 

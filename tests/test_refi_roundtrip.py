@@ -15,7 +15,7 @@ from qualtui.model import Transcript
 from qualtui.project import Project
 from qualtui.refi.export import build_qdpx, export_qdpx
 from qualtui.refi.import_ import import_qdpx
-from qualtui.textnorm import normalise_text
+from qualtui.text.normalise import normalise_text
 from test_refi_helpers import qde_of, rich_project, validate_qde
 
 TEXT_ALPHABET = st.sampled_from(list("abc XYZ.,;!?\n\t'’\"<>&é") + ["e\u0301", "😀", "🎉", "𝒜", "中", "ß"])

@@ -17,7 +17,7 @@ from qualtui.reports.markdown import render_markdown
 from qualtui.reports.model import build_report, outline_numbers
 from qualtui.reports.usermd import as_written, to_html
 from qualtui.reports.wording import counted, names
-from qualtui.textunits import clock
+from qualtui.text.units import clock
 
 MEMO = ("# Familiarisation\n\n**My position.** I *was* a nurse, see [the paper](https://example.org/p) and "
         "![a photo](https://example.org/x.png) <img src=https://example.org/y.png>.\n\n"

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 
 from qualtui.errors import ImportRejected
-from qualtui.safexml import parse_xml
-from qualtui.safezip import SafeZip, ZipLimits, unsafe_name_reason
+from qualtui.safeio.safexml import parse_xml
+from qualtui.safeio.safezip import SafeZip, ZipLimits, unsafe_name_reason
 
 
 def make_zip(entries, compression=zipfile.ZIP_DEFLATED) -> bytes:

@@ -11,10 +11,10 @@ from screens_harness import Harness, sync
 
 from qualtui.cli import cli
 from qualtui.errors import QualtuiError
-from qualtui.history import History
+from qualtui.editing.history import History
 from qualtui.importers.plain import read_plain
 from qualtui.project import Project
-from qualtui.pseudonymise import NameMap, pseudonymise_project
+from qualtui.text.pseudonymise import NameMap, pseudonymise_project
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.search_screen import SearchScreen
 

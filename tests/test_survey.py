@@ -133,7 +133,7 @@ def test_any_written_csv_reads_back_answer_for_answer(rows, delimiter, bom):
     import io
 
     from qualtui.importers import turn_problem
-    from qualtui.textnorm import normalise_text
+    from qualtui.text.normalise import normalise_text
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")

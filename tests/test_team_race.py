@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from qualtui.errors import QualtuiError
-from qualtui.integrity import check
+from qualtui.safety.integrity import check
 from qualtui.project import Project
 
 from tests.test_concurrency import _in_children
@@ -50,7 +50,7 @@ def test_a_codebook_merge_racing_three_coders_orphans_nothing(project, doc):
         me = Project.open(root, coder=f"coder{index}")
         if index == 3:  # the merge, once the coders are busy
             time.sleep(0.3)
-            from qualtui.codebook_ops import merge_codes
+            from qualtui.editing.codebook_ops import merge_codes
 
             result, _ = merge_codes(me, source.id, target.id)
             return {"merged": result.moved}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualtui.textnorm import bomless_utf16, clean_label, decode_bytes, normalise_text, strip_controls
+from qualtui.text.normalise import bomless_utf16, clean_label, decode_bytes, normalise_text, strip_controls
 
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x1b]")
 

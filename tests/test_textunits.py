@@ -17,7 +17,7 @@ from qualtui.cli.codings import parse_span
 from qualtui.importers.speakers import detect_turns
 from qualtui.model import Document, Transcript
 from qualtui.project import Project
-from qualtui.textunits import TextUnits, turn_extent
+from qualtui.text.units import TextUnits, turn_extent
 
 PIECES = ["Interviewer:", "Sam:", "admin-1:", "**Jo:**", "[doctor]", "Speaker 1  0:03", "00:01:02", "Dr. Smith said",
           "it was fine.", "Really?", "no... I mean", "e.g. the ward", "yes!", "and then", "\u4e00\u4e8c\u3002", ""]

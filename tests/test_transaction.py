@@ -9,7 +9,7 @@ import time
 import pytest
 
 import stores.transaction as txn_module
-from qualtui.integrity import check
+from qualtui.safety.integrity import check
 from qualtui.project import Project
 from stores import ProjectStore
 from stores.transaction import TXN_DIR
@@ -93,7 +93,7 @@ def test_a_kill_during_apply_is_finished_once(project, doc, monkeypatch):
         with project.store.transaction("auto-code"):
             project.codings.add(doc.id, project.codes.create("A").id, 0, 4)
     monkeypatch.setattr(txn_module, "_retire", real)
-    report = __import__("qualtui.repair", fromlist=["repair"]).repair(project.root)
+    report = __import__("qualtui.safety.repair", fromlist=["repair"]).repair(project.root)
     assert report.remaining == [] and "auto-code" in report.fixed[0]
     actions = [json.loads(line)["action"] for line in (project.root / "audit.jsonl").read_text().splitlines()]
     assert actions.count("coding.add") == 1  # roll-forward never appends the lines twice
@@ -204,7 +204,7 @@ def test_a_planted_manifest_never_reaches_outside_the_project(project, tmp_path)
     with pytest.raises(Exception, match="not written by qualtui"):
         Project.open(project.root)
     assert victim.read_text() == "keep me"
-    from qualtui.repair import repair
+    from qualtui.safety.repair import repair
 
     report = repair(project.root)
     assert [p.kind for p in report.remaining] == ["interrupted"] and victim.read_text() == "keep me"

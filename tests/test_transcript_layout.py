@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qualtui.model import Code, Coding, Turn
-from qualtui.textlines import line_of, line_starts
-from qualtui.textunits import TextUnits
+from qualtui.text.lines import line_of, line_starts
+from qualtui.text.units import TextUnits
 from tui.transcript_layout import (
     CodingIndex,
     Layout,

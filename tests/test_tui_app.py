@@ -376,7 +376,7 @@ async def test_command_palette_offers_codes_and_documents(tmp_path):
 
 @sync
 async def test_automatic_backup_runs_at_open(tmp_path):
-    from qualtui.backup import backups
+    from qualtui.safety.backup import backups
 
     project = build_project(tmp_path)
     app = make_app(project, tmp_path, auto_backup=True)

@@ -9,7 +9,7 @@ import json
 import screens_harness
 from tui_helpers import build_project, make_app, sync, type_text
 
-from qualtui.history import History
+from qualtui.editing.history import History
 from qualtui.project import Project
 from tui import autosave
 from tui.screens.codebook_dialogs import CodeEntryForm

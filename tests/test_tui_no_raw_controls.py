@@ -13,8 +13,8 @@ import re
 from test_no_raw_controls import EVERYTHING, _craft_other
 from tui_helpers import make_app, sync
 
-from qualtui.history import History
-from qualtui.merge import merge
+from qualtui.editing.history import History
+from qualtui.team.merge import merge
 from qualtui.model import Transcript
 from qualtui.project import Project
 

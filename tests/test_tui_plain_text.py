@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_helpers import build_project, make_app, sync, type_text
 
-from qualtui.history import History
+from qualtui.editing.history import History
 from qualtui.importers.plain import read_plain
 from tui.screens.dialogs import ChooseDialog
 from tui.screens.retrieval_screen import RetrievalScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens_harness import Harness, sync
 
-from qualtui.history import History
+from qualtui.editing.history import History
 from qualtui.importers.plain import read_plain
 from qualtui.project import Project
 from tui.messages import JumpTo

@@ -6,7 +6,7 @@ from screens_harness import ST01, SU01, Harness, build, new_history, span, sync,
 
 from textual.widgets import SelectionList
 
-from qualtui.history import History
+from qualtui.editing.history import History
 from qualtui.services.codebook import PALETTE
 from tui.messages import JumpTo
 from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog

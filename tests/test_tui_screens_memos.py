@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens_harness import Harness, build, sync, type_text
 
-from qualtui.history import History
+from qualtui.editing.history import History
 from qualtui.project import Project
 from tui.messages import JumpTo
 from tui.screens.memos_screen import MemosScreen

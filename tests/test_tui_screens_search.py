@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens_harness import ST01, Harness, build, span, sync, type_text
 
-from qualtui.history import History
+from qualtui.editing.history import History
 from tui.messages import JumpTo
 from tui.screens.code_picker import CodePicker
 from tui.screens.dialogs import ChooseDialog

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from qualtui.importers import read_transcript
 from qualtui.project import Project
-from qualtui.textunits import clock
+from qualtui.text.units import clock
 from tui.widgets.status_bar import StatusBar
 from tui_helpers import make_app, sync
 

@@ -17,9 +17,9 @@ from textual.theme import Theme
 from textual.widgets import Input
 
 from qualtui.config import Settings, load_settings, user_state_dir
-from qualtui.errors import describe_error
-from qualtui.history import History
-from qualtui.identity import resolve_coder
+from qualtui.safeio.messages import describe_error
+from qualtui.editing.history import History
+from qualtui.team.identity import resolve_coder
 from qualtui.project import Project
 from tui.commands import CodingCommands
 from tui.keymap import bindings_of, check_keymap, help_rows
@@ -193,7 +193,7 @@ class QualtuiApp(App):
 
     def _backup(self) -> None:
         try:
-            from qualtui.backup import automatic_backup
+            from qualtui.safety.backup import automatic_backup
         except ImportError:
             return
         try:

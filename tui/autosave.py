@@ -15,9 +15,9 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from qualtui.errors import describe_error
-from qualtui.history import History
-from qualtui.live_edit import LiveEdit
+from qualtui.safeio.messages import describe_error
+from qualtui.editing.history import History
+from qualtui.editing.live_edit import LiveEdit
 
 DELAY = 0.5    # seconds after the last keystroke
 LONGEST = 3.0  # seconds of typing without a pause before a save anyway

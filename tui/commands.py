@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 from tui.keymap import bindings_of, effective_keys
 
 if TYPE_CHECKING:

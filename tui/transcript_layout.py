@@ -1,7 +1,7 @@
 """Row layout for the transcript view: soft wrapping and offset <-> (row, column).
 
 Pure Python (no Textual), so it can be tested without a terminal. A *line* is a
-line of the stored text (1-based, as in ``qualtui.textlines``); a *row* is one
+line of the stored text (1-based, as in ``qualtui.text.lines``); a *row* is one
 screen row after wrapping a line to the text width. Line numbers never depend
 on the width; rows do.
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qualtui.model import Code, Coding
-from qualtui.textlines import line_starts
-from qualtui.textunits import trim_span, turn_at, turn_near  # noqa: F401  (text units live in the core)
+from qualtui.text.lines import line_starts
+from qualtui.text.units import trim_span, turn_at, turn_near  # noqa: F401  (text units live in the core)
 
 _SPACE = " \t"
 

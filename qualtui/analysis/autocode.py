@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from qualtui.analysis.corpus import Corpus, DocumentView
 from qualtui.analysis.search import Hit
 from qualtui.errors import QualtuiError
-from qualtui.history import Change
+from qualtui.editing.history import Change
 from qualtui.model import Code, Coding
 from qualtui.project import Project
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 UNITS = ("match", "sentence", "turn")
 Spans = dict[str, list[tuple[int, int]]]   # document id -> sorted distinct [start, end)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qualtui.errors import QualtuiError
-from qualtui.identity import coder_key
+from qualtui.team.identity import coder_key
 from qualtui.model import Code, Coding, Document, Turn
-from qualtui.textlines import line_of, line_starts
-from qualtui.textunits import TextUnits, turn_extent
-from qualtui.textnorm import clean_label
+from qualtui.text.lines import line_of, line_starts
+from qualtui.text.units import TextUnits, turn_extent
+from qualtui.text.normalise import clean_label
 
 if TYPE_CHECKING:
     from qualtui.project import Project

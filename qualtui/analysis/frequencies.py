@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from qualtui.analysis.corpus import Corpus, attribute_value
 from qualtui.errors import QualtuiError
-from qualtui.textnorm import clean_label, count_words
+from qualtui.text.normalise import clean_label, count_words
 
 MISSING = "(none)"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qualtui.analysis.corpus import Corpus
-from qualtui.textunits import clock
+from qualtui.text.units import clock
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qualtui.analysis.corpus import Corpus, DocumentView
-from qualtui.textunits import turn_extent
+from qualtui.text.units import turn_extent
 from qualtui.errors import QualtuiError
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 DEFAULT_LIMIT = 1000
 

@@ -3,7 +3,7 @@
 A sentence ends at ``.``, ``!``, ``?``, ``...`` or ``…`` (runs like ``?!``
 count as one end, closing quotes and brackets stay with the sentence) when
 whitespace or the end of the text follows, at ``。``, ``！`` or ``？``, and at a
-line break.  ``qualtui.textunits`` says where sentences are looked for.  These do not
+line break.  ``qualtui.text.units`` says where sentences are looked for.  These do not
 end a sentence:
 
 * a full stop after a known abbreviation ("Dr.", "e.g.", "etc.") or an

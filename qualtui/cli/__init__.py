@@ -94,14 +94,15 @@ def cli(ctx: click.Context, project: str | None, coder: str | None) -> None:
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    from qualtui.textnorm import safe_for_terminal
+    from qualtui.text.normalise import safe_for_terminal
 
     click.echo(f"qualtui: error: {safe_for_terminal(message)}", err=True)
     sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
-    from qualtui.errors import QualtuiError, describe_error
+    from qualtui.errors import QualtuiError
+    from qualtui.safeio.messages import describe_error
     from stores import StoreError
 
     try:

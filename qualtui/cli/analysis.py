@@ -14,7 +14,7 @@ import click
 
 from qualtui.cli.common import emit, format_option, json_text, not_a_filter, project_options, safe, warn
 from qualtui.errors import QualtuiError
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 
 def read_options(fn: Callable) -> Callable:

@@ -130,7 +130,7 @@ def describe(project, code: str, **changes) -> None:
 @project_options
 def merge(project, source: str, target: str) -> None:
     """Merge SOURCE into TARGET: codings, sub-codes, memos and definitions move; SOURCE is removed."""
-    from qualtui.codebook_ops import merge_codes
+    from qualtui.editing.codebook_ops import merge_codes
 
     result, _ = merge_codes(project, project.codes.get(source).id, project.codes.get(target).id)
     click.echo(f"merged {safe(result.source.name)!r} into {safe(result.target.name)!r}: {result.moved} codings moved, "
@@ -146,7 +146,7 @@ def merge(project, source: str, target: str) -> None:
 @project_options
 def split(project, code: str, new_name: str, coding_refs: str, child: bool) -> None:
     """Split CODE: move the chosen codings to a new code NEW_NAME."""
-    from qualtui.codebook_ops import split_code
+    from qualtui.editing.codebook_ops import split_code
 
     found = project.codes.get(code)
     existing = [c.id for c in project.codings.for_code([found.id])]
@@ -161,7 +161,7 @@ def split(project, code: str, new_name: str, coding_refs: str, child: bool) -> N
 @project_options
 def delete(project, code: str, yes: bool) -> None:
     """Delete a code with its codings and memos (sub-codes move up a level)."""
-    from qualtui.codebook_ops import delete_code, plan_delete
+    from qualtui.editing.codebook_ops import delete_code, plan_delete
 
     plan = plan_delete(project, project.codes.get(code).id)
     question = (f"Delete {plan.code.name!r} with {len(plan.codings)} codings and {len(plan.memos)} memos"

@@ -11,7 +11,7 @@ from qualtui.errors import QualtuiError
 def parse_span(project, doc, span: str | None, lines: str | None) -> tuple[int, int]:
     """--span START:END (code points, half-open) or --lines A-B (the speech of those lines, as ``p`` selects
     it in the coding screen: a speaker label at the start is left out, spaces trimmed)."""
-    from qualtui.textunits import TextUnits
+    from qualtui.text.units import TextUnits
 
     if bool(span) == bool(lines):
         raise QualtuiError("give exactly one of --span START:END or --lines A-B")
@@ -84,7 +84,7 @@ def uncode(project, document: str, coding_ids: tuple[str, ...]) -> None:
 @project_options(identity=False)
 def codings(project, document: str | None, code_name: str | None, fmt: str) -> None:
     """List codings (of one document, or all), with line numbers and text."""
-    from qualtui.textlines import line_starts, lines_of_span
+    from qualtui.text.lines import line_starts, lines_of_span
 
     docs = [project.docs.get(document)] if document else project.docs.all()
     code_filter = project.codes.get(code_name).id if code_name else None

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from qualtui.errors import QualtuiError, UsageProblem
-from qualtui.textnorm import escape_json_controls, strip_controls
+from qualtui.text.normalise import escape_json_controls, strip_controls
 
 FORMATS = ("table", "csv", "json")
 

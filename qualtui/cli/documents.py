@@ -9,7 +9,7 @@ import click
 
 from qualtui.cli.common import emit, format_option, parse_attributes, project_options, safe, warn
 from qualtui.errors import ImportRejected, QualtuiError
-from qualtui.textnorm import text_from_path
+from qualtui.text.normalise import text_from_path
 
 
 @click.command()
@@ -157,7 +157,7 @@ def _parse_lines(spec: str | None, total: int) -> tuple[int, int]:
 @project_options(identity=False)
 def show(project, document: str, line_spec: str | None, codes: bool) -> None:
     """Print a transcript with line numbers, speaker turns and codes per line."""
-    from qualtui.textlines import line_of, line_span, line_starts
+    from qualtui.text.lines import line_of, line_span, line_starts
 
     doc = project.docs.get(document)
     text = project.docs.text(doc.id)

@@ -45,7 +45,7 @@ def framework(ctx, project, by_attr: str | None, codes: str | None, fmt: str) ->
     """
     if ctx.invoked_subcommand is not None:
         return
-    from qualtui.framework import build_framework
+    from qualtui.analysis.framework import build_framework
 
     matrix = build_framework(project, by_attr=by_attr, codes=parse_codes(codes))
     if fmt == "table":
@@ -81,7 +81,7 @@ def framework(ctx, project, by_attr: str | None, codes: str | None, fmt: str) ->
 @project_options
 def summarise(project, case: str, code: str, text: str | None, by_attr: str | None) -> None:
     """Write the summary of one cell: CASE (a document) x CODE.  TEXT '-' reads stdin; empty text clears it."""
-    from qualtui.framework import build_framework, find_case
+    from qualtui.analysis.framework import build_framework, find_case
 
     found_code = project.codes.get(code)
     matrix = build_framework(project, by_attr=by_attr, codes=[found_code.id])

@@ -66,7 +66,7 @@ def memo_show(project, memo_id: str) -> None:
 
 
 def safe_block(text: str) -> str:
-    from qualtui.textnorm import strip_controls
+    from qualtui.text.normalise import strip_controls
 
     return strip_controls(text)
 
@@ -112,7 +112,7 @@ def memos(project, kind: str | None, needle: str | None, fmt: str) -> None:
         rows.append({"id": m.id, "kind": m.kind, "about": about, "title": m.title, "author": m.author,
                      "modified": m.modified, "text": m.text})
     if kind in (None, "coding"):
-        from qualtui.textlines import line_starts, lines_label
+        from qualtui.text.lines import line_starts, lines_label
 
         for doc_id, name in docs.items():
             starts: list[int] | None = None

@@ -10,7 +10,7 @@ import click
 from qualtui.cli.common import project_options, safe
 from qualtui.cli.framework import matrix_options, parse_codes
 from qualtui.errors import QualtuiError
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 
 def _report_options(fn):
@@ -29,7 +29,7 @@ def _report_options(fn):
 
 
 def _write(project, output: Path | None, data: bytes, *, binary: bool, what: str) -> None:
-    from qualtui.output import write_export_file
+    from qualtui.safeio.output_paths import write_export_file
 
     if output is None or str(output) == "-":
         if binary:
@@ -137,7 +137,7 @@ def export_csv(project, output: Path | None) -> None:
 @project_options(identity=False)
 def export_framework(project, output: Path, quotes: bool, by_attr: str | None, codes: str | None) -> None:
     """The Framework matrix with each cell's summary (and, with --quotes, its segments)."""
-    from qualtui.framework import build_framework
+    from qualtui.analysis.framework import build_framework
     from qualtui.reports import framework_export as fx
 
     fmt = output.suffix.lower().lstrip(".")

@@ -34,7 +34,7 @@ def check(repair: bool, project_path: str | None) -> None:
     turns and codings files, coding offsets, code and memo references, parent
     cycles, the audit log, leftover temporary files and file permissions.
     """
-    from qualtui.integrity import check as run_check
+    from qualtui.safety.integrity import check as run_check
 
     root = _root(project_path)
     if not repair:
@@ -48,7 +48,7 @@ def check(repair: bool, project_path: str | None) -> None:
             sys.exit(1)
         click.echo("ok: no problems found")
         return
-    from qualtui.repair import repair as run_repair
+    from qualtui.safety.repair import repair as run_repair
 
     parent = click.get_current_context().find_root().obj or {}
     report = run_repair(root, coder=parent.get("coder"))
@@ -76,7 +76,7 @@ def backup(output: Path | None, as_zip: bool, project_path: str | None) -> None:
     To restore, extract it into an empty folder; the folder inside is a
     complete project: mkdir restored && tar xzf FILE -C restored
     """
-    from qualtui.backup import write_backup
+    from qualtui.safety.backup import write_backup
 
     target = write_backup(_root(project_path), output, kind="zip" if as_zip else "tar")
     click.echo(f"backup written: {safe(str(target))}")
@@ -100,9 +100,9 @@ def pseudonymise(map_path: Path, dry_run: bool, case_insensitive: bool, project_
     file is never copied into the project. Run it while nobody else has the
     project open.
     """
-    from qualtui.output import is_inside
+    from qualtui.safeio.output_paths import is_inside
     from qualtui.project import Project
-    from qualtui.pseudonymise import load_mapping, pseudonymise_project
+    from qualtui.text.pseudonymise import load_mapping, pseudonymise_project
 
     parent = click.get_current_context().find_root().obj or {}
     root = _root(project_path)

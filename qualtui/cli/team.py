@@ -145,8 +145,8 @@ def _disagreement_rows(found) -> list[dict]:
 @format_option()
 @project_options(identity=False)
 def agreement(project, coders, codes, docs, unit: str, disagreements: bool, min_length: int, fmt: str) -> None:
-    from qualtui.agreement import disagreements as find_disagreements
-    from qualtui.agreement import load, report
+    from qualtui.team.agreement import disagreements as find_disagreements
+    from qualtui.team.agreement import load, report
 
     material = load(project, _split(coders),
                     codes=_refs(codes, project.codes.get) or None,
@@ -213,8 +213,8 @@ nothing.
 @format_option()
 @project_options
 def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
-    from qualtui.backup import write_backup
-    from qualtui.merge import merge as run_merge
+    from qualtui.safety.backup import write_backup
+    from qualtui.team.merge import merge as run_merge
     from qualtui.project import Project
 
     theirs = told(Project.open(other))

@@ -10,7 +10,7 @@ import click
 from qualtui.cli.common import emit, format_option, project_options, safe
 from qualtui.errors import QualtuiError
 from qualtui.model import Transcript, Turn
-from qualtui.textnorm import count_words
+from qualtui.text.normalise import count_words
 
 PREVIEW_TURNS = 5
 NO_SPEAKER = "(no speaker)"
@@ -48,7 +48,7 @@ def natural_key(name: str) -> list:
 
 def preview(transcript: Transcript, label: str, turns_shown: int = PREVIEW_TURNS, *, table: bool = True) -> list[str]:
     """What ``add --dry-run`` prints for one file: speakers with turn and word counts, the first turns."""
-    from qualtui.textunits import TextUnits, clock
+    from qualtui.text.units import TextUnits, clock
 
     text = transcript.text
     rows = speaker_rows(text, transcript.turns)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from qualtui.errors import ImportRejected
 from qualtui.importers.speakers import timestamp_ms
 from qualtui.model import Transcript, Turn
-from qualtui.textnorm import clean_label, normalise_text
+from qualtui.text.normalise import clean_label, normalise_text
 
 _STAMP = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 TIMING = re.compile(rf"^[ \t]*(?P<begin>{_STAMP})[ \t]*-->[ \t]*(?P<end>{_STAMP})?(?:[ \t].*)?$")

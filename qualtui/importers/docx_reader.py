@@ -16,8 +16,8 @@ import io
 from qualtui.errors import ImportRejected
 from qualtui.importers.paragraphs import Paragraph, assemble, table_lines
 from qualtui.model import Transcript
-from qualtui.safexml import parse_xml
-from qualtui.safezip import SafeZip
+from qualtui.safeio.safexml import parse_xml
+from qualtui.safeio.safezip import SafeZip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

@@ -13,8 +13,8 @@ import re
 from qualtui.errors import ImportRejected
 from qualtui.importers.paragraphs import Paragraph, assemble, table_lines
 from qualtui.model import Transcript
-from qualtui.safexml import parse_xml
-from qualtui.safezip import SafeZip
+from qualtui.safeio.safexml import parse_xml
+from qualtui.safeio.safezip import SafeZip
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from qualtui.importers.speakers import (Label, find_labels, paragraph_spans, select_labels, turns_from_labels,
                                         with_lone_timestamps)
 from qualtui.model import Transcript
-from qualtui.textnorm import clean_label, normalise_text
+from qualtui.text.normalise import clean_label, normalise_text
 
 _SHORT_CELL = 40
 _LABEL_SEPARATORS = " \t:-\u2013\u2014"

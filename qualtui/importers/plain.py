@@ -5,7 +5,7 @@ from __future__ import annotations
 from qualtui.errors import ImportRejected
 from qualtui.importers.speakers import detect_turns
 from qualtui.model import Transcript
-from qualtui.textnorm import bomless_utf16, decode_bytes, normalise_text
+from qualtui.text.normalise import bomless_utf16, decode_bytes, normalise_text
 
 
 def looks_binary(data: bytes) -> bool:

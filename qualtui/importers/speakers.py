@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qualtui.model import Turn
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _PRE = rf"(?:[\[(]?(?P<pre>{_TIME})[\])]?[ \t]+)?"

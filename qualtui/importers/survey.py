@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from qualtui.errors import ImportRejected
 from qualtui.importers.plain import decode_text
 from qualtui.model import Transcript, Turn
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 MAX_RESPONDENTS = 20_000
 _DELIMITERS = (",", ";", "\t", "|")

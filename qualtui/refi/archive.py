@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualtui.errors import ImportRejected
-from qualtui.safezip import SafeZip, ZipLimits
+from qualtui.safeio.safezip import SafeZip, ZipLimits
 
 MB = 1024 * 1024
 MAX_ARCHIVE_BYTES = 500 * MB

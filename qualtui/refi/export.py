@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from qualtui import __version__
 from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Memo
-from qualtui.output import write_export_file
+from qualtui.safeio.output_paths import write_export_file
 from qualtui.refi.common import (CODEBOOK_NS, PROJECT_NS, SCHEMA_LOCATION, XSI_NS, derived_guid,
                                  fold_definition, is_guid, user_guid)
 from qualtui.refi.xmlwrite import Writer, color_or_none, datetime_or_none, deterministic_zip, serialise
@@ -82,7 +82,7 @@ class _ProjectBuilder:
             self.notes.append((guid, memo, None))
         if dangling:
             self.warnings.append(f"{dangling} memo(s) about a deleted document or code were not exported")
-        from qualtui.framework import summary_notes
+        from qualtui.analysis.framework import summary_notes
 
         for memo, doc_id in summary_notes(project):   # Framework summaries: notes on their code and document
             guid = _guid(memo.id, "framework")

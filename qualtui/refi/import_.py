@@ -25,7 +25,7 @@ from qualtui.refi.reader import (RCode, RCoding, RNote, RProject, RSource, codeb
                                  read_project)
 from qualtui.refi.xmlread import local, parse_xml
 from qualtui.refi.xmlwrite import datetime_or_none
-from qualtui.textnorm import clean_label, decode_bytes, text_from_path
+from qualtui.text.normalise import clean_label, decode_bytes, text_from_path
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -456,10 +456,10 @@ def _prepare_target(target: Path) -> None:
 
 def import_qdpx(source: Path, target: Path, *, coder: str | None = None) -> ImportReport:
     """Create a new project at ``target`` from a .qdpx (or bare .qde); all or nothing."""
-    from qualtui.identity import resolve_coder
+    from qualtui.team.identity import resolve_coder
     from qualtui.project import Project
 
-    from qualtui.output import refuse_inside_any_project
+    from qualtui.safeio.output_paths import refuse_inside_any_project
 
     source, target = Path(source), Path(target).expanduser()
     refuse_inside_any_project(target)

@@ -15,7 +15,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from qualtui.textnorm import normalise_text
+from qualtui.text.normalise import normalise_text
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _CRLF = re.compile("\r\n")
@@ -200,7 +200,7 @@ def _nfc_maps(text: str) -> tuple[str, list[int], list[int]]:
 
 
 def _raw_to_text_maps(raw: str, text: str) -> tuple[list[int], list[int]]:
-    from qualtui.textnorm import _CONTROL, _ESCAPE_SEQUENCE  # the exact patterns normalise_text uses
+    from qualtui.text.normalise import _CONTROL, _ESCAPE_SEQUENCE  # the exact patterns normalise_text uses
 
     step1, map1 = _newline_map(raw)
     if "\x1b" in step1 or "\x9b" in step1:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from qualtui.refi.common import CODEBOOK_NS, PROJECT_NS, normalise_guid
 from qualtui.refi.xmlread import child, child_text, children, grandchildren, local, namespace
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 
 @dataclass

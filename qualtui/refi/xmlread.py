@@ -1,4 +1,4 @@
-"""Reading REFI-QDA XML leniently: local names, any namespace; parsing itself is ``qualtui.safexml``.
+"""Reading REFI-QDA XML leniently: local names, any namespace; parsing itself is ``qualtui.safeio.safexml``.
 
 REFI-QDA files never need a DOCTYPE, so safexml refusing any (and with it
 entity expansion and external entities) costs nothing.
@@ -13,8 +13,8 @@ MAX_XML_BYTES = 200 * 1024 * 1024
 
 
 def parse_xml(data: bytes, kind: str) -> ET.Element:
-    """Parse untrusted XML (UTF-8, a BOM allowed) with ``qualtui.safexml`` or raise ``ImportRejected``."""
-    from qualtui.safexml import parse_xml as safe_parse
+    """Parse untrusted XML (UTF-8, a BOM allowed) with ``qualtui.safeio.safexml`` or raise ``ImportRejected``."""
+    from qualtui.safeio.safexml import parse_xml as safe_parse
 
     return safe_parse(data, what=kind, max_bytes=MAX_XML_BYTES)
 

@@ -7,7 +7,7 @@ import io
 
 from qualtui.project import Project
 from qualtui.reports.model import _DocumentIndex, outline_numbers
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 BASE_COLUMNS = ["coding_id", "document", "document_id", "code", "code_path", "code_number", "code_depth", "theme",
                 "start", "end",

@@ -14,7 +14,7 @@ from qualtui.reports.docx_markdown import add_inline, add_markdown
 from qualtui.reports.markdown import DEFINITION_FIELDS, coverage, heading_title, summary_line
 from qualtui.reports.model import CodeEntry, Report
 from qualtui.reports.wording import number
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 
 def _clean(text: str) -> str:

@@ -6,12 +6,12 @@ import csv
 import html
 import io
 
-from qualtui.framework import Cell, FrameworkMatrix
+from qualtui.analysis.framework import Cell, FrameworkMatrix
 from qualtui.reports import usermd
 from qualtui.reports.markdown import md_escape
 from qualtui.reports.model import Quote
 from qualtui.reports.wording import counted
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 FORMATS = ("csv", "md", "html", "docx")
 

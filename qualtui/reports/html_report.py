@@ -13,7 +13,7 @@ from qualtui.reports.markdown import DEFINITION_FIELDS, coverage, heading_title,
 from qualtui.reports.model import CodeEntry, Quote, Report
 from qualtui.reports.svg import Bar, bar_chart, matrix_chart
 from qualtui.reports.wording import number
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 _CSS = """
 body{font-family:Georgia,serif;max-width:52em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}

@@ -11,7 +11,7 @@ import re
 from qualtui.reports.model import CodeEntry, Quote, Report
 from qualtui.reports import usermd
 from qualtui.reports.wording import counted, names, number
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from qualtui.analysis.frequencies import Matrix
-from qualtui.identity import coder_key
+from qualtui.team.identity import coder_key
 from qualtui.model import Code, Coding, Memo, Turn
 from qualtui.project import Project
-from qualtui.textlines import line_starts, lines_of_span
-from qualtui.textunits import clock
+from qualtui.text.lines import line_starts, lines_of_span
+from qualtui.text.units import clock
 
 # Attributes charted by default: those that split the documents into a few groups.
 MATRIX_MAX_VALUES = 12

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from qualtui.analysis.frequencies import Matrix
 from qualtui.reports.wording import counted, number
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 FONT = "font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\""
 CHAR = 6.6          # average width of a 12px sans-serif character

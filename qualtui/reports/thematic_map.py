@@ -15,7 +15,7 @@ from qualtui.analysis.corpus import Corpus
 from qualtui.analysis.frequencies import frequencies
 from qualtui.reports.model import outline_numbers
 from qualtui.reports.wording import counted
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 
 @dataclass(frozen=True)

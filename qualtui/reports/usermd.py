@@ -14,7 +14,7 @@ import html
 import re
 from functools import lru_cache
 
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 _BLOCK_START = re.compile(r"^ {0,3}(#{1,6}(\s|$)|>|[-+*]\s|\d{1,9}[.)]\s|`{3}|~{3}|\|)")

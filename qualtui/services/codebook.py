@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Code, new_id, now_iso
 from qualtui.services.documents import resolve
-from qualtui.textnorm import clean_label, clean_text
+from qualtui.text.normalise import clean_label, clean_text
 
 if TYPE_CHECKING:
     from qualtui.project import Project

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Coding, new_id, now_iso
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 if TYPE_CHECKING:
     from qualtui.project import Project

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Document, Transcript, Turn, new_id, now_iso
-from qualtui.textnorm import clean_label, count_words, has_controls
+from qualtui.text.normalise import clean_label, count_words, has_controls
 
 if TYPE_CHECKING:
     from qualtui.project import Project

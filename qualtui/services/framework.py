@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualtui.model import new_id, now_iso
 from qualtui.services.memos import clean_memo_text
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -72,7 +72,7 @@ class FrameworkService:
     def set(self, case: str, code_id: str, text: str, *, audit: bool = True) -> Summary | None:
         """Write one cell's summary (durably); empty text deletes it.  Returns what is stored now.
 
-        *audit* False: an editor saving as the user types, whose session is audited once (qualtui.live_edit).
+        *audit* False: an editor saving as the user types, whose session is audited once (qualtui.editing.live_edit).
         """
         text = clean_memo_text(text).rstrip()
         stamp = now_iso()

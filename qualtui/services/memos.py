@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import MEMO_KINDS, Memo, new_id, now_iso
-from qualtui.textnorm import clean_label, clean_text
+from qualtui.text.normalise import clean_label, clean_text
 
 if TYPE_CHECKING:
     from qualtui.project import Project

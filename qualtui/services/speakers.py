@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from qualtui.errors import QualtuiError
 from qualtui.model import Turn
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 if TYPE_CHECKING:
     from qualtui.project import Project

@@ -12,9 +12,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from qualtui.spans import move_edge
-from qualtui.textlines import line_of
-from qualtui.textnorm import clean_label
+from qualtui.text.spans import move_edge
+from qualtui.text.lines import line_of
+from qualtui.text.normalise import clean_label
 from tui.screens.dialogs import DIALOG_CSS
 
 CONTEXT = 120  # characters of context shown either side

@@ -1,6 +1,6 @@
 """Inter-coder agreement: choose coders (c) and unit (t); a per-code table and the disagreements.
 
-The statistics are ``qualtui.agreement``'s (see ``qualtui agreement --help``
+The statistics are ``qualtui.team.agreement``'s (see ``qualtui agreement --help``
 for the exact definitions); undefined values read "undefined", never 0 or 1.
 Enter on a code lists only its disagreements (x lists all again); Enter on a
 disagreement dismisses with ``JumpTo``.
@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from qualtui.agreement import AgreementReport, Disagreement, disagreements, load, report
-from qualtui.textnorm import clean_label
+from qualtui.team.agreement import AgreementReport, Disagreement, disagreements, load, report
+from qualtui.text.normalise import clean_label
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.pickers import MarkDialog

@@ -16,8 +16,8 @@ from textual.widgets import Static, TabbedContent, TabPane
 from qualtui.analysis.cooccurrence import cooccurrence
 from qualtui.analysis.corpus import Corpus, Scope
 from qualtui.analysis.frequencies import frequencies, matrix
-from qualtui.identity import coder_key
-from qualtui.textnorm import clean_label
+from qualtui.team.identity import coder_key
+from qualtui.text.normalise import clean_label
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.dialogs import ChooseDialog

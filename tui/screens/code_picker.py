@@ -10,7 +10,7 @@ from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from qualtui.model import Code
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 from tui.screens.dialogs import DIALOG_CSS
 from tui.screens.filter_list import FilterListModal
 

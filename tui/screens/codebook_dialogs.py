@@ -11,10 +11,10 @@ from textual.widgets import Checkbox, Input, Label, SelectionList, Static, TextA
 from textual.widgets.selection_list import Selection
 
 from qualtui.analysis.retrieval import Segment
-from qualtui.history import History
-from qualtui.live_edit import LiveEdit
+from qualtui.editing.history import History
+from qualtui.editing.live_edit import LiveEdit
 from qualtui.model import Code
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 from tui.autosave import Autosave
 from tui.screens.dialogs import DIALOG_CSS
 from tui.widgets.on_off import OnOff

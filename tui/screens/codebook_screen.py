@@ -1,6 +1,6 @@
 """The codebook screen: the code tree with counts, every codebook operation by key, and a detail pane.
 
-Each edit is a core function (``qualtui.edits``, ``qualtui.codebook_ops``)
+Each edit is a core function (``qualtui.editing.edits``, ``qualtui.editing.codebook_ops``)
 that writes durably and returns a ``Change``; it is recorded in the shared
 history, so u / ctrl+r here and in the coding screen undo and redo it.  Enter
 opens the retrieval view; a jump chosen there is passed on as this screen's
@@ -14,13 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Markdown, Static, Tree
 
-from qualtui import codebook_ops, edits
+from qualtui.editing import codebook_ops, edits
 from qualtui.analysis.corpus import Corpus
 from qualtui.analysis.retrieval import retrieve
-from qualtui.live_edit import LiveEdit, StoredCodeEntry, StoredMemo
+from qualtui.editing.live_edit import LiveEdit, StoredCodeEntry, StoredMemo
 from qualtui.model import Code
 from qualtui.services.codebook import PALETTE, PALETTE_NAMES
-from qualtui.textnorm import clean_label, strip_controls
+from qualtui.text.normalise import clean_label, strip_controls
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.codebook_dialogs import ENTRY_FIELDS, CodeEntryForm, SplitDialog

@@ -15,8 +15,8 @@ from textual.screen import Screen
 
 from qualtui.model import Code, Coding, Document, Memo
 from qualtui.project import Project
-from qualtui.textlines import line_of, line_starts
-from qualtui.textunits import clock
+from qualtui.text.lines import line_of, line_starts
+from qualtui.text.units import clock
 from tui.keymap import binding_maker
 from tui.positions import Positions
 from tui.screens.coding_actions import CodingActions

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from qualtui import edits
+from qualtui.editing import edits
 from qualtui.errors import QualtuiError
-from qualtui.history import Change, History, combine
-from qualtui.textlines import line_of
+from qualtui.editing.history import Change, History, combine
+from qualtui.text.lines import line_of
 from stores import StoreError
 from tui.screens.code_picker import CodePicker, Picked
 from tui.screens.dialogs import ChooseDialog, ConfirmDialog, LinePrompt, SearchPrompt

@@ -16,9 +16,9 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from qualtui.framework import Cell, FrameworkMatrix, build_framework
-from qualtui.live_edit import LiveEdit, StoredFrameworkSummary
-from qualtui.textnorm import clean_label
+from qualtui.analysis.framework import Cell, FrameworkMatrix, build_framework
+from qualtui.editing.live_edit import LiveEdit, StoredFrameworkSummary
+from qualtui.text.normalise import clean_label
 from tui.autosave import Autosave
 from tui.keymap import binding_maker
 from tui.messages import JumpTo

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from qualtui.history import History
-from qualtui.live_edit import LiveEdit
+from qualtui.editing.history import History
+from qualtui.editing.live_edit import LiveEdit
 from tui.autosave import Autosave
 from tui.screens.dialogs import DIALOG_CSS
 

@@ -19,11 +19,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from qualtui import edits
-from qualtui.history import Change
-from qualtui.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
-from qualtui.textlines import line_starts, lines_label
-from qualtui.textnorm import clean_label, strip_controls
+from qualtui.editing import edits
+from qualtui.editing.history import Change
+from qualtui.editing.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
+from qualtui.text.lines import line_starts, lines_label
+from qualtui.text.normalise import clean_label, strip_controls
 from tui.autosave import Autosave
 from tui.keymap import binding_maker
 from tui.messages import JumpTo

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from qualtui.model import Code
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 from tui.screens.code_picker import fuzzy_score
 from tui.screens.dialogs import DIALOG_CSS
 from tui.screens.filter_list import FilterListModal

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 from qualtui.analysis.corpus import Corpus, Scope
 from qualtui.analysis.retrieval import Segment, retrieve
 from qualtui.services.speakers import INTERVIEWER
-from qualtui.textnorm import clean_label, strip_controls
+from qualtui.text.normalise import clean_label, strip_controls
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.dialogs import ChooseDialog

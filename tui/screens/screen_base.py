@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 from textual.binding import Binding
 from textual.screen import Screen
 
-from qualtui.errors import describe_error
-from qualtui.history import Change, History
+from qualtui.safeio.messages import describe_error
+from qualtui.editing.history import Change, History
 from qualtui.project import Project
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 from tui.screens.dialogs import ChooseDialog
 
 T = TypeVar("T")

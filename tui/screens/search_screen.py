@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from qualtui.analysis import autocode
 from qualtui.analysis.corpus import Corpus, Scope
 from qualtui.analysis.search import SearchQuery, SearchResult, search
-from qualtui.textnorm import clean_label, strip_controls
+from qualtui.text.normalise import clean_label, strip_controls
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.code_picker import CodePicker, Picked

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets.option_list import Option
 
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 from tui.screens.code_picker import fuzzy_score
 from tui.screens.dialogs import DIALOG_CSS
 from tui.screens.filter_list import FilterListModal

@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qualtui.model import Code
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 AT_CURSOR = ">"
 SWATCH = "\u25a0"

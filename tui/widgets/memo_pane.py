@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Markdown, TextArea
 
-from qualtui.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
-from qualtui.textnorm import clean_label
+from qualtui.editing.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
+from qualtui.text.normalise import clean_label
 from tui.autosave import Autosave
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from qualtui.textnorm import strip_controls
+from qualtui.text.normalise import strip_controls
 
 
 def plain(value: object) -> object:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 
 class StatusBar(Widget):

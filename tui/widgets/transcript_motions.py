@@ -3,7 +3,7 @@
 The state (text, layout, cursor, anchor, caches) lives in ``TranscriptView``;
 this part moves the cursor, grows and clears the selection, and repaints only
 the cells whose look changed.  Sentences, turns and a line's speech come from
-``qualtui.textunits`` (the same units the CLI, auto-coding and reports use); words
+``qualtui.text.units`` (the same units the CLI, auto-coding and reports use); words
 from ``tui.transcript_layout``.
 """
 
@@ -15,7 +15,7 @@ from bisect import bisect_right
 from textual import events
 from textual.geometry import Region
 
-from qualtui.textunits import TextUnits, trim_span
+from qualtui.text.units import TextUnits, trim_span
 from tui.transcript_layout import Layout, next_in, previous_in
 
 _NON_SPACE = re.compile(r"\S")

@@ -20,8 +20,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualtui.model import Code, Coding, Document, Turn
-from qualtui.textlines import line_starts
-from qualtui.textunits import clock, turn_extent
+from qualtui.text.lines import line_starts
+from qualtui.text.units import clock, turn_extent
 from tui.keymap import binding_maker
 from tui.transcript_layout import (CodingIndex, Layout, find_hits, next_in, previous_in, spans_touching,
                                    word_starts)

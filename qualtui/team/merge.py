@@ -35,7 +35,8 @@ from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Document, Memo, Transcript, Turn, new_id
 from qualtui.services.documents import text_sha256
 from qualtui.services.memos import clean_memo_text
-from qualtui.textnorm import clean_label, has_controls
+from qualtui.team.framework_merge import plan_summaries
+from qualtui.text.normalise import clean_label, has_controls
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -332,9 +333,7 @@ def plan(ours: "Project", theirs: "Project") -> MergePlan:
     planner.codes()
     planner.codings()
     planner.memos()
-    from qualtui.framework_merge import plan_summaries
-
-    planner.plan.summaries = plan_summaries(planner)
+    planner.plan.summaries = plan_summaries(ours, theirs, planner.doc_map, planner.code_map, planner.plan.note)
     return planner.plan
 
 

@@ -5,10 +5,10 @@
     spans = disagreements(material)      # [Disagreement]: where the coders differ
 """
 
-from qualtui.agreement.compute import (
+from qualtui.team.agreement.compute import (
     UNITS, AgreementReport, CodeAgreement, Disagreement, Material, disagreements, load, report,
 )
-from qualtui.agreement.stats import Agreement, MeanAgreement, Tally, agreement
+from qualtui.team.agreement.stats import Agreement, MeanAgreement, Tally, agreement
 
 __all__ = [
     "UNITS", "Agreement", "AgreementReport", "CodeAgreement", "Disagreement", "Material", "MeanAgreement",

@@ -1,6 +1,6 @@
 """Parsing untrusted XML (.docx/.odt parts, REFI-QDA files) with the standard library only.
 
-    from qualtui.safexml import parse_xml
+    from qualtui.safeio.safexml import parse_xml
     root = parse_xml(data, what="word/document.xml")   # xml.etree.ElementTree.Element
 
 Refused with a one-line ``ImportRejected``: any DOCTYPE (so no entity

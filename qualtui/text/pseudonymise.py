@@ -31,7 +31,7 @@ from qualtui.errors import QualtuiError
 from qualtui.model import Turn
 from qualtui.services.documents import content_fields
 from qualtui.services.speakers import renamed_records
-from qualtui.textnorm import clean_label, strip_controls
+from qualtui.text.normalise import clean_label, strip_controls
 
 MAX_MAP_BYTES = 10 * 1024 * 1024
 _SPACES = re.compile(r"\s+")
@@ -245,7 +245,7 @@ def _check_unique(records: list[dict], what: str) -> None:
 
 
 def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> Result:
-    from qualtui.backup import backups
+    from qualtui.safety.backup import backups
 
     store: ProjectStore = project.store
     result = Result(old_backups=len(backups(project.root)))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from qualtui.errors import QualtuiError
+
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST),
 # DCS/SOS/PM/APC (ESC P|X|^|_ ... ST), and two-character escapes.
 _ESCAPE_SEQUENCE = re.compile(
@@ -46,8 +48,6 @@ def escape_undecodable(text: str) -> str:
 def require_text(value: str) -> str:
     """*value* unchanged if it is valid text; a name with bytes that are not UTF-8 is refused, not stored."""
     if _SURROGATE.search(value) is not None:
-        from qualtui.errors import QualtuiError
-
         raise QualtuiError(f"'{strip_controls(value)}' is not valid text (it holds bytes "
                            "that are not UTF-8); use another name")
     return value

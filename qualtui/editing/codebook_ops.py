@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from qualtui.errors import QualtuiError
-from qualtui.history import Change
+from qualtui.editing.history import Change
 from qualtui.model import Code, Coding, Memo, now_iso
 from qualtui.project import Project
 

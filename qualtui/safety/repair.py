@@ -17,8 +17,8 @@ from pathlib import Path
 
 from stores import ProjectStore, SCHEMA_VERSION
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, META_ID
-from qualtui.identity import resolve_coder
-from qualtui.integrity import (
+from qualtui.team.identity import resolve_coder
+from qualtui.safety.integrity import (
     INTERRUPTED,
     is_torn_audit_fragment,
     Problem,
@@ -40,7 +40,7 @@ class RepairReport:
 
 
 def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
-    from qualtui.backup import write_backup
+    from qualtui.safety.backup import write_backup
 
     root = Path(root)
     report = RepairReport()
@@ -68,7 +68,7 @@ def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
 
 
 def _permissions(root: Path):
-    from qualtui.backup import _permissions as from_meta
+    from qualtui.safety.backup import _permissions as from_meta
 
     return from_meta(root)
 
@@ -214,7 +214,7 @@ class _Fixer:
         self.done("turns", f"rebuilt the speaker turns of document {doc_id} from its text")
 
     def fix_memos(self) -> None:
-        from qualtui.integrity import memo_target_exists
+        from qualtui.safety.integrity import memo_target_exists
         from qualtui.model import MEMO_KINDS, Memo
 
         def apply(table: dict) -> list[str]:

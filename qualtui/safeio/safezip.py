@@ -1,6 +1,6 @@
 """Reading untrusted zip archives (.docx, .odt, .qdpx) without being hurt by them.
 
-    from qualtui.safezip import SafeZip
+    from qualtui.safeio.safezip import SafeZip
     archive = SafeZip(data_or_path, kind=".docx file")
     archive.names()                      # regular files, in archive order
     name = archive.find("word/document.xml")   # actual name, case-insensitive, or None

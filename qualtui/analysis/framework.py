@@ -15,7 +15,7 @@ from qualtui.errors import QualtuiError
 from qualtui.model import Coding, Memo
 from qualtui.reports.model import Quote, _DocumentIndex, outline_numbers
 from qualtui.services.framework import Summary, attr_case, case_document, doc_case
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qualtui.agreement.stats import Agreement, MeanAgreement, Tally, agreement, mean_agreement
-from qualtui.agreement.units import Span, char_patterns, merge_spans, segments, unit_masks
+from qualtui.team.agreement.stats import Agreement, MeanAgreement, Tally, agreement, mean_agreement
+from qualtui.team.agreement.units import Span, char_patterns, merge_spans, segments, unit_masks
 from qualtui.analysis.corpus import distinct_speakers, turn_extent, turns_overlapping
 from qualtui.errors import QualtuiError
-from qualtui.identity import coder_key
+from qualtui.team.identity import coder_key
 from qualtui.model import Turn
-from qualtui.textlines import line_starts, lines_of_span
-from qualtui.textnorm import clean_label
+from qualtui.text.lines import line_starts, lines_of_span
+from qualtui.text.normalise import clean_label
 
 if TYPE_CHECKING:
     from qualtui.project import Project

@@ -4,7 +4,7 @@ The coding screen (``s``, ``t``, ``p``), ``qualtui code --lines``, auto-coding b
 reports all ask this module, so a sentence or a line's speech is the same span everywhere and two coders who
 select "the same thing" with different tools code the same characters.
 
-* A *line* is the N-th line of the stored text (``qualtui.textlines``).
+* A *line* is the N-th line of the stored text (``qualtui.text.lines``).
 * A *turn*'s speech is ``[turn.start, turn.end)``; its label ``[label_start, start)`` is never speech.
 * The *speech of lines* A..B is their text without a speaker label at its start or end, trimmed of spaces.
 * A *sentence* is found by ``qualtui.analysis.sentences`` within a region: the speech of the turn the
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from qualtui.analysis.sentences import sentence_around, split_sentences
 from qualtui.model import Turn
-from qualtui.textlines import line_of, line_span, line_starts
+from qualtui.text.lines import line_of, line_span, line_starts
 
 __all__ = ["TextUnits", "clock", "turn_extent", "turn_at", "turn_near", "trim_span"]
 

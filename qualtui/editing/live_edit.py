@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qualtui.errors import NotFoundError
-from qualtui.history import Change
+from qualtui.editing.history import Change
 from qualtui.model import Memo
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from qualtui.errors import QualtuiError
-from qualtui.textnorm import safe_for_terminal
+from qualtui.text.normalise import safe_for_terminal
 
 
 def _real(path: str | os.PathLike) -> Path:

@@ -2,7 +2,7 @@
 
 Every undoable edit is a ``Change``: a label plus two functions that replay the
 edit in either direction against the store (so undo is itself durable).  The
-edit functions in ``qualtui.edits`` return the ``Change`` they made.
+edit functions in ``qualtui.editing.edits`` return the ``Change`` they made.
 """
 
 from __future__ import annotations

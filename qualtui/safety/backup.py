@@ -30,8 +30,8 @@ from stores.links import read_bytes
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, MARKER, refuse_links
 from stores.transaction import ProjectLock
 from qualtui.errors import QualtuiError
-from qualtui.integrity import is_temp_file, project_permissions
-from qualtui.output import is_inside, refuse_inside_project
+from qualtui.safety.integrity import is_temp_file, project_permissions
+from qualtui.safeio.output_paths import is_inside, refuse_inside_project
 
 AUTO_PREFIX = "auto-"
 MANUAL_PREFIX = "backup-"

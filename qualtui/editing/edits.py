@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from qualtui.errors import QualtuiError
-from qualtui.history import Change
+from qualtui.editing.history import Change
 from qualtui.model import Code, Coding, Memo
 from qualtui.project import Project
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 
-from qualtui.textnorm import clean_label
+from qualtui.text.normalise import clean_label
 
 
 def resolve_coder(explicit: str | None = None, configured: str | None = None) -> str:

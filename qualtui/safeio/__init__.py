@@ -1,0 +1,1 @@
+"""Reading hostile input (XML, zip) and writing output files safely."""

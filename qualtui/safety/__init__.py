@@ -1,0 +1,1 @@
+"""Keeping a project whole: integrity checks, repair and backups."""

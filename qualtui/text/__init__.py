@@ -1,0 +1,1 @@
+"""Text: cleaning what comes in, lines, sentences and turns, spans, and pseudonymisation (which re-anchors codings)."""
