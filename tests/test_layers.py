@@ -162,3 +162,21 @@ KNOWN_CIRCLES_BEING_REMOVED: list[list[str]] = [
 def test_no_module_imports_itself_through_a_circle():
     cycles = _cycles(_import_graph())
     assert [c for c in cycles if c not in KNOWN_CIRCLES_BEING_REMOVED] == []
+
+
+LINE_LIMIT = 400
+OVER_THE_LIMIT_BEING_SPLIT = {
+    "qualtui/refi/import_.py", "qualtui/safety/integrity.py", "qualtui/cli/analysis.py",
+    "stores/transaction.py", "tui/screens/coding_actions.py", "tui/screens/codebook_screen.py",
+    "tui/widgets/transcript_view.py",
+}
+
+
+def test_no_module_is_longer_than_the_limit():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    long = {str(path.relative_to(root)): n for package in ("qualtui", "tui", "stores")
+            for path in (root / package).rglob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > LINE_LIMIT}
+    assert sorted(set(long) - OVER_THE_LIMIT_BEING_SPLIT) == []

@@ -27,7 +27,9 @@ from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
 from stores.links import planted_links, read_bytes
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, MARKER, META_ID
 from stores.transaction import TXN_DIR, ProjectLock, live, pending
-from qualtui.model import MEMO_KINDS, Code, Coding, Document, Memo, Turn
+from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
+from qualtui.safety.rules import (check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment,
+                                  safe_id)
 
 TEMP_FILE = re.compile(r"^\..+\.(\d+)\.tmp$")
 
@@ -200,7 +202,7 @@ class _Checker:
                 if not isinstance(record, dict) or record.get("id") != key:
                     raise TypeError("its id does not match its key")
                 item = cls.from_record(record)
-                _check_types(item)
+                check_types(item)
             except (TypeError, ValueError) as exc:
                 self.add("record", where, f"unreadable record ({exc})", False)
                 continue
@@ -221,7 +223,7 @@ class _Checker:
         self.files.documents = {k: table[k] for k in documents}
         docs_dir = self.root / DOCUMENTS_DIR
         for doc in documents.values():
-            if not _safe_id(doc.id):
+            if not safe_id(doc.id):
                 self.add("record", f"document {doc.id!r}", "has an unsafe id", False)
                 continue
             length = self.check_text(doc, docs_dir / f"{doc.id}.txt")
@@ -257,7 +259,7 @@ class _Checker:
                 raise ValueError("not a list")
             turns = [Turn.from_record(t) for t in raw]
             for turn in turns:
-                _check_types(turn)
+                check_types(turn)
         except FileNotFoundError:
             self.add("turns", where, "speaker turns file is missing")
             return
@@ -328,7 +330,7 @@ class _Checker:
         for number, line in enumerate(lines, 1):
             if is_torn_audit_fragment(line):
                 self.add("audit-torn", f"{AUDIT_LOG} line {number}", "an entry cut short by a crash")
-            elif not _json_object(line):
+            elif not is_json_object(line):
                 self.add("audit", f"{AUDIT_LOG} line {number}", "is not a readable audit entry", False)
         if tail:
             self.add("audit-torn", f"{AUDIT_LOG} line {len(lines) + 1}",
@@ -390,52 +392,6 @@ def link_problems(root: Path) -> list[Problem]:
     return problems
 
 
-def _safe_id(value: str) -> bool:
-    return bool(value) and "/" not in value and "\\" not in value and not value.startswith(".")
-
-
-def is_torn_audit_fragment(line: bytes) -> bool:
-    """The start of an entry whose writer was killed mid-line (the next entry starts on a new line)."""
-    return line.startswith(b'{"time":') and not _json_object(line)
-
-
-def _json_object(line: bytes) -> bool:
-    try:
-        return isinstance(json.loads(line), dict)
-    except (ValueError, UnicodeDecodeError):
-        return False
-
-
-_FIELD_TYPES = {"int": int, "str": str, "bool": bool}
-
-
-def _check_types(item: Any) -> None:
-    """Required scalar fields must have their declared type (a hand-edited file may not)."""
-    for name, declared in item.__dataclass_fields__.items():
-        wanted = _FIELD_TYPES.get(str(declared.type))
-        value = getattr(item, name)
-        if wanted is not None and (not isinstance(value, wanted) or (wanted is int and isinstance(value, bool))):
-            raise TypeError(f"{name} should be {declared.type}")
-
-
-def invalid_coding(key: str, record: Any, doc_id: str, length: int | None, codes: dict) -> str | None:
-    """Why one stored coding is not valid, or None."""
-    try:
-        if not isinstance(record, dict) or record.get("id") != key:
-            raise TypeError("its id does not match its key")
-        coding = Coding.from_record(record)
-        _check_types(coding)
-    except (TypeError, ValueError) as exc:
-        return f"unreadable ({exc})"
-    if coding.document != doc_id:
-        return "stored under another document"
-    if coding.code not in codes:
-        return "its code does not exist"
-    if not coding.start < coding.end or coding.start < 0 or (length is not None and coding.end > length):
-        return f"span [{coding.start}, {coding.end}) is not inside the text (0-{length})"
-    return None
-
-
 def memo_target_exists(memo: Memo, files: ProjectFiles) -> bool:
     if memo.kind == "project":
         return True
@@ -444,24 +400,6 @@ def memo_target_exists(memo: Memo, files: ProjectFiles) -> bool:
     if memo.kind == "code":
         return memo.target in files.codes
     return memo.target in files.coding_ids
-
-
-def find_cycles(codes: dict[str, Any]) -> list[list[str]]:
-    """Parent cycles in the codebook, each as the list of code ids in it."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    cycles = []
-    for start in codes:
-        path: list[str] = []
-        current: str | None = start
-        while current in codes and state.get(current) is None:
-            state[current] = 1
-            path.append(current)
-            current = codes[current].parent if hasattr(codes[current], "parent") else codes[current].get("parent")
-        if current in codes and state.get(current) == 1:
-            cycles.append(path[path.index(current):])
-        for code_id in path:
-            state[code_id] = 2
-    return cycles
 
 
 def load_files(root: Path) -> tuple[list[Problem], ProjectFiles]:

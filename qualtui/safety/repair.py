@@ -17,18 +17,16 @@ from pathlib import Path
 
 from stores import ProjectStore, SCHEMA_VERSION
 from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, META_ID
-from qualtui.team.identity import resolve_coder
 from qualtui.safety.integrity import (
     INTERRUPTED,
-    is_torn_audit_fragment,
     Problem,
     ProjectFiles,
-    find_cycles,
-    invalid_coding,
     load_files,
     save_removed,
     writer_alive,
 )
+from qualtui.safety.rules import find_cycles, invalid_coding, is_torn_audit_fragment
+from qualtui.team.identity import resolve_coder
 
 
 @dataclass

@@ -1,0 +1,72 @@
+"""What makes one stored record or audit line valid: the rules ``check`` applies file by file."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from qualtui.model import Coding
+
+
+def safe_id(value: str) -> bool:
+    return bool(value) and "/" not in value and "\\" not in value and not value.startswith(".")
+
+
+def is_torn_audit_fragment(line: bytes) -> bool:
+    """The start of an entry whose writer was killed mid-line (the next entry starts on a new line)."""
+    return line.startswith(b'{"time":') and not is_json_object(line)
+
+
+def is_json_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+_FIELD_TYPES = {"int": int, "str": str, "bool": bool}
+
+
+def check_types(item: Any) -> None:
+    """Required scalar fields must have their declared type (a hand-edited file may not)."""
+    for name, declared in item.__dataclass_fields__.items():
+        wanted = _FIELD_TYPES.get(str(declared.type))
+        value = getattr(item, name)
+        if wanted is not None and (not isinstance(value, wanted) or (wanted is int and isinstance(value, bool))):
+            raise TypeError(f"{name} should be {declared.type}")
+
+
+def invalid_coding(key: str, record: Any, doc_id: str, length: int | None, codes: dict) -> str | None:
+    """Why one stored coding is not valid, or None."""
+    try:
+        if not isinstance(record, dict) or record.get("id") != key:
+            raise TypeError("its id does not match its key")
+        coding = Coding.from_record(record)
+        check_types(coding)
+    except (TypeError, ValueError) as exc:
+        return f"unreadable ({exc})"
+    if coding.document != doc_id:
+        return "stored under another document"
+    if coding.code not in codes:
+        return "its code does not exist"
+    if not coding.start < coding.end or coding.start < 0 or (length is not None and coding.end > length):
+        return f"span [{coding.start}, {coding.end}) is not inside the text (0-{length})"
+    return None
+
+
+def find_cycles(codes: dict[str, Any]) -> list[list[str]]:
+    """Parent cycles in the codebook, each as the list of code ids in it."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    cycles = []
+    for start in codes:
+        path: list[str] = []
+        current: str | None = start
+        while current in codes and state.get(current) is None:
+            state[current] = 1
+            path.append(current)
+            current = codes[current].parent if hasattr(codes[current], "parent") else codes[current].get("parent")
+        if current in codes and state.get(current) == 1:
+            cycles.append(path[path.index(current):])
+        for code_id in path:
+            state[code_id] = 2
+    return cycles
