@@ -32,7 +32,9 @@ def document_memo(root, name="SU01") -> str | None:
 
 
 @sync
-async def test_the_memo_pane_saves_while_typing_as_one_undo_step(tmp_path):
+async def test_the_memo_pane_saves_while_typing_as_one_undo_step(tmp_path, monkeypatch):
+    # on a loaded machine typing "Sam sounds" can take longer than LONGEST, which would (rightly) save it early
+    monkeypatch.setattr(autosave, "LONGEST", 60.0)
     project = build_project(tmp_path)
     app = make_app(project, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
