@@ -52,7 +52,8 @@ def test_coding_round_trip_and_undo(project, doc):
     with pytest.raises(QualtuiError):
         project.codings.add(doc.id, code.id, 5, 5000)
     log = [json.loads(line) for line in (project.root / "audit.jsonl").read_text().splitlines()]
-    assert {"init", "code.create", "coding.add", "coding.remove", "coding.put"} <= {e["action"] for e in log}
+    assert {"init", "code.create", "coding.add", "undo", "redo"} <= {e["action"] for e in log}
+    assert [e.get("codings_ids") for e in log if e["action"] in ("undo", "redo")] == [[coding.id], [coding.id]]
 
 
 def test_reopen_sees_everything(project, doc):

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from qualtui.analysis.corpus import Corpus, DocumentView
 from qualtui.analysis.search import Hit
+from qualtui.editing.touches import touch
 from qualtui.errors import QualtuiError
-from qualtui.editing.history import Change
+from qualtui.editing.history import Change, combine
 from qualtui.model import Code, Coding
 from qualtui.project import Project
 from qualtui.text.normalise import clean_label
@@ -106,8 +107,8 @@ def plan(project: Project, code_id: str, spans: Mapping[str, list[tuple[int, int
 
 
 def code_spans(project: Project, code_id: str, spans: Mapping[str, list[tuple[int, int]]],
-               label: str | None = None) -> tuple[AutocodeResult, Change]:
-    """Code every span with *code_id*, all documents in one transaction, and return the undo step."""
+               label: str | None = None) -> tuple[AutocodeResult, Change | None]:
+    """Code every span with *code_id*, all documents in one transaction, and the undo step (None: none added)."""
     with project.store.transaction("auto-code"):
         code = project.codes.by_id(code_id)
         if not code.codable:
@@ -122,22 +123,8 @@ def code_spans(project: Project, code_id: str, spans: Mapping[str, list[tuple[in
             project.audit("autocode", code=code_id, codings=len(added))
     frozen = tuple(added)
     result = AutocodeResult(code.id, code.name, frozen, skipped, len({c.document for c in frozen}))
-    return result, Change(label or f"auto-code {len(frozen)} as {code.name!r}",
-                          undo=lambda: _remove(project, frozen), redo=lambda: _put(project, frozen))
-
-
-def _put(project: Project, codings: Iterable[Coding]) -> None:
-    with project.store.transaction("redo auto-code"):
-        project.codings.put(codings)
-
-
-def _remove(project: Project, codings: Iterable[Coding]) -> None:
-    by_doc: dict[str, list[str]] = {}
-    for coding in codings:
-        by_doc.setdefault(coding.document, []).append(coding.id)
-    with project.store.transaction("undo auto-code"):
-        for doc_id, ids in by_doc.items():
-            project.codings.remove(doc_id, ids)
+    return result, Change.of(label or f"auto-code {len(frozen)} as {code.name!r}", project,
+                             [touch(c.document, "codings", None, c) for c in frozen])
 
 
 def resolve_code(project: Project, name: str, *, create: bool = False) -> tuple[Code, Change | None]:
@@ -147,28 +134,16 @@ def resolve_code(project: Project, name: str, *, create: bool = False) -> tuple[
         if found is not None:
             return found, None
         code = project.codes.create(name)
-        return code, Change(f"create code {code.name!r}", undo=lambda: project.codes.delete_records([code.id]),
-                            redo=lambda: project.codes.put([code]))
+        return code, Change.of(f"create code {code.name!r}", project, [touch(None, "codes", None, code)])
     return project.codes.get(name), None
 
 
 def autocode(project: Project, name: str, spans: Mapping[str, list[tuple[int, int]]], *,
-             create: bool = False) -> tuple[AutocodeResult, Change]:
+             create: bool = False) -> tuple[AutocodeResult, Change | None]:
     """Resolve (or create) the code and code *spans*: one transaction, and one undo step."""
     with project.store.transaction("auto-code"):
         code, created = resolve_code(project, name, create=create)
         result, coded = code_spans(project, code.id, spans)
     if created is None:
         return result, coded
-
-    def undo() -> None:
-        with project.store.transaction("undo auto-code"):
-            coded.undo()
-            created.undo()
-
-    def redo() -> None:
-        with project.store.transaction("redo auto-code"):
-            created.redo()
-            coded.redo()
-
-    return result, Change(coded.label, undo=undo, redo=redo)
+    return result, combine(coded.label if coded else created.label, [created, coded])

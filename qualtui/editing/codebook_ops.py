@@ -1,9 +1,11 @@
 """Codebook operations beyond a single field edit: merge, split, delete.
 
 Each performs the whole operation durably and returns a ``Change`` that undoes
-it exactly (codings come back with their ids, coders and memos).  Each (and
+it exactly (codings come back with their ids, coders and memos): the records
+it touched, snapshotted inside its transaction before and after.  Each (and
 each undo and redo) is one store transaction: a kill leaves the project before
-or after it, and coding processes wait while it runs.
+or after it, and coding processes wait while it runs.  Undo and redo are
+refused when a colleague changed those records since (``qualtui.editing.history``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from qualtui.errors import QualtuiError
 from qualtui.editing.history import Change
+from qualtui.editing.touches import Key, diff, snapshot
+from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Memo, now_iso
 from qualtui.project import Project
 
@@ -55,6 +58,12 @@ def _merge_plan(project: Project, source_id: str, target_id: str) -> tuple:
     return source, target, children, moved_codings, memos_before
 
 
+def _keys(codes: Iterable[Code] = (), codings: Iterable[Coding] = (), memos: Iterable[Memo] = (),
+          summaries: Iterable = ()) -> list[Key]:
+    return ([(None, "codes", c.id) for c in codes] + [(c.document, "codings", c.id) for c in codings]
+            + [(None, "memos", m.id) for m in memos] + [(None, "framework", s.id) for s in summaries])
+
+
 def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[MergeResult, Change]:
     """Merge *source* into *target*: its codings, sub-codes, memos and definition move; nothing is lost.
 
@@ -63,97 +72,62 @@ def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[Merge
     one transaction computed from fresh data, so a coding a colleague adds
     meanwhile waits and then lands on a code that still exists.
     """
-    last: dict = {}
-
-    def apply() -> MergeResult:
-        with project.store.transaction("codes merge"):
-            source, target, children, moved_codings, memos_before = _merge_plan(project, source_id, target_id)
-            summaries_before = project.framework.about_code(source_id) + project.framework.about_code(target_id)
-            target_keys = {(c.document, c.start, c.end, c.coder) for c in project.codings.for_code([target_id])}
-            merged_target = replace(
-                target,
-                description=_join(target.description, source.description, f"(merged from {source.name})"),
-                inclusion=_join(target.inclusion, source.inclusion, f"(merged from {source.name})"),
-                exclusion=_join(target.exclusion, source.exclusion, f"(merged from {source.name})"),
-                example=_join(target.example, source.example, f"(merged from {source.name})"),
-                codable=target.codable or source.codable,
-            )
-            project.codes.put([merged_target])
-            moved = duplicates = 0
-            for doc_id, items in _codings_by_doc(moved_codings).items():
-                keep = [replace(c, code=target_id) for c in items if (doc_id, c.start, c.end, c.coder) not in target_keys]
-                drop = [c.id for c in items if (doc_id, c.start, c.end, c.coder) in target_keys]
-                if keep:
-                    project.codings.put(keep)
-                if drop:
-                    project.codings.remove(doc_id, drop)
-                moved, duplicates = moved + len(keep), duplicates + len(drop)
-            if children:
-                project.codes.put([replace(c, parent=target_id) for c in children])
-            if memos_before:
-                project.memos.put([replace(m, target=target_id, modified=now_iso(),
-                                           title=m.title or f"from {source.name}") for m in memos_before])
-            _merge_summaries(project, source_id, target_id, source.name)
-            project.codes.delete_records([source_id])
-            project.audit("code.merge", source=source_id, target=target_id, moved=moved, duplicates=duplicates)
-        last.update(source=source, target=target, children=children, codings=moved_codings, memos=memos_before,
-                    summaries=summaries_before)
-        return MergeResult(source, merged_target, moved, duplicates, len(children), len(memos_before))
-
-    def undo() -> None:
-        with project.store.transaction("undo codes merge"):
-            project.codes.put([last["source"], last["target"]] + last["children"])
-            project.codings.put(last["codings"])
-            if last["memos"]:
-                project.memos.put(last["memos"])
-            if last["summaries"]:  # drop what the merge wrote, put back what was there
-                project.framework.delete(s.id for s in project.framework.about_code(target_id))
-                project.framework.put(last["summaries"])
-            project.audit("code.merge.undo", source=source_id, target=target_id)
-
-    result = apply()
-    return result, Change(f"merge {result.source.name!r} into {result.target.name!r}", undo=undo,
-                          redo=lambda: apply() and None)
+    with project.store.transaction("codes merge"):
+        source, target, children, moved_codings, memos_before = _merge_plan(project, source_id, target_id)
+        summaries_before = project.framework.about_code(source_id) + project.framework.about_code(target_id)
+        keys = _keys([source, target, *children], moved_codings, memos_before, summaries_before)
+        before = snapshot(project, keys)
+        target_keys = {(c.document, c.start, c.end, c.coder) for c in project.codings.for_code([target_id])}
+        merged_target = replace(
+            target,
+            description=_join(target.description, source.description, f"(merged from {source.name})"),
+            inclusion=_join(target.inclusion, source.inclusion, f"(merged from {source.name})"),
+            exclusion=_join(target.exclusion, source.exclusion, f"(merged from {source.name})"),
+            example=_join(target.example, source.example, f"(merged from {source.name})"),
+            codable=target.codable or source.codable,
+        )
+        project.codes.put([merged_target])
+        moved = duplicates = 0
+        for doc_id, items in _codings_by_doc(moved_codings).items():
+            keep = [replace(c, code=target_id) for c in items if (doc_id, c.start, c.end, c.coder) not in target_keys]
+            drop = [c.id for c in items if (doc_id, c.start, c.end, c.coder) in target_keys]
+            if keep:
+                project.codings.put(keep)
+            if drop:
+                project.codings.remove(doc_id, drop)
+            moved, duplicates = moved + len(keep), duplicates + len(drop)
+        if children:
+            project.codes.put([replace(c, parent=target_id) for c in children])
+        if memos_before:
+            project.memos.put([replace(m, target=target_id, modified=now_iso(),
+                                       title=m.title or f"from {source.name}") for m in memos_before])
+        _merge_summaries(project, source_id, target_id, source.name)
+        project.codes.delete_records([source_id])
+        project.audit("code.merge", source=source_id, target=target_id, moved=moved, duplicates=duplicates)
+        after = snapshot(project, keys)
+    result = MergeResult(source, merged_target, moved, duplicates, len(children), len(memos_before))
+    change = Change(f"merge {source.name!r} into {target.name!r}", project, tuple(diff(before, after)))
+    return result, change
 
 
 def split_code(project: Project, code_id: str, new_name: str, coding_ids: Iterable[str], *,
                as_child: bool = False) -> tuple[Code, Change]:
     """Create a new code (a sibling, or a child with *as_child*) and move the chosen codings to it."""
     wanted = set(coding_ids)
-    last: dict = {}
-
-    def chosen_codings() -> list[Coding]:
-        return [c for c in project.codings.for_code([code_id]) if c.id in wanted]
-
     with project.store.transaction("codes split"):
         original = project.codes.by_id(code_id)
-        chosen = chosen_codings()
+        chosen = [c for c in project.codings.for_code([code_id]) if c.id in wanted]
         missing = wanted - {c.id for c in chosen}
         if missing:
             raise QualtuiError(f"{len(missing)} of the chosen codings are not codings of {original.name!r}")
         new_code = project.codes.create(new_name, parent=code_id if as_child else original.parent,
                                         description=f"Split from {original.name}.")
+        keys = _keys([new_code], chosen)
+        before = {**snapshot(project, keys), keys[0]: None}
         project.codings.put([replace(c, code=new_code.id) for c in chosen])
         project.audit("code.split", code=code_id, new_code=new_code.id, codings=len(chosen))
-    last["chosen"] = chosen
-
-    def redo() -> None:
-        with project.store.transaction("redo codes split"):
-            chosen = chosen_codings()
-            project.codes.put([new_code])
-            project.codings.put([replace(c, code=new_code.id) for c in chosen])
-            project.audit("code.split", code=code_id, new_code=new_code.id, codings=len(chosen))
-        last["chosen"] = chosen
-
-    def undo() -> None:
-        with project.store.transaction("undo codes split"):
-            moved = {c.id for c in last["chosen"]}
-            # codings a colleague added to the new code meanwhile go back to the original code too
-            back = [replace(c, code=code_id) for c in project.codings.for_code([new_code.id])]
-            project.codings.put([c for c in last["chosen"]] + [c for c in back if c.id not in moved])
-            project.codes.delete_records([new_code.id])
-
-    return new_code, Change(f"split {original.name!r}", undo=undo, redo=redo)
+        after = snapshot(project, keys)
+    return new_code, Change(f"split {original.name!r}", project, tuple(diff(before, after)))
 
 
 @dataclass(frozen=True)
@@ -195,32 +169,18 @@ def delete_code(project: Project, code_id: str) -> tuple[DeletePlan, Change]:
 
     One transaction, planned from fresh data: codings added meanwhile are deleted with the code, never orphaned.
     """
-    last: dict = {}
-
-    def apply() -> DeletePlan:
-        with project.store.transaction("codes delete"):
-            plan = plan_delete(project, code_id)
-            for doc_id, items in _codings_by_doc(plan.codings).items():
-                project.codings.remove(doc_id, [c.id for c in items])
-            if plan.children:
-                project.codes.put([replace(c, parent=plan.code.parent) for c in plan.children])
-            if plan.memos:
-                project.memos.delete([m.id for m in plan.memos])
-            if plan.summaries:
-                project.framework.delete(s.id for s in plan.summaries)
-            project.codes.delete_records([code_id])
-        last["plan"] = plan
-        return plan
-
-    def undo() -> None:
-        plan = last["plan"]
-        with project.store.transaction("undo codes delete"):
-            project.codes.put([plan.code] + plan.children)
-            project.codings.put(plan.codings)
-            if plan.memos:
-                project.memos.put(plan.memos)
-            if plan.summaries:
-                project.framework.put(plan.summaries)
-
-    plan = apply()
-    return plan, Change(f"delete code {plan.code.name!r}", undo=undo, redo=lambda: apply() and None)
+    with project.store.transaction("codes delete"):
+        plan = plan_delete(project, code_id)
+        keys = _keys([plan.code, *plan.children], plan.codings, plan.memos, plan.summaries)
+        before = snapshot(project, keys)
+        for doc_id, items in _codings_by_doc(plan.codings).items():
+            project.codings.remove(doc_id, [c.id for c in items])
+        if plan.children:
+            project.codes.put([replace(c, parent=plan.code.parent) for c in plan.children])
+        if plan.memos:
+            project.memos.delete([m.id for m in plan.memos])
+        if plan.summaries:
+            project.framework.delete(s.id for s in plan.summaries)
+        project.codes.delete_records([code_id])
+        after = snapshot(project, keys)
+    return plan, Change(f"delete code {plan.code.name!r}", project, tuple(diff(before, after)))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qualtui.errors import QualtuiError
 from qualtui.editing.history import Change
+from qualtui.editing.touches import touch
+from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Memo
 from qualtui.project import Project
 
@@ -22,71 +23,51 @@ def add_coding(project: Project, doc_id: str, code_id: str, start: int, end: int
     if not created:
         return coding, None
     name = project.codes.by_id(code_id).name
-    return coding, Change(
-        f"code {name!r}",
-        undo=lambda: project.codings.remove(doc_id, coding.id),
-        redo=lambda: project.codings.put([coding]),
-    )
+    return coding, Change.of(f"code {name!r}", project, [touch(doc_id, "codings", None, coding)])
 
 
 def add_codings(project: Project, doc_id: str, spans: Iterable[tuple[str, int, int]],
-                label: str) -> tuple[list[Coding], Change]:
+                label: str) -> tuple[list[Coding], Change | None]:
     added = project.codings.add_many(doc_id, spans)
-    ids = [c.id for c in added]
-    return added, Change(label, undo=lambda: project.codings.remove(doc_id, ids),
-                         redo=lambda: project.codings.put(added))
+    return added, Change.of(label, project, [touch(doc_id, "codings", None, c) for c in added])
 
 
-def remove_codings(project: Project, doc_id: str, coding_ids: Iterable[str]) -> tuple[list[Coding], Change]:
+def remove_codings(project: Project, doc_id: str, coding_ids: Iterable[str]) -> tuple[list[Coding], Change | None]:
     removed = project.codings.remove(doc_id, list(coding_ids))
-    ids = [c.id for c in removed]
-    return removed, Change(
-        f"remove {len(removed)} coding{'s' if len(removed) != 1 else ''}",
-        undo=lambda: project.codings.put(removed),
-        redo=lambda: project.codings.remove(doc_id, ids),
-    )
+    label = f"remove {len(removed)} coding{'s' if len(removed) != 1 else ''}"
+    return removed, Change.of(label, project, [touch(doc_id, "codings", c, None) for c in removed])
 
 
-def set_coding_memo(project: Project, doc_id: str, coding_id: str, text: str | None) -> tuple[Coding, Change]:
-    before = project.codings.get(doc_id, coding_id)
-    after = project.codings.update(doc_id, coding_id, memo=text or None)
-    return after, Change(
-        "edit coding memo",
-        undo=lambda: project.codings.update(doc_id, coding_id, memo=before.memo),
-        redo=lambda: project.codings.update(doc_id, coding_id, memo=after.memo),
-    )
+def set_coding_memo(project: Project, doc_id: str, coding_id: str,
+                    text: str | None) -> tuple[Coding, Change | None]:
+    before, after = project.codings.update_pair(doc_id, coding_id, memo=text or None)
+    return after, Change.of("edit coding memo", project, [touch(doc_id, "codings", before, after, ["memo"])])
 
 
-def create_code(project: Project, name: str, **fields) -> tuple[Code, Change]:
+def create_code(project: Project, name: str, **fields) -> tuple[Code, Change | None]:
     code = project.codes.create(name, **fields)
-    return code, Change(
-        f"create code {code.name!r}",
-        undo=lambda: project.codes.delete_records([code.id]),
-        redo=lambda: project.codes.put([code]),
-    )
+    return code, Change.of(f"create code {code.name!r}", project, [touch(None, "codes", None, code)])
 
 
-def update_code(project: Project, code_id: str, **changes) -> tuple[Code, Change]:
-    before = project.codes.by_id(code_id)
-    after = project.codes.update(code_id, **changes)
-    return after, Change(
-        f"edit code {before.name!r}",
-        undo=lambda: project.codes.put([before]),
-        redo=lambda: project.codes.put([after]),
-    )
+def update_code(project: Project, code_id: str, **changes) -> tuple[Code, Change | None]:
+    before, after = project.codes.update_pair(code_id, **changes)
+    return after, Change.of(f"edit code {before.name!r}", project,
+                            [touch(None, "codes", before, after, list(changes))])
 
 
 def save_memo(project: Project, kind: str, target: str | None, text: str,
-              memo_id: str | None = None) -> tuple[Memo, Change]:
+              memo_id: str | None = None) -> tuple[Memo, Change | None]:
     """Create or update a memo (project, document or code)."""
     if memo_id is None:
         memo = project.memos.add(kind, text, target=target)
-        return memo, Change("write memo", undo=lambda: project.memos.delete(memo.id),
-                            redo=lambda: project.memos.put([memo]))
-    before = project.memos.get(memo_id)
-    after = project.memos.update(memo_id, text=text)
-    return after, Change("edit memo", undo=lambda: project.memos.put([before]),
-                         redo=lambda: project.memos.put([after]))
+        return memo, Change.of("write memo", project, [touch(None, "memos", None, memo)])
+    before, after = project.memos.update_pair(memo_id, text=text)
+    return after, Change.of("edit memo", project, [touch(None, "memos", before, after, ["text"])])
+
+
+def delete_memo(project: Project, memo_id: str) -> tuple[list[Memo], Change | None]:
+    removed = project.memos.delete(memo_id)
+    return removed, Change.of("delete memo", project, [touch(None, "memos", m, None) for m in removed])
 
 
 def change_coding(project: Project, doc_id: str, coding_id: str, *, code: str | None = None,
@@ -106,14 +87,12 @@ def change_coding(project: Project, doc_id: str, coding_id: str, *, code: str | 
         if other.id != coding_id and other.coder == before.coder and (other.code, other.start, other.end) == target:
             name = project.codes.by_id(target[0]).name
             raise QualtuiError(f"{before.coder} already has a coding of {name!r} on exactly that text")
-    after = project.codings.update(doc_id, coding_id, **changes)
+    found, after = project.codings.update_pair(doc_id, coding_id, **changes)
     if "code" in changes:
         label = f"recode to {project.codes.by_id(after.code).name!r}"
     else:
         label = "move coding boundaries"
-    restore = {k: getattr(before, k) for k in changes}
-    return after, Change(label, undo=lambda: project.codings.update(doc_id, coding_id, **restore),
-                         redo=lambda: project.codings.update(doc_id, coding_id, **changes))
+    return after, Change.of(label, project, [touch(doc_id, "codings", found, after, list(changes))])
 
 
 def set_memo_title(project: Project, memo_id: str, title: str) -> tuple[Memo, Change | None]:
@@ -121,6 +100,5 @@ def set_memo_title(project: Project, memo_id: str, title: str) -> tuple[Memo, Ch
     before = project.memos.get(memo_id)
     if before.title == title:
         return before, None
-    after = project.memos.update(memo_id, title=title)
-    return after, Change("retitle memo", undo=lambda: project.memos.put([before]),
-                         redo=lambda: project.memos.put([after]))
+    found, after = project.memos.update_pair(memo_id, title=title)
+    return after, Change.of("retitle memo", project, [touch(None, "memos", found, after, ["title"])])

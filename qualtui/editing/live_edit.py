@@ -9,7 +9,11 @@ is an ordinary durable edit.  The session as a whole is one audit entry
 closes), however many saves it made.
 
 The value is what the target stores: a memo's text (``None``: no memo), a
-coding's memo, or a dict of codebook-entry fields.  A memo that the session
+coding's memo, or a dict of codebook-entry fields.  Each target's ``write``
+returns the record as it found it and as it left it; the undo step is the
+first of those and the last, limited to the target's ``fields`` (so an undo
+puts back only what the session wrote, and is refused if a colleague changed
+that since).  A memo that the session
 itself created and whose text is emptied again is deleted, so an editor opened
 and left empty leaves nothing behind.
 """
@@ -20,8 +24,9 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from qualtui.errors import NotFoundError
 from qualtui.editing.history import Change
+from qualtui.editing.touches import touch
+from qualtui.errors import NotFoundError
 from qualtui.model import Memo
 
 if TYPE_CHECKING:
@@ -34,6 +39,7 @@ class StoredMemo:
     """A project, document or code memo; ``memo_id`` None for one not written yet."""
 
     label = "write memo"
+    where, table, fields = None, "memos", ("text",)
 
     def __init__(self, project: "Project", kind: str, target: str | None, memo_id: str | None,
                  title: str = "") -> None:
@@ -52,29 +58,32 @@ class StoredMemo:
             return None  # a new memo left empty is no memo
         return value
 
-    def write(self, value: str | None, audit: bool) -> None:
+    def write(self, value: str | None, audit: bool) -> tuple[Memo | None, Memo | None]:
         memos = self.project.memos
         exists = self.memo_id is not None and self.project.store.project.get("memos", self.memo_id) is not None
         if value is None:
-            if exists:
-                memos.delete(self.memo_id)
-        elif exists:
-            self.record = memos.update(self.memo_id, text=value, audit=audit)
-        elif self.record is not None:  # deleted by an undo: the redo brings back the same memo
+            return (memos.delete(self.memo_id) or [None])[0] if exists else None, None
+        if exists:
+            before, self.record = memos.update_pair(self.memo_id, text=value, audit=audit)
+            return before, self.record
+        if self.record is not None:  # deleted by an undo: the redo brings back the same memo
             self.record = replace(self.record, text=value)
             memos.put([self.record])
         else:
             self.record = memos.add(self.kind, value, target=self.target, title=self.title, audit=audit)
             self.memo_id = self.record.id
+        return None, self.record
 
 
 class StoredCodingMemo:
     """The memo stored on one coding (empty text: no memo)."""
 
     label = "edit coding memo"
+    table, fields = "codings", ("memo",)
 
     def __init__(self, project: "Project", doc_id: str, coding_id: str) -> None:
         self.project, self.doc_id, self.coding_id = project, doc_id, coding_id
+        self.where = doc_id
 
     def read(self) -> str | None:
         return self.project.codings.get(self.doc_id, self.coding_id).memo or None
@@ -82,8 +91,8 @@ class StoredCodingMemo:
     def normalise(self, value: str | None, before: str | None) -> str | None:
         return value or None
 
-    def write(self, value: str | None, audit: bool) -> None:
-        self.project.codings.update(self.doc_id, self.coding_id, memo=value, audit=audit)
+    def write(self, value: str | None, audit: bool) -> tuple:
+        return self.project.codings.update_pair(self.doc_id, self.coding_id, memo=value, audit=audit)
 
     def rescue(self) -> StoredMemo:
         """Where the text goes if the coding was deleted meanwhile (by another coder): a journal entry."""
@@ -97,6 +106,8 @@ class StoredCodingMemo:
 class StoredCodeEntry:
     """Fields of a code's codebook entry (definition, inclusion, exclusion, example), as a dict."""
 
+    where, table = None, "codes"
+
     def __init__(self, project: "Project", code_id: str, fields: tuple[str, ...]) -> None:
         self.project, self.code_id, self.fields = project, code_id, fields
         self.label = f"edit code {project.codes.by_id(code_id).name!r}"
@@ -108,14 +119,15 @@ class StoredCodeEntry:
     def normalise(self, value: dict[str, str], before: dict[str, str]) -> dict[str, str]:
         return {field: text.strip() for field, text in value.items()}
 
-    def write(self, value: dict[str, str], audit: bool) -> None:
-        self.project.codes.update(self.code_id, audit=audit, **value)
+    def write(self, value: dict[str, str], audit: bool) -> tuple:
+        return self.project.codes.update_pair(self.code_id, audit=audit, **value)
 
 
 class StoredFrameworkSummary:
     """The summary in one Framework cell (case x code; empty text: no summary)."""
 
     label = "edit framework summary"
+    where, table, fields = None, "framework", ("text",)
 
     def __init__(self, project: "Project", case: str, code_id: str) -> None:
         self.project, self.case, self.code_id = project, case, code_id
@@ -127,8 +139,8 @@ class StoredFrameworkSummary:
     def normalise(self, value: str | None, before: str | None) -> str | None:
         return value if value and value.strip() else None
 
-    def write(self, value: str | None, audit: bool) -> None:
-        self.project.framework.set(self.case, self.code_id, value or "", audit=audit)
+    def write(self, value: str | None, audit: bool) -> tuple:
+        return self.project.framework.set_pair(self.case, self.code_id, value or "", audit=audit)
 
 
 class LiveEdit:
@@ -141,6 +153,7 @@ class LiveEdit:
         self.saved = self.before
         self.rescued = False  # the target was deleted meanwhile and the text went to a journal entry
         self._audited_at: float | None = None
+        self._touched: dict[str, list] = {}  # record id -> [as the first write found it, as the last left it]
 
     @property
     def label(self) -> str:
@@ -154,7 +167,7 @@ class LiveEdit:
         now = self.clock()
         audit = self._audited_at is None or now - self._audited_at >= AUDIT_EVERY
         try:
-            self.target.write(value, audit)
+            self._note(self.target.write(value, audit))
         except NotFoundError:
             rescue = getattr(self.target, "rescue", None)
             if rescue is None:
@@ -162,17 +175,30 @@ class LiveEdit:
             # The text must not be lost (nor the editor be stuck failing): it becomes a journal entry,
             # and the session goes on there.
             self.target, self.before, self.rescued, audit = rescue(), None, True, True
+            self._touched = {}
             value = self.target.normalise(value, None)
             if value is not None:
-                self.target.write(value, audit)
+                self._note(self.target.write(value, audit))
         if audit:
             self._audited_at = now
         self.saved = value
         return True
 
+    def _note(self, found_and_left: tuple) -> None:
+        found, left = found_and_left
+        record = left if left is not None else found
+        if record is None:
+            return
+        if record.id in self._touched:
+            self._touched[record.id][1] = left
+        else:
+            self._touched[record.id] = [found, left]
+
     def change(self) -> Change | None:
         """The whole session as one undo step (None if it changed nothing)."""
-        before, after, target = self.before, self.saved, self.target
-        if after == before:
+        target = self.target
+        if self.saved == self.before:
             return None
-        return Change(target.label, undo=lambda: target.write(before, True), redo=lambda: target.write(after, True))
+        return Change.of(target.label, target.project,
+                         [touch(target.where, target.table, found, left, target.fields)
+                          for found, left in self._touched.values()])

@@ -169,6 +169,10 @@ class CodeService:
 
     def update(self, code_id: str, *, audit: bool = True, **changes: Any) -> Code:
         """Change fields of a code (*audit* False: see MemoService.update)."""
+        return self.update_pair(code_id, audit=audit, **changes)[1]
+
+    def update_pair(self, code_id: str, *, audit: bool = True, **changes: Any) -> tuple[Code, Code]:
+        """Like ``update``; (the code as this write found it, as it left it), for undo."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise QualtuiError(f"cannot change {', '.join(sorted(unknown))} of a code")
@@ -189,14 +193,14 @@ class CodeService:
                 _unique(table, changes["name"], code_id)
             if changes.get("parent") is not None and changes["parent"] not in table:
                 raise NotFoundError(f"no code with id {changes['parent']}")
-            record = dict(table[code_id], **changes)
-            table[code_id] = record
-            return record
+            found = table[code_id]
+            table[code_id] = dict(found, **changes)
+            return found, table[code_id]
 
-        record = self.file.mutate(TABLE, apply)
+        found, record = self.file.mutate(TABLE, apply)
         if audit:
             self.project.audit("code.update", code=code_id, fields=sorted(changes))
-        return Code.from_record(record)
+        return Code.from_record(found), Code.from_record(record)
 
     def put(self, codes: Iterable[Code]) -> None:
         """Store codes as given (used by undo, merge and import), cleaned by the rule every write follows."""

@@ -184,6 +184,10 @@ class CodingService:
 
     def update(self, doc_id: str, coding_id: str, *, audit: bool = True, **changes) -> Coding:
         """Change memo, code or span of one coding (*audit* False: see MemoService.update)."""
+        return self.update_pair(doc_id, coding_id, audit=audit, **changes)[1]
+
+    def update_pair(self, doc_id: str, coding_id: str, *, audit: bool = True, **changes) -> tuple[Coding, Coding]:
+        """Like ``update``; (the coding as this write found it, as it left it), for undo."""
         allowed = {"memo", "code", "start", "end"}
         if set(changes) - allowed:
             raise QualtuiError(f"cannot change {', '.join(sorted(set(changes) - allowed))} of a coding")
@@ -193,19 +197,19 @@ class CodingService:
         def apply(table: dict) -> dict:
             if coding_id not in table:
                 raise NotFoundError(f"no coding with id {coding_id}")
-            record = dict(table[coding_id], **changes)
-            table[coding_id] = record
-            return record
+            found = table[coding_id]
+            table[coding_id] = dict(found, **changes)
+            return found, table[coding_id]
 
         with self.store.editing():
             if {"code", "start", "end"} & set(changes):
                 current = self.get(doc_id, coding_id)
                 self._validate(doc_id, changes.get("code", current.code), changes.get("start", current.start),
                                changes.get("end", current.end))
-            record = self.store.document_file(doc_id).mutate(TABLE, apply)
+            found, record = self.store.document_file(doc_id).mutate(TABLE, apply)
         if audit:
             self.project.audit("coding.update", document=doc_id, coding=coding_id, fields=sorted(changes))
-        return Coding.from_record(record)
+        return Coding.from_record(found), Coding.from_record(record)
 
     def recode(self, code_from: str, code_to: str) -> int:
         """Move every coding of one code to another (merging), in one transaction; returns how many moved."""

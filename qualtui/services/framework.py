@@ -74,27 +74,34 @@ class FrameworkService:
 
         *audit* False: an editor saving as the user types, whose session is audited once (qualtui.editing.live_edit).
         """
+        return self.set_pair(case, code_id, text, audit=audit)[1]
+
+    def set_pair(self, case: str, code_id: str, text: str, *,
+                 audit: bool = True) -> tuple[Summary | None, Summary | None]:
+        """Like ``set``; (the summary as this write found it, as it left it; None: none), for undo."""
         text = clean_memo_text(text).rstrip()
         stamp = now_iso()
         author = clean_label(self.project.coder)
 
-        def apply(table: dict) -> Summary | None:
+        def apply(table: dict) -> tuple[Summary | None, Summary | None]:
             current = next((k for k, r in table.items() if r.get("case") == case and r.get("code") == code_id), None)
+            found = Summary.from_record(table[current]) if current is not None else None
             if not text.strip():
                 if current is not None:
                     del table[current]
-                return None
+                return found, None
             if current is None:
                 record = Summary(new_id(), case, code_id, text, author, stamp, stamp).to_record()
             else:
                 record = dict(table[current], text=text, author=author, modified=stamp)
             table[record["id"]] = record
-            return Summary.from_record(record)
+            return found, Summary.from_record(record)
 
-        stored = self.file.mutate(TABLE, apply)
+        found, stored = self.file.mutate(TABLE, apply)
         if audit:
-            self.project.audit("framework.set", case=case, code=code_id)
-        return stored
+            which = stored or found
+            self.project.audit("framework.set", case=case, code=code_id, summary=which.id if which else None)
+        return found, stored
 
     def put(self, summaries: Iterable[Summary]) -> None:
         """Store summaries as given (merge), cleaned as every write is."""

@@ -58,6 +58,11 @@ class MemoService:
 
     def update(self, memo_id: str, *, text: str | None = None, title: str | None = None, audit: bool = True) -> Memo:
         """*audit* False: an editor saving as you type, which audits once per editing session."""
+        return self.update_pair(memo_id, text=text, title=title, audit=audit)[1]
+
+    def update_pair(self, memo_id: str, *, text: str | None = None, title: str | None = None,
+                    audit: bool = True) -> tuple[Memo, Memo]:
+        """Like ``update``; (the memo as this write found it, as it left it), for undo."""
         changes: dict = {"modified": now_iso()}
         if text is not None:
             changes["text"] = clean_memo_text(text)
@@ -67,13 +72,14 @@ class MemoService:
         def apply(table: dict) -> dict:
             if memo_id not in table:
                 raise NotFoundError(f"no memo with id {memo_id}")
-            table[memo_id] = dict(table[memo_id], **changes)
-            return table[memo_id]
+            found = table[memo_id]
+            table[memo_id] = dict(found, **changes)
+            return found, table[memo_id]
 
-        record = self.file.mutate(TABLE, apply)
+        found, record = self.file.mutate(TABLE, apply)
         if audit:
             self.project.audit("memo.update", memo=memo_id)
-        return Memo.from_record(record)
+        return Memo.from_record(found), Memo.from_record(record)
 
     def put(self, memos: Iterable[Memo]) -> None:
         """Store memos as given (undo, merge, import), cleaned by the rule every write follows."""

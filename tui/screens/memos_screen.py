@@ -20,7 +20,6 @@ from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from qualtui.editing import edits
-from qualtui.editing.history import Change
 from qualtui.editing.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
 from qualtui.text.lines import line_starts, lines_label
 from qualtui.text.normalise import clean_label, strip_controls
@@ -350,10 +349,8 @@ class MemosScreen(ProjectScreen):
         self.app.push_screen(TextPrompt("Title of the memo (empty clears it)", item.title), done)
 
 
-def delete_memo(project, memo_id: str) -> tuple[list, Change]:
-    removed = project.memos.delete(memo_id)
-    return removed, Change("delete memo", undo=lambda: project.memos.put(removed),
-                           redo=lambda: project.memos.delete([m.id for m in removed]))
+def delete_memo(project, memo_id: str):
+    return edits.delete_memo(project, memo_id)
 
 
 def _cut(value: str, width: int) -> str:
