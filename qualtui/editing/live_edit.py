@@ -9,13 +9,14 @@ is an ordinary durable edit.  The session as a whole is one audit entry
 closes), however many saves it made.
 
 The value is what the target stores: a memo's text (``None``: no memo), a
-coding's memo, or a dict of codebook-entry fields.  Each target's ``write``
-returns the record as it found it and as it left it; the undo step is the
-first of those and the last, limited to the target's ``fields`` (so an undo
-puts back only what the session wrote, and is refused if a colleague changed
-that since).  A memo that the session
+coding's memo, or a dict of codebook-entry fields.  A memo that the session
 itself created and whose text is emptied again is deleted, so an editor opened
 and left empty leaves nothing behind.
+
+Each target's ``write`` returns the record as it found it and as it left it;
+the undo step runs from the first write's "found" to the last write's "left",
+limited to the target's ``fields``: an undo puts back only what the session
+wrote, and is refused if a colleague changed that since.
 """
 
 from __future__ import annotations
