@@ -439,3 +439,19 @@ def test_undo_never_overwrites_what_a_colleague_wrote(tmp_path_factory, ops):
         undo_once()
     if all(op[0] != "B" for op in ops):
         assert [me.codes.by_id(c) for c in codes] == initial
+
+
+def test_autocode_steps_are_none_when_nothing_changed_and_undo_only_what_they_made(team):
+    from qualtui.analysis.autocode import autocode
+
+    me, alice, doc, code = team
+    result, change = autocode(me, "Stigma", {doc.id: [(0, 5)]}, create=True)   # the code exists: codes only
+    assert [c.start for c in result.added] == [0] and {t.table for t in change.touches} == {"codings"}
+    again, none = autocode(me, "Stigma", {doc.id: [(0, 5)]}, create=True)       # already coded: no step
+    assert again.added == () and none is None
+    made, created = autocode(me, "Hope", {doc.id: [(0, 5)]}, create=True)       # a new code and its coding
+    assert {t.table for t in created.touches} == {"codes", "codings"}
+    alice.codings.add(doc.id, me.codes.find("Hope").id, 6, 9)
+    history = History()
+    history.record(created)
+    assert "alice coded with 'Hope' since (1 coding)" in refused(history, me)

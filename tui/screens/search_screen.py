@@ -270,7 +270,7 @@ class SearchScreen(ProjectScreen):
             return
         if outcome.added:
             self.history.record(change)
-        elif answer.new_name:
+        elif answer.new_name and change is not None:
             try:
                 change.undo()  # nothing was coded: do not leave a new, empty code behind
             except Exception as exc:
