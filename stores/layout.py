@@ -21,6 +21,7 @@ on disk (check, repair, backup) both ask this module, so they cannot drift apart
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -64,6 +65,26 @@ def temp_writer_pid(name: str) -> int | None:
 
 def is_temp_file(name: str) -> bool:
     return _TEMP.match(name) is not None
+
+
+def is_leftover_temp_file(name: str) -> bool:
+    """A temp file whose writer is gone (killed mid-write); one whose writer still runs is a write in flight."""
+    pid = temp_writer_pid(name)
+    if pid is None or pid == os.getpid():  # ours: this process is not writing it now
+        return pid is not None
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return True
+    except PermissionError:  # another user's live process
+        return False
+    return False
+
+
+def building_path(target: Path, pid: int) -> Path:
+    """Where a whole new project is built (import-qdpx) before one rename puts it at *target*."""
+    target = Path(target)
+    return target.parent / f".{target.name}.importing-{pid}"
 
 
 def lock_path(path: Path) -> Path:

@@ -39,7 +39,6 @@ from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir, fsync_dir
 from stores.layout import (
-    TXN_DIR,
     TXN_MANIFEST as MANIFEST,
     TXN_STARTED as STARTED,
     ProjectLayout,
@@ -48,7 +47,7 @@ from stores.layout import (
     staged_name,
 )
 from stores.links import CLOEXEC, read_bytes
-from stores.project_lock import ProjectLock, live  # noqa: F401  (live, TXN_DIR: until check asks layout)
+from stores.project_lock import ProjectLock
 
 
 def _now() -> str:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tarfile
 
 import pytest
 
+from qualtui.safety.backup import write_backup
+from qualtui.safety.integrity import check
+from qualtui.safety.repair import repair
 from stores import FileLock, ProjectStore, atomic_write_bytes
 from stores import layout
 from stores.layout import ProjectLayout
@@ -35,6 +39,7 @@ def test_every_file_a_project_holds_is_named_by_the_layout(project, doc):
         assert layout.is_lock_file(name) or layout.document_of(name)[1] == doc.id
     assert layout.known_document_names([doc.id]) == {n for n in os.listdir(place.documents_dir)
                                                      if not layout.is_lock_file(n)}
+    assert check(project.root) == []
 
 
 def test_document_names_are_told_apart_by_their_suffix():
@@ -62,16 +67,33 @@ def _killed_while_writing(path: str) -> None:
     atomic_write_bytes(path, b'{"half": ')
 
 
-def test_a_killed_writer_leaves_the_temp_file_the_layout_names(tmp_path):
-    target = tmp_path / "qualtui.json"
+def test_a_temp_file_left_by_a_killed_writer_is_recognised_by_check_and_left_out_of_backups(project, doc):
+    target = ProjectLayout(project.root).codings(doc.id)
     child = multiprocessing.get_context("fork").Process(target=_killed_while_writing, args=(str(target),))
     child.start()
     child.join()
     assert child.exitcode == 3
     leftover = layout.temp_path(target, child.pid)
-    assert sorted(os.listdir(tmp_path)) == [leftover.name]
-    assert layout.is_temp_file(leftover.name) and layout.temp_writer_pid(leftover.name) == child.pid
-    assert layout.document_of(leftover.name) is None
+    assert leftover.exists() and layout.temp_writer_pid(leftover.name) == child.pid
+    assert layout.is_leftover_temp_file(leftover.name)
+    assert not layout.is_leftover_temp_file(f".x.json.{os.getppid()}.tmp")  # a live writer's write in flight
+    assert [(p.kind, p.where) for p in check(project.root)] == [
+        ("temp-file", f"{layout.DOCUMENTS_DIR}/{leftover.name}")]
+    with tarfile.open(write_backup(project.root)) as archive:
+        assert not any(layout.is_temp_file(name.rsplit("/", 1)[-1]) for name in archive.getnames())
+    assert "temp-file: removed" in repair(project.root).fixed[0] and not leftover.exists()
+
+
+def test_an_unknown_file_in_documents_is_an_orphan_but_lock_and_temp_files_are_not(project, doc):
+    place = ProjectLayout(project.root)
+    for name in ("notes.txt", "gone.json.lock"):
+        (place.documents_dir / name).write_text("mine")
+        os.chmod(place.documents_dir / name, 0o600)
+    assert [(p.kind, p.where) for p in check(project.root)] == [("orphan-file", "documents/notes.txt")]
+    known = layout.known_document_names([doc.id])
+    assert layout.is_unknown_in_documents("notes.txt", known)
+    assert not layout.is_unknown_in_documents("gone.json.lock", known)
+    assert not layout.is_unknown_in_documents(layout.temp_path(place.codings(doc.id), 1).name, known)
 
 
 @pytest.mark.parametrize("target, allowed", [

@@ -12,7 +12,7 @@ import stores.transaction as txn_module
 from qualtui.safety.integrity import check
 from qualtui.project import Project
 from stores import ProjectStore
-from stores.transaction import TXN_DIR
+from stores.layout import TXN_DIR
 
 from tests.test_concurrency import _in_children
 

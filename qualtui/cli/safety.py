@@ -122,7 +122,9 @@ def pseudonymise(map_path: Path, dry_run: bool, case_insensitive: bool, project_
     click.echo(f"{'dry run: ' if dry_run else ''}{verb} {result.total} name(s) in {result.changed_documents} "
                f"of {len(result.documents)} document(s)")
     if not dry_run and result.old_backups:
-        click.echo(f"note: {result.old_backups} earlier backup(s) in {safe(str(root / 'backups'))} still hold the "
+        from stores.layout import ProjectLayout
+
+        click.echo(f"note: {result.old_backups} earlier backup(s) in {safe(str(ProjectLayout(root).backups_dir))} still hold the "
                    "real names; delete them when you no longer need them", err=True)
 
 

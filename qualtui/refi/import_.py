@@ -42,6 +42,7 @@ def import_qdpx(source: Path, target: Path, *, coder: str | None = None) -> Impo
     from qualtui.project import Project
 
     from qualtui.safeio.output_paths import refuse_inside_any_project
+    from stores.layout import building_path
 
     source, target = Path(source), Path(target).expanduser()
     refuse_inside_any_project(target)
@@ -57,7 +58,7 @@ def import_qdpx(source: Path, target: Path, *, coder: str | None = None) -> Impo
     coder = resolve_coder(coder)
     plan = ImportPlan(read_project(root), archive, coder, label)
     plan.build()
-    staging = target.parent / f".{target.name}.importing-{os.getpid()}"
+    staging = building_path(target, os.getpid())
     if staging.exists():
         shutil.rmtree(staging)
     try:

@@ -38,11 +38,11 @@ def refuse_inside_project(path: str | os.PathLike, root: str | os.PathLike, *, a
 
 def enclosing_project(path: str | os.PathLike) -> Path | None:
     """The project folder that *path* (resolved) is in or is, if any."""
-    from stores.project_store import MARKER
+    from stores.layout import ProjectLayout
 
     real = _real(path)
     for folder in (real, *real.parents):
-        if (folder / MARKER).is_file():
+        if ProjectLayout(folder).marker.is_file():
             return folder
     return None
 

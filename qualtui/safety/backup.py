@@ -27,10 +27,11 @@ from pathlib import Path
 from stores import FileLock, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
 from stores.links import read_bytes
-from stores.project_store import AUDIT_LOG, BACKUPS_DIR, MARKER, refuse_links
-from stores.transaction import ProjectLock
+from stores.layout import AUDIT_LOG, BACKUPS_DIR, ProjectLayout, is_lock_file, is_temp_file
+from stores.project_lock import ProjectLock
+from stores.project_store import refuse_links
 from qualtui.errors import QualtuiError
-from qualtui.safety.integrity import is_temp_file, project_permissions
+from qualtui.safety.integrity import project_permissions
 from qualtui.safeio.output_paths import is_inside, refuse_inside_project
 
 AUTO_PREFIX = "auto-"
@@ -49,7 +50,7 @@ class Entry:
 
 def _permissions(root: Path) -> Permissions:
     try:
-        meta = (json.loads(read_bytes(root / MARKER)).get("meta") or {}).get("project")
+        meta = (json.loads(read_bytes(ProjectLayout(root).marker)).get("meta") or {}).get("project")
     except (OSError, ValueError, AttributeError):
         meta = None
     return project_permissions(meta if isinstance(meta, dict) else None)
@@ -62,7 +63,7 @@ def _included(root: Path):
         relative, folder = stack.pop()
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             name = relative + entry.name
-            if entry.is_symlink() or is_temp_file(entry.name) or entry.name.endswith(".lock"):
+            if entry.is_symlink() or is_temp_file(entry.name) or is_lock_file(entry.name):
                 continue
             if entry.is_dir():
                 if name == BACKUPS_DIR:
@@ -88,7 +89,7 @@ def snapshot(root: str | os.PathLike) -> list[Entry]:
     perms = _permissions(root)
     # Shared project lock: no transaction is half-applied while we read (a dead one's .txn/ is copied
     # along and finished when the restored copy is opened).
-    with ProjectLock(root, perms).shared(), FileLock(root / MARKER, perms):
+    with ProjectLock(root, perms).shared(), FileLock(ProjectLayout(root).marker, perms):
         entries = []
         for name, entry in _included(root):
             st = entry.stat(follow_symlinks=False)
@@ -172,13 +173,13 @@ def write_backup(root: str | os.PathLike, output: str | os.PathLike | None = Non
     timestamped name is chosen in it) or None (``backups/`` in the project).
     """
     root = Path(root)
-    if not (root / MARKER).is_file():
+    if not ProjectLayout(root).marker.is_file():
         raise QualtuiError(f"{root} is not a qualtui project")
     refuse_links(root)  # never pack, or write into, what a planted link points to
     perms = _permissions(root)
     suffix = ".zip" if kind == "zip" else ".tar.gz"
     if output is None:
-        target = _unique(ensure_dir(root / BACKUPS_DIR, perms), prefix, suffix)
+        target = _unique(ensure_dir(ProjectLayout(root).backups_dir, perms), prefix, suffix)
     else:
         target = Path(output).expanduser()
         named = not target.is_dir()
@@ -199,7 +200,7 @@ def write_backup(root: str | os.PathLike, output: str | os.PathLike | None = Non
 
 def backups(root: str | os.PathLike, prefix: str = "") -> list[Path]:
     """The archives in the project's backups/ folder, oldest first."""
-    folder = Path(root) / BACKUPS_DIR
+    folder = ProjectLayout(root).backups_dir
     if not folder.is_dir():
         return []
     found = [p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and p.name.startswith(prefix)
@@ -214,10 +215,10 @@ def automatic_backup(project_or_root, keep: int = DEFAULT_KEEP) -> Path | None:
     automatic backups; manual backups are never deleted.
     """
     root = Path(project_or_root if isinstance(project_or_root, (str, os.PathLike)) else project_or_root.root)
-    if not (root / MARKER).is_file():
+    if not ProjectLayout(root).marker.is_file():
         raise QualtuiError(f"{root} is not a qualtui project")
     perms = _permissions(root)
-    state_path = root / BACKUPS_DIR / AUTO_STATE
+    state_path = ProjectLayout(root).backups_dir / AUTO_STATE
     current = fingerprint(root)
     try:
         state = json.loads(read_bytes(state_path))

@@ -16,7 +16,6 @@ import errno
 import hashlib
 import json
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,15 +23,15 @@ from typing import Any
 
 from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
+from stores.layout import (AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, TXN_DIR, ProjectLayout,
+                           is_leftover_temp_file, is_lock_file, is_temp_file, is_unknown_in_documents,
+                           known_document_names, valid_document_id)
 from stores.links import planted_links, read_bytes
-from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, MARKER, META_ID
-from stores.transaction import TXN_DIR, ProjectLock, live, pending
+from stores.project_lock import ProjectLock, live
+from stores.project_store import META_ID
+from stores.transaction import pending
 from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
-from qualtui.safety.rules import (check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment,
-                                  safe_id)
-
-TEMP_FILE = re.compile(r"^\..+\.(\d+)\.tmp$")
-
+from qualtui.safety.rules import check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment
 
 INTERRUPTED = "interrupted"  # Problem.kind of a multi-file operation killed part-way
 
@@ -57,29 +56,6 @@ class ProjectFiles:
     documents: dict[str, dict] = field(default_factory=dict)
     codes: dict[str, dict] = field(default_factory=dict)
     coding_ids: set[str] = field(default_factory=set)
-
-
-def is_temp_file(name: str) -> bool:
-    return TEMP_FILE.match(name) is not None
-
-
-def writer_alive(name: str) -> bool:
-    """Whether the process that owns temp file *name* (pid in its name) still runs."""
-    match = TEMP_FILE.match(name)
-    if not match:
-        return False
-    pid = int(match.group(1))
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OverflowError:
-        return False
-    return True
 
 
 def project_permissions(meta: dict | None) -> Permissions:
@@ -110,6 +86,7 @@ def check(root: str | os.PathLike) -> list[Problem]:
 class _Checker:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.layout = ProjectLayout(root)
         self.problems: list[Problem] = []
         self.files = ProjectFiles()
 
@@ -122,7 +99,7 @@ class _Checker:
         if self.problems:  # reading on would follow the links; nothing else is checked or repaired
             return self.problems, self.files
         try:
-            meta = (_load_json(self.root / MARKER).get("meta") or {}).get(META_ID)
+            meta = (_load_json(self.layout.marker).get("meta") or {}).get(META_ID)
             lock = ProjectLock(self.root, project_permissions(meta if isinstance(meta, dict) else None))
             lock.acquire(False)
         except (OSError, ValueError, UnicodeDecodeError, AttributeError):
@@ -136,7 +113,7 @@ class _Checker:
                 lock.release()
 
     def _run(self) -> tuple[list[Problem], ProjectFiles]:
-        marker = self.root / MARKER
+        marker = self.layout.marker
         if not marker.is_file():
             self.add("project-file", MARKER, "missing: this is not a qualtui project", False)
             return self.problems, self.files
@@ -221,17 +198,16 @@ class _Checker:
     def check_documents(self, table: dict) -> None:
         documents: dict[str, Document] = self._records(table, Document, "document")
         self.files.documents = {k: table[k] for k in documents}
-        docs_dir = self.root / DOCUMENTS_DIR
         for doc in documents.values():
-            if not safe_id(doc.id):
+            if not valid_document_id(doc.id):
                 self.add("record", f"document {doc.id!r}", "has an unsafe id", False)
                 continue
-            length = self.check_text(doc, docs_dir / f"{doc.id}.txt")
-            self.check_turns(doc, docs_dir / f"{doc.id}.turns.json", length)
-            self.check_codings(doc, docs_dir / f"{doc.id}.json", length)
+            length = self.check_text(doc, self.layout.text(doc.id))
+            self.check_turns(doc, self.layout.turns(doc.id), length)
+            self.check_codings(doc, self.layout.codings(doc.id), length)
 
     def check_text(self, doc: Document, path: Path) -> int | None:
-        where = f"{DOCUMENTS_DIR}/{path.name}"
+        where = self.layout.relative(path)
         try:
             raw = _read_regular(path)
             text = raw.decode("utf-8")
@@ -252,7 +228,7 @@ class _Checker:
         return len(text)
 
     def check_turns(self, doc: Document, path: Path, length: int | None) -> None:
-        where = f"{DOCUMENTS_DIR}/{path.name}"
+        where = self.layout.relative(path)
         try:
             raw = _load_json(path)
             if not isinstance(raw, list):
@@ -274,7 +250,7 @@ class _Checker:
             self.add("turns", where, f"{bad} speaker turn(s) lie outside the text")
 
     def check_codings(self, doc: Document, path: Path, length: int | None) -> None:
-        where = f"{DOCUMENTS_DIR}/{path.name}"
+        where = self.layout.relative(path)
         try:
             data = _load_json(path)
             if not isinstance(data, dict) or not isinstance(data.get("codings", {}), dict):
@@ -316,7 +292,7 @@ class _Checker:
 
     # audit log and folder -----------------------------------------------------
     def check_audit(self) -> None:
-        path = self.root / AUDIT_LOG
+        path = self.layout.audit_log
         try:
             raw = _read_regular(path)
         except FileNotFoundError:
@@ -338,11 +314,10 @@ class _Checker:
 
     def check_folder_entries(self) -> None:
         perms = self.files.perms
-        docs_dir = self.root / DOCUMENTS_DIR
-        known = set()
-        for doc_id in self.files.documents:
-            known.update({f"{doc_id}.txt", f"{doc_id}.turns.json", f"{doc_id}.json"})
-        for folder, relative in ((self.root, ""), (docs_dir, f"{DOCUMENTS_DIR}/"), (self.root / BACKUPS_DIR, f"{BACKUPS_DIR}/")):
+        docs_dir = self.layout.documents_dir
+        known = known_document_names(self.files.documents)
+        for folder, relative in ((self.root, ""), (docs_dir, f"{DOCUMENTS_DIR}/"),
+                                 (self.layout.backups_dir, f"{BACKUPS_DIR}/")):
             try:
                 st = os.lstat(folder)
             except FileNotFoundError:
@@ -357,14 +332,14 @@ class _Checker:
                     self.add("symlink", name, "is a symbolic link; qualtui never creates links in a project", False)
                     continue
                 if is_temp_file(entry.name):
-                    if not writer_alive(entry.name):
+                    if is_leftover_temp_file(entry.name):
                         self.add("temp-file", name, "temporary file left behind by an interrupted write")
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     if folder != self.root:  # backups/repair-* folders
                         self.check_mode(name, entry_stat, perms.dir_mode, directory=True)
                     continue
-                if folder == docs_dir and entry.name not in known and not entry.name.endswith(".lock"):
+                if folder == docs_dir and is_unknown_in_documents(entry.name, known):
                     self.add("orphan-file", name, "belongs to no document (left by an interrupted import or delete)")
                 self.check_mode(name, entry_stat, perms.file_mode, directory=False)
 
@@ -378,13 +353,13 @@ class _Checker:
 def link_problems(root: Path) -> list[Problem]:
     """Every symbolic link in the project, with what to do about it (a repair never deletes the user's files)."""
     problems = []
-    for relative, target in planted_links(root, (DOCUMENTS_DIR, BACKUPS_DIR)):
+    for relative, target in planted_links(root, FOLDERS):
         name = relative.rsplit("/", 1)[-1]
-        if relative in (DOCUMENTS_DIR, BACKUPS_DIR):
+        if relative in FOLDERS:
             todo = (f"remove the link {relative} and put back the real {relative}/ folder from a backup"
                     if relative == DOCUMENTS_DIR else f"remove the link {relative}; qualtui makes a new {relative}/ folder")
-        elif name.endswith(".lock") or is_temp_file(name):
-            todo = f"remove the link {relative}; qualtui makes its own {'lock' if name.endswith('.lock') else 'temporary'} files"
+        elif is_lock_file(name) or is_temp_file(name):
+            todo = f"remove the link {relative}; qualtui makes its own {'lock' if is_lock_file(name) else 'temporary'} files"
         else:
             todo = f"remove the link {relative} and restore the real file from a backup"
         problems.append(Problem("symlink", relative, f"is a symbolic link to {target}; qualtui does not follow links "

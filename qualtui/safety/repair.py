@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from stores import ProjectStore, SCHEMA_VERSION
-from stores.project_store import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, META_ID
+from stores.layout import ProjectLayout, document_of, is_leftover_temp_file
+from stores.project_store import META_ID
 from qualtui.safety.integrity import (
     INTERRUPTED,
     Problem,
     ProjectFiles,
     load_files,
     save_removed,
-    writer_alive,
 )
 from qualtui.safety.rules import find_cycles, invalid_coding, is_torn_audit_fragment
 from qualtui.team.identity import resolve_coder
@@ -55,7 +55,7 @@ def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
         return report
     report.backup = write_backup(root, prefix="before-repair-")
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    report.saved = root / BACKUPS_DIR / f"repair-{stamp}"
+    report.saved = ProjectLayout(root).backups_dir / f"repair-{stamp}"
     fixer = _Fixer(root, files, report)
     fixer.fix(problems)
     report.remaining = load_files(root)[0]
@@ -101,7 +101,7 @@ class _Fixer:
             self.fix_data(kinds)
         for problem in kinds["temp-file"]:
             path = self.root / problem.where
-            if not writer_alive(path.name):
+            if is_leftover_temp_file(path.name):
                 path.unlink(missing_ok=True)
                 self.done("temp-file", f"removed {problem.where}")
         for problem in kinds["permissions"]:
@@ -166,8 +166,8 @@ class _Fixer:
         if path.exists():
             self.keep(path.name, path.read_bytes())
             self.store.delete_file(path)
-        self.store.document_file(path.name[: -len(".json")]).ensure_exists()
-        self.done("codings-file", f"replaced {DOCUMENTS_DIR}/{path.name} with an empty codings file")
+        self.store.document_file(document_of(path.name)[1]).ensure_exists()
+        self.done("codings-file", f"replaced {self.store.layout.relative(path)} with an empty codings file")
 
     def fix_codings(self) -> None:
         codes = self.store.project.raw("codes")
@@ -198,7 +198,7 @@ class _Fixer:
         from qualtui.importers.speakers import detect_turns
         from qualtui.services.documents import turn_fields
 
-        doc_id = path.name[: -len(".turns.json")]
+        doc_id = document_of(path.name)[1]
         try:
             text = self.store.read_text(doc_id)
         except Exception:
@@ -266,7 +266,7 @@ class _Fixer:
 
     def fix_audit(self) -> None:
         """Move entries cut short by a crash (mid-log or last) out of the log; readable ones stay."""
-        path = self.root / AUDIT_LOG
+        path = self.store.layout.audit_log
         raw = self.store.read_bytes(path)
         lines = raw.split(b"\n")
         tail = lines.pop()

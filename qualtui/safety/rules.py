@@ -8,10 +8,6 @@ from typing import Any
 from qualtui.model import Coding
 
 
-def safe_id(value: str) -> bool:
-    return bool(value) and "/" not in value and "\\" not in value and not value.startswith(".")
-
-
 def is_torn_audit_fragment(line: bytes) -> bool:
     """The start of an entry whose writer was killed mid-line (the next entry starts on a new line)."""
     return line.startswith(b'{"time":') and not is_json_object(line)
