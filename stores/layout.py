@@ -39,7 +39,6 @@ TEXT_SUFFIX = ".txt"
 TURNS_SUFFIX = ".turns.json"
 CODINGS_SUFFIX = ".json"
 LOCK_SUFFIX = ".lock"
-DOCUMENT_SUFFIXES = (TEXT_SUFFIX, TURNS_SUFFIX, CODINGS_SUFFIX)
 
 # the folders qualtui makes at the top of a project (links are looked for in them too)
 FOLDERS = (DOCUMENTS_DIR, BACKUPS_DIR)
