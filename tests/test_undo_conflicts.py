@@ -455,3 +455,42 @@ def test_autocode_steps_are_none_when_nothing_changed_and_undo_only_what_they_ma
     history = History()
     history.record(created)
     assert "alice coded with 'Hope' since (1 coding)" in refused(history, me)
+
+
+def test_undo_racing_a_colleague_in_another_process_never_loses_their_write(team):
+    """My undos and a colleague's memo writes on the same codings, at the same moment, in two processes:
+    each coding ends either undone (and their write refused: it came after) or kept with their memo."""
+    from qualtui.errors import NotFoundError
+    from tests.test_concurrency import _in_children
+
+    me, alice, doc, code = team
+    steps = [edits.add_coding(me, doc.id, code.id, i, i + 3) for i in range(0, 120, 3)]
+
+    def work(index: int) -> list:
+        if index == 0:
+            done = []
+            for _, change in steps:
+                try:
+                    change.undo()
+                    done.append(True)
+                except UndoConflict:
+                    done.append(False)
+            return done
+        them = Project.open(me.root, coder="alice")
+        acked = []
+        for coding, _ in steps:
+            try:
+                them.codings.update(doc.id, coding.id, memo="alice's")
+                acked.append(True)
+            except NotFoundError:
+                acked.append(False)
+        return acked
+
+    undone, acked = _in_children(2, work)
+    final = {c.id: c for c in me.codings.for_document(doc.id)}
+    for (coding, _), was_undone, was_acked in zip(steps, undone, acked):
+        assert not (was_undone and was_acked), "an acknowledged write of the colleague was undone"
+        assert (coding.id not in final) == was_undone
+        if was_acked:
+            assert final[coding.id].memo == "alice's"
+    assert check(me.root) == []
