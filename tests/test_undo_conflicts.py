@@ -494,3 +494,33 @@ def test_undo_racing_a_colleague_in_another_process_never_loses_their_write(team
         if was_acked:
             assert final[coding.id].memo == "alice's"
     assert check(me.root) == []
+
+
+edits_of_one_code = st.lists(st.tuples(st.sampled_from(("description", "inclusion", "color")), st.integers(0, 99)),
+                             min_size=1, max_size=6)
+
+
+@settings(max_examples=20)
+@given(edits_of_one_code, st.lists(st.sampled_from(("text", "title")), max_size=4), st.booleans())
+def test_one_step_made_of_several_edits_of_a_record_undoes_to_the_start(tmp_path_factory, code_ops, memo_ops,
+                                                                       delete):
+    from qualtui.editing.history import combine
+
+    project = Project.init(tmp_path_factory.mktemp("steps") / "proj", coder="me")
+    code = project.codes.create("C")
+    start = project.codes.by_id(code.id)
+    values = {"color": lambda n: f"#{n:06x}", "description": lambda n: f"d{n}", "inclusion": lambda n: f"i{n}"}
+    changes = [edits.update_code(project, code.id, **{f: values[f](n)})[1] for f, n in code_ops]
+    memo, made = edits.save_memo(project, "code", code.id, "first")
+    changes.append(made)
+    for n, field in enumerate(memo_ops):
+        changes.append(edits.save_memo(project, "code", code.id, f"text {n}", memo_id=memo.id)[1] if field == "text"
+                       else edits.set_memo_title(project, memo.id, f"title {n}")[1])
+    if delete:
+        changes.append(edits.delete_memo(project, memo.id)[1])
+    end = (project.codes.by_id(code.id), project.memos.all())
+    step = combine("several edits", changes)
+    step.undo()
+    assert (project.codes.by_id(code.id), project.memos.all()) == (start, [])
+    step.redo()
+    assert (project.codes.by_id(code.id), project.memos.all()) == end
