@@ -140,8 +140,11 @@ async def test_a_coding_deleted_while_its_memo_is_typed_leaves_the_text_in_the_j
 
 
 @sync
-async def test_flush_all_saves_text_typed_a_moment_ago(tmp_path):
+async def test_flush_all_saves_text_typed_a_moment_ago(tmp_path, monkeypatch):
     """What the app runs on SIGHUP/SIGTERM: no waiting for the pause."""
+    # no timed save may come first, however slowly a loaded machine delivers the keys
+    monkeypatch.setattr(autosave, "DELAY", 60.0)
+    monkeypatch.setattr(autosave, "LONGEST", 60.0)
     project = build_project(tmp_path)
     app = make_app(project, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
