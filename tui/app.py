@@ -17,11 +17,11 @@ from textual.theme import Theme
 from textual.widgets import Input
 
 from qualtui.config import Settings, load_settings, user_state_dir
-from qualtui.safeio.messages import describe_error
 from qualtui.editing.history import History
 from qualtui.team.identity import resolve_coder
 from qualtui.project import Project
 from tui.commands import CodingCommands
+from tui.edit_pipeline import EditPipeline
 from tui.keymap import bindings_of, check_keymap, help_rows
 from tui.positions import Positions
 
@@ -56,13 +56,13 @@ class QualtuiApp(App):
         self.settings = settings if settings is not None else load_settings(root)
         self.project = Project.open(root, coder=resolve_coder(coder, self.settings.coder))
         self.history = History()
+        self.edits = EditPipeline(self, self.history)  # every edit, undo and redo of every screen
         self.positions = Positions(state_dir or user_state_dir(), self.project.root, self.project.coder)
         if pin_codes and not self.positions.pinned:  # the demo opens with codes pinned to 1, 2, 3
             found = (self.project.codes.find(name) for name in pin_codes)
             self.positions.pinned = [code.id for code in found if code is not None and code.codable]
         self.blind = blind
         self.auto_backup = auto_backup
-        self._reported: set[str] = set()
         self.keymap_overrides: dict[str, str] = {}
         self.title = f"qualtui: {self.project.name}"
 
@@ -182,14 +182,6 @@ class QualtuiApp(App):
         vanish nor crash the app as bad markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    def report_error(self, what: str, exc: BaseException, *, once: bool = False) -> None:
-        """The one place errors reach the user: a notification, one line, no traceback."""
-        message = describe_error(exc)
-        key = f"{what}:{message}"
-        if once and key in self._reported:
-            return
-        self._reported.add(key)
-        self.notify(f"Could not {what}: {message}", severity="error", timeout=8)
 
     def _backup(self) -> None:
         try:
@@ -199,7 +191,7 @@ class QualtuiApp(App):
         try:
             automatic_backup(self.project)
         except Exception as exc:  # reported, never fatal: coding goes on
-            self.call_from_thread(self.report_error, "make the automatic backup", exc)
+            self.call_from_thread(self.edits.report, "make the automatic backup", exc)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.actions import parse
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -29,17 +30,19 @@ def palette_entries(screen: "CodingScreen") -> list[tuple[str, str, Callable[[],
 
     The actions come from the screen's and the app's bindings (description as
     the title, the current keys as help), so the palette, the help screen and
-    the user's keymap always agree; ``screen.action_applies`` drops what does
-    not apply at this moment (nothing to undo, no selection, ...).
+    the user's keymap always agree; each owner's ``check_action`` drops what
+    does not apply at this moment (nothing to undo, no selection, ...), as it
+    does for the keys.
     """
-    from tui.app import QualtuiApp
-
     app = screen.app
     entries: list[tuple[str, str, Callable[[], object]]] = []
     for owner, binding in [(screen, b) for b in bindings_of(type(screen))] + \
-            [(app, b) for b in bindings_of(QualtuiApp)]:
-        if not _shows_in_palette(binding) or not screen.action_applies(binding.action):
+            [(app, b) for b in bindings_of(type(app))]:
+        _, name, params = parse(binding.action)
+        if not _shows_in_palette(binding) or not owner.check_action(name, params):
             continue
+        if name in ("undo", "redo") and not getattr(app.history, f"can_{name}"):
+            continue  # u always answers a key ("Nothing to undo."); the palette offers it only when it would act
         entries.append((binding.description, effective_keys(binding, app.keymap_overrides),
                         partial(owner.run_action, binding.action)))
     selection = screen.view.selection if screen.doc else None
@@ -47,11 +50,11 @@ def palette_entries(screen: "CodingScreen") -> list[tuple[str, str, Callable[[],
         for code_id, path in sorted(screen.paths.items(), key=lambda item: item[1].casefold()):
             if screen.codes[code_id].codable:
                 entries.append((f"Apply code: {clean_label(path)}", "code the selection",
-                                partial(screen.apply_code, code_id, selection)))
+                                partial(screen.editor.apply_code, code_id, selection)))
     for doc in screen.project.docs.all():
         if screen.doc is None or doc.id != screen.doc.id:
             entries.append((f"Open document: {clean_label(doc.name)}", "where you left off",
-                            partial(screen.switch_to, doc.id)))
+                            partial(screen.navigator.switch_to, doc.id)))
     for name, label in THEME_LABELS.items():
         entries.append((f"Theme: {label}", "for this session (set theme in config.toml to keep it)",
                         partial(app.use_theme, name)))
@@ -75,7 +78,7 @@ class CodingCommands(Provider):
         number = query.strip().lstrip(":").removeprefix("l.").strip()
         if isinstance(screen, CodingScreen) and number.isdigit() and screen.doc is not None:
             # "107" (or ":107", "l.107") goes to that line, as citations give it
-            yield Hit(1.0, f"Go to line {int(number)}", partial(screen.goto_line, int(number)),
+            yield Hit(1.0, f"Go to line {int(number)}", partial(screen.navigator.goto_line, int(number)),
                       text=f"Go to line {int(number)}", help=f"of {screen.view.line_count} in {screen.doc.name}")
         matcher = self.matcher(query)
         for title, help_text, callback in self._entries():

@@ -1,15 +1,15 @@
 """The codebook screen: the code tree with counts, every codebook operation by key, and a detail pane.
 
-Each edit is a core function (``qualtui.editing.edits``, ``qualtui.editing.codebook_ops``)
-that writes durably and returns a ``Change``; it is recorded in the shared
-history, so u / ctrl+r here and in the coding screen undo and redo it.  Enter
-opens the retrieval view; a jump chosen there is passed on as this screen's
-result (``JumpTo``).
+Each edit is a core function (``qualtui.editing.edits``, ``qualtui.editing.codebook_ops``) run
+through the app's edit pipeline, so u / ctrl+r here and in the coding screen
+undo and redo it.  Enter opens the retrieval view; a jump chosen there is
+passed on as this screen's result (``JumpTo``).
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Markdown, Static, Tree
@@ -19,25 +19,21 @@ from qualtui.analysis.corpus import Corpus
 from qualtui.analysis.retrieval import retrieve
 from qualtui.editing.live_edit import LiveEdit, StoredCodeEntry, StoredMemo
 from qualtui.model import Code
-from qualtui.services.codebook import PALETTE, PALETTE_NAMES
-from qualtui.text.normalise import clean_label, strip_controls
+from qualtui.services.codebook import PALETTE
+from qualtui.text.normalise import clean_label
+from tui.edit_pipeline import CODEBOOK, Outcome
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
+from tui.screens.codebook_detail import (code_label, colour_choices, delete_question, detail_markdown,
+                                         merge_question, plural)
 from tui.screens.codebook_dialogs import ENTRY_FIELDS, CodeEntryForm, SplitDialog
 from tui.screens.dialogs import ChooseDialog, ConfirmDialog
 from tui.screens.memo_editor import MemoEditDialog
-from tui.screens.pickers import SWATCH, TOP_LEVEL, CodeChooser, TextPrompt
+from tui.screens.pickers import TOP_LEVEL, CodeChooser, TextPrompt
 from tui.screens.screen_base import ProjectScreen
-
-COLOR_NAMES = dict(PALETTE_NAMES)
-
 
 _b = binding_maker("codebook")
 POLL_SECONDS = 2.0
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class CodebookScreen(ProjectScreen):
@@ -73,6 +69,7 @@ class CodebookScreen(ProjectScreen):
         self.rolled: dict[str, int] = {}   # segments of a code and all its sub-codes
         self._shown_detail: str | None = None
         self._token: tuple | None = None
+        self.select_next: str | None = None  # the code to highlight once an edit shows
 
     def compose(self) -> ComposeResult:
         yield Static("Codebook", id="cb-title")
@@ -117,12 +114,32 @@ class CodebookScreen(ProjectScreen):
         node = self.tree.cursor_node
         return self.codes.get(node.data) if node is not None and node.data else None
 
-    def reload(self, select: str | None = None) -> None:
+    def show_edit(self, outcome: Outcome) -> None:
+        """A code's colour or kind changed: its row is relabelled from the returned record.  Another codebook
+        change re-reads the tree but not the counts (no codings file changed); anything else re-reads both."""
+        select, self.select_next = self.select_next, None
+        code, old = outcome.records, self.codes.get(getattr(outcome.records, "id", None))
+        if outcome.kind == CODEBOOK and old is not None and (code.name, code.parent) == (old.name, old.parent):
+            self.codes[code.id] = code
+            for node in self.code_nodes():
+                if node.data == code.id:
+                    node.set_label(self.label(code))
+            self._token = self.change_token()
+            self._shown_detail = None
+            self.show_detail()
+        else:
+            self.reload(select=select, counts=outcome.kind != CODEBOOK)
+
+    def label(self, code: Code) -> Text:
+        return code_label(code, self.counts.get(code.id, (0, 0)), self.rolled.get(code.id, 0), self.no_color)
+
+    def reload(self, select: str | None = None, *, counts: bool = True) -> None:
         keep = select or (self.current.id if self.current else None)
         try:
             self._token = self.change_token()
             rows = self.project.codes.tree()
-            self.counts = self.project.codings.counts()
+            if counts:
+                self.counts = self.project.codings.counts()
         except Exception as exc:
             self.report("read the codebook", exc)
             return
@@ -151,7 +168,7 @@ class CodebookScreen(ProjectScreen):
         if target is None and rows:
             target = nodes[rows[0][1].id]
         if target is not None:
-            self.call_after_refresh(self._move_to, target)
+            self._move_to(target)
         self._shown_detail = None
         self.show_detail()
 
@@ -160,8 +177,8 @@ class CodebookScreen(ProjectScreen):
         while parent is not None:
             parent.expand()
             parent = parent.parent
+        _ = self.tree.last_line  # lays the lines out now, so the cursor is on the code before the next key
         self.tree.move_cursor(node, animate=False)
-        self.show_detail()
 
     def code_nodes(self):
         stack = list(self.tree.root.children)
@@ -170,19 +187,8 @@ class CodebookScreen(ProjectScreen):
             yield node
             stack.extend(node.children)
 
-    def label(self, code: Code) -> Text:
-        segments, documents = self.counts.get(code.id, (0, 0))
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(SWATCH + " ", style="" if self.no_color else code.color)
-        text.append(clean_label(code.name), style="bold" if not code.parent else "")
-        if not code.codable:
-            text.append(" (group)", style="italic")
-        text.append(f"  {segments} seg / {documents} doc", style="dim")
-        if self.rolled.get(code.id, 0) > segments:
-            text.append(f" ({self.rolled[code.id]} with sub-codes)", style="dim")
-        return text
-
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+    @on(Tree.NodeHighlighted)
+    def highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()
         self.show_detail()
 
@@ -193,43 +199,20 @@ class CodebookScreen(ProjectScreen):
             key = None
         else:
             key = code.id
-            text = self.detail_markdown(code)
+            try:
+                memos = self.project.memos.all(kind="code", target=code.id)
+            except Exception as exc:
+                self.report("read the code memo", exc)
+                memos = []
+            text = detail_markdown(code, self.paths.get(code.id, code.name), self.counts.get(code.id, (0, 0)), memos)
         if key == self._shown_detail and key is not None:
             return
         self._shown_detail = key
         self.query_one("#cb-markdown", Markdown).update(text)
 
-    def detail_markdown(self, code: Code) -> str:
-        segments, documents = self.counts.get(code.id, (0, 0))
-        kind = "codable" if code.codable else "grouping (theme heading, cannot be applied)"
-        colour = COLOR_NAMES.get(code.color, code.color)
-        parts = [f"## {_md(self.paths.get(code.id, code.name))}",
-                 f"{plural(segments, 'segment')} in {plural(documents, 'document')} · {kind} · colour {colour}"]
-        for field, heading in (("description", "Definition"), ("inclusion", "Include when"),
-                               ("exclusion", "Exclude when")):
-            value = strip_controls(getattr(code, field)).strip()
-            parts.append(f"### {heading}\n\n{value or '*(none yet: press e)*'}")
-        example = strip_controls(code.example).strip()
-        if example:
-            parts.append("### Example\n\n" + "\n".join("> " + line for line in example.splitlines()))
-        try:
-            memos = self.project.memos.all(kind="code", target=code.id)
-        except Exception as exc:
-            self.report("read the code memo", exc)
-            memos = []
-        for memo in memos:
-            title = f"Memo: {_md(memo.title)}" if memo.title else "Memo"
-            parts.append(f"### {title}\n\n{strip_controls(memo.text).strip()}")
-        if not memos:
-            parts.append("### Memo\n\n*(none yet: press w)*")
-        return "\n\n".join(parts)
-
     # actions ------------------------------------------------------------------------------------
     def action_cursor(self, step: int) -> None:
-        if step > 0:
-            self.tree.action_cursor_down()
-        else:
-            self.tree.action_cursor_up()
+        (self.tree.action_cursor_down if step > 0 else self.tree.action_cursor_up)()
 
     def _need_code(self) -> Code | None:
         code = self.current
@@ -246,9 +229,9 @@ class CodebookScreen(ProjectScreen):
         def done(name: str | None) -> None:
             if name:
                 code = self.run_edit("create the code", lambda: edits.create_code(
-                    self.project, name, parent=parent.id if parent else None))
+                    self.project, name, parent=parent.id if parent else None), CODEBOOK)
                 if code:
-                    self.reload(select=code.id)
+                    self.select_next = code.id
 
         self.app.push_screen(TextPrompt(title, placeholder="code name"), done)
 
@@ -259,7 +242,8 @@ class CodebookScreen(ProjectScreen):
 
         def done(name: str | None) -> None:
             if name and name != code.name:
-                self.run_edit("rename the code", lambda: edits.update_code(self.project, code.id, name=name))
+                self.run_edit("rename the code", lambda: edits.update_code(self.project, code.id, name=name),
+                              CODEBOOK)
 
         self.app.push_screen(TextPrompt(f"Rename {clean_label(code.name)!r}", code.name), done)
 
@@ -267,21 +251,13 @@ class CodebookScreen(ProjectScreen):
         code = self._need_code()
         if code is None:
             return
-        choices = []
-        for hex_value in PALETTE:
-            label = Text()
-            label.append(SWATCH * 2 + " ", style="" if self.no_color else hex_value)
-            label.append(f"{COLOR_NAMES[hex_value]} {hex_value}")
-            if hex_value == code.color:
-                label.append("  (current)", style="italic")
-            choices.append(label)
-
         def done(index: int | None) -> None:
             if index is not None and PALETTE[index] != code.color:
                 self.run_edit("change the colour",
-                              lambda: edits.update_code(self.project, code.id, color=PALETTE[index]))
+                              lambda: edits.update_code(self.project, code.id, color=PALETTE[index]), CODEBOOK)
 
-        self.app.push_screen(ChooseDialog(f"Colour of {clean_label(code.name)!r}", choices), done)
+        self.app.push_screen(ChooseDialog(f"Colour of {clean_label(code.name)!r}",
+                                          colour_choices(code.color, self.no_color)), done)
 
     def _others(self, code: Code) -> list[Code]:
         excluded = {code.id} | {c.id for c in self.project.codes.descendants(code.id, list(self.codes.values()))}
@@ -297,7 +273,8 @@ class CodebookScreen(ProjectScreen):
                 return
             parent = None if target == TOP_LEVEL else target
             if parent != code.parent:
-                self.run_edit("move the code", lambda: edits.update_code(self.project, code.id, parent=parent))
+                self.run_edit("move the code", lambda: edits.update_code(self.project, code.id, parent=parent),
+                              CODEBOOK)
 
         self.app.push_screen(CodeChooser(f"Move {clean_label(code.name)!r} under", self._others(code), self.paths,
                                          top_level=code.parent is not None, no_color=self.no_color), done)
@@ -311,18 +288,14 @@ class CodebookScreen(ProjectScreen):
             if target_id is None or target_id == TOP_LEVEL:
                 return
             target = self.codes[target_id]
-            plan = codebook_ops.plan_delete(self.project, code.id)
-            question = (f"Merge {clean_label(code.name)!r} into {clean_label(target.name)!r}?\n"
-                        f"{plural(len(plan.codings), 'coding')}, {plural(len(plan.children), 'sub-code')} and "
-                        f"{plural(len(plan.memos), 'memo')} move to {clean_label(target.name)!r}; its definition "
-                        f"and criteria are appended. Nothing is lost; u undoes.")
+            question = merge_question(code, target, codebook_ops.plan_delete(self.project, code.id))
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
                     result = self.run_edit("merge the codes",
                                            lambda: codebook_ops.merge_codes(self.project, code.id, target_id))
                     if result:
-                        self.reload(select=target_id)
+                        self.select_next = target_id
                         self.notify(f"Merged: {plural(result.moved, 'coding')} moved"
                                     + (f", {result.duplicates} identical skipped" if result.duplicates else ""))
 
@@ -350,7 +323,7 @@ class CodebookScreen(ProjectScreen):
                 new = self.run_edit("split the code", lambda: codebook_ops.split_code(
                     self.project, code.id, name, ids, as_child=as_child))
                 if new:
-                    self.reload(select=new.id)
+                    self.select_next = new.id
                     self.notify(f"{plural(len(ids), 'coding')} moved to {clean_label(new.name)!r}")
 
         self.app.push_screen(SplitDialog(code, segments), done)
@@ -364,28 +337,19 @@ class CodebookScreen(ProjectScreen):
         except Exception as exc:
             self.report("delete the code", exc)
             return
-        documents = len({c.document for c in plan.codings})
-        where = clean_label(self.codes[code.parent].name) if code.parent in self.codes else "the top level"
-        lines = [f"Delete {clean_label(code.name)!r}?",
-                 f"Goes with it: {plural(len(plan.codings), 'coding')} in {plural(documents, 'document')}, "
-                 f"{plural(len(plan.memos), 'code memo')}."]
-        if plan.children:
-            lines.append(f"{plural(len(plan.children), 'sub-code')} "
-                         f"({', '.join(clean_label(c.name, 40) for c in plan.children[:5])}"
-                         f"{', ...' if len(plan.children) > 5 else ''}) move up to {where}.")
-        lines.append("u undoes the deletion.")
+        parent = self.codes.get(code.parent) if code.parent else None
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.run_edit("delete the code", lambda: codebook_ops.delete_code(self.project, code.id))
 
-        self.app.push_screen(ConfirmDialog("\n".join(lines)), confirmed)
+        self.app.push_screen(ConfirmDialog(delete_question(code, plan, parent)), confirmed)
 
     def action_toggle_codable(self) -> None:
         code = self._need_code()
         if code is not None:
             self.run_edit("change the code", lambda: edits.update_code(self.project, code.id,
-                                                                       codable=not code.codable))
+                                                                       codable=not code.codable), CODEBOOK)
 
     def action_edit_entry(self) -> None:
         code = self._need_code()
@@ -428,12 +392,7 @@ class CodebookScreen(ProjectScreen):
         self.app.push_screen(RetrievalScreen(self.project, self.history, current_document=self.current_document,
                                              code_id=code.id, children=children), done)
 
-    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+    @on(Tree.NodeSelected)
+    def selected(self, event: Tree.NodeSelected) -> None:
         event.stop()
         self.action_retrieve()
-
-
-def _md(value: str) -> str:
-    """A label safe inside a markdown heading: no markup characters acting as markup."""
-    cleaned = clean_label(value)
-    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in cleaned)

@@ -1,25 +1,34 @@
 """The coding screen: transcript, codebook and memo panes, a status bar and the recent-codes footer.
 
-Every edit is made by the core synchronously (durable on disk, ~1-3 ms) before
-any widget changes; see ``tui.screens.coding_actions``.  A 2-second timer picks
-up other processes' changes by comparing file signatures.
+Every edit goes through the app's ``EditPipeline`` (the core writes durably,
+~1-3 ms, before any widget changes); the screen then updates from the records
+in the ``Edited`` message, without reading the files again, and notes the new
+file signatures so the 2-second poll, which picks up other processes' changes,
+does not read them either.  The edits themselves are ``CodingEditor``'s
+(``tui.screens.coding_edits``); going places is ``CodingNavigator``'s.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import OptionList
 
-from qualtui.model import Code, Coding, Document, Memo
+from qualtui.model import Code, Coding, Document
 from qualtui.project import Project
-from qualtui.text.lines import line_of, line_starts
-from qualtui.text.units import clock
+from qualtui.text.lines import line_starts
+from tui.edit_pipeline import EDIT_ERRORS, Edited
 from tui.keymap import binding_maker
 from tui.positions import Positions
-from tui.screens.coding_actions import CodingActions
+from tui.screens.coding_edits import CodingEditor
+from tui.screens.coding_navigation import CodingNavigator
+from tui.screens.coding_panels import CodingPanels
+from tui.screens.coding_sync import CodingSync, DocSummary
 from tui.widgets.codebook_tree import CodebookTree
 from tui.widgets.memo_pane import MemoPane, MemoTarget
 from tui.widgets.status_bar import RecentCodes, StatusBar
@@ -33,18 +42,7 @@ MIN_TRANSCRIPT = 50  # columns the transcript keeps when a side pane is shown
 _b = binding_maker("coding")
 
 
-class DocSummary:
-    """Counts per (code, coder) and spans per coder of one document, for one file signature."""
-
-    def __init__(self, signature: tuple | None, codings: list[Coding]) -> None:
-        self.signature = signature
-        self.counts: Counter[tuple[str, str]] = Counter((c.code, c.coder) for c in codings)
-        self.spans: dict[str, list[tuple[int, int]]] = {}
-        for c in codings:
-            self.spans.setdefault(c.coder, []).append((c.start, c.end))
-
-
-class CodingScreen(CodingActions, Screen):
+class CodingScreen(Screen):
     DEFAULT_CSS = """
     CodingScreen #panes { height: 1fr; }
     CodingScreen #transcript { width: 1fr; }
@@ -90,12 +88,16 @@ class CodingScreen(CodingActions, Screen):
            "framework_screen"),
     ]
 
+    coder_layer: reactive[tuple[str, str | None]] = reactive(("all", None), init=False)
+    pane_choice: reactive[dict[str, bool] | None] = reactive(None, init=False)  # None: follow the width
+    picked_coding: reactive[str | None] = reactive(None, init=False)  # chosen with f among overlapping codings
+
     def __init__(self, project: Project, positions: Positions, *, blind: bool = False) -> None:
         super().__init__()
         self.project = project
         self.positions = positions
         self.blind = blind
-        self.coder_layer: tuple[str, str | None] = ("mine", None) if blind else ("all", None)
+        self.set_reactive(CodingScreen.coder_layer, ("mine", None) if blind else ("all", None))
         self.doc: Document | None = None
         self.text = ""
         self.starts: list[int] = [0]
@@ -103,14 +105,11 @@ class CodingScreen(CodingActions, Screen):
         self.codes: dict[str, Code] = {}
         self.code_tree: list[tuple[int, Code]] = []
         self.paths: dict[str, str] = {}
-        self.summaries: dict[str, DocSummary] = {}
-        self.doc_signature: tuple | None = None
-        self.change_token: tuple | None = None
         self.search_pattern: tuple[str, bool] = ("", False)
-        self.pane_choice: dict[str, bool] | None = None  # None: follow the width
-        self._memos_about: dict[tuple[str, str], Memo | None] = {}
-        self._memos_token: tuple | None = None
-        self.picked_coding: str | None = None  # the coding chosen with f among overlapping ones
+        self.sync = CodingSync(self)
+        self.editor = CodingEditor(self)
+        self.panels = CodingPanels(self)
+        self.navigator = CodingNavigator(self)
 
     # layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -137,14 +136,14 @@ class CodingScreen(CodingActions, Screen):
     def on_mount(self) -> None:
         self.codebook.no_color = self.app.no_color
         self.apply_pane_visibility()
-        self.reload_codebook()
+        self.sync.reload_codebook()
         docs = self.project.docs.all()
         last = self.positions.last_doc
         start = next((d for d in docs if d.id == last), docs[0] if docs else None)
         if start is not None:
             self.open_document(start.id)
         else:
-            self.refresh_status()
+            self.panels.refresh_status()
             self.memo.show_memo(None, "")
             self.notify("This project has no documents yet: add some with 'qualtui add FILES'.", timeout=8)
         self.view.focus()
@@ -172,6 +171,17 @@ class CodingScreen(CodingActions, Screen):
         side.display = codebook or memo
         side.styles.width = 38 if wide else max(24, min(38, width - MIN_TRANSCRIPT))
 
+    def watch_pane_choice(self) -> None:
+        self.apply_pane_visibility()
+        self.panels.refresh_memo()
+
+    def watch_coder_layer(self) -> None:
+        self.show_codings()
+
+    def watch_picked_coding(self) -> None:
+        self.panels.refresh_status()
+        self.panels.refresh_memo()
+
     # documents -----------------------------------------------------------------------
     def remember_position(self) -> None:
         if self.doc is not None:
@@ -182,11 +192,11 @@ class CodingScreen(CodingActions, Screen):
         doc = self.project.docs.by_id(doc_id)
         text = self.project.docs.text(doc_id)
         turns = self.project.docs.turns(doc_id)
-        self.doc_signature = self.project.docs.signature(doc_id)
+        signature = self.sync.doc_signature = self.project.docs.signature(doc_id)
         codings = self.project.codings.for_document(doc_id)
         self.doc, self.text, self.all_codings = doc, text, codings
         self.starts = line_starts(text)
-        self.summaries[doc_id] = DocSummary(self.doc_signature, codings)
+        self.sync.summaries[doc_id] = DocSummary(signature, codings)
         cursor, top = self.positions.docs.get(doc_id, (0, None))
         self.view.show_document(doc, text, turns, self.visible_codings(codings), self.codes, cursor=cursor,
                                 own_coder=self.project.coder, top_offset=top)
@@ -194,13 +204,6 @@ class CodingScreen(CodingActions, Screen):
             self.view.set_search(self.search_pattern[0], regex=self.search_pattern[1])
         self.positions.remember(doc_id, self.view.cursor, self.view.top_offset)
         self.refresh_side()
-
-    def action_toggle_times(self) -> None:
-        view = self.view
-        view.show_times(not view.showing_times)
-        if view.showing_times and self.doc is not None and not view.has_times:
-            self.notify(f"{self.doc.name} has no turn times (they come from VTT, SRT, Otter, Rev-style or "
-                        "bracketed timestamps); documents that have them show them", timeout=6)
 
     # coder layers --------------------------------------------------------------------
     @property
@@ -221,179 +224,169 @@ class CodingScreen(CodingActions, Screen):
             return "BLIND: only mine (o to end)"
         return {"all": "all coders", "mine": "only mine"}.get(mode, f"coder: {who}")
 
-    def coders(self) -> list[str]:
-        names = {coder for s in self.summaries.values() for _, coder in s.counts}
-        names.discard(self.project.coder)
-        return sorted(names, key=str.casefold)
-
     # refreshing ----------------------------------------------------------------------
-    def reload_codebook(self) -> None:
-        codes = self.project.codes.all()
-        self.codes = {c.id: c for c in codes}
-        self.code_tree = self.project.codes.tree()
-        self.paths = {c.id: self.project.codes.path(c, codes) for c in codes}
-        self.change_token = self.project.change_token()
-
-    def reload_codings(self) -> None:
-        """Re-read the open document's codings (after an edit, an undo, or another process's change)."""
-        if self.doc is None:
-            return
-        self.doc_signature = self.project.docs.signature(self.doc.id)
-        self.all_codings = self.project.codings.for_document(self.doc.id)
-        self.summaries[self.doc.id] = DocSummary(self.doc_signature, self.all_codings)
-        self.view.update_codings(self.visible_codings(self.all_codings), self.codes)
+    def show_codings(self) -> None:
+        """Show ``all_codings`` (of the coder layer) and the counts, after they changed."""
+        if self.doc is not None:
+            self.view.update_codings(self.visible_codings(self.all_codings), self.codes)
         self.refresh_side()
 
-    def reload_all(self) -> None:
-        self.reload_codebook()
-        self.reload_codings()
-        if self.doc is None:
-            self.refresh_side()
-
-    def refresh_summaries(self) -> None:
-        """Recount documents whose codings file changed (a stat per document; reads only changed ones)."""
-        docs = self.project.docs.all()
-        known = {d.id for d in docs}
-        for doc_id in list(self.summaries):
-            if doc_id not in known:
-                del self.summaries[doc_id]
-        for doc in docs:
-            signature = self.project.docs.signature(doc.id)
-            summary = self.summaries.get(doc.id)
-            if summary is None or summary.signature != signature:
-                self.summaries[doc.id] = DocSummary(signature, self.project.codings.for_document(doc.id))
-
-    def counts(self, summary: DocSummary) -> Counter[str]:
-        wanted = self.shown_coder
-        counts: Counter[str] = Counter()
-        for (code, coder), n in summary.counts.items():
-            if wanted is None or coder == wanted:
-                counts[code] += n
-        return counts
-
     def refresh_side(self) -> None:
-        self.refresh_summaries()
+        sync, wanted = self.sync, self.shown_coder
+        sync.refresh_summaries()
         project_counts: Counter[str] = Counter()
-        for summary in self.summaries.values():
-            project_counts.update(self.counts(summary))
-        doc_counts = self.counts(self.summaries[self.doc.id]) if self.doc and self.doc.id in self.summaries \
+        for summary in sync.summaries.values():
+            project_counts.update(sync.counts(summary, wanted))
+        doc_counts = sync.counts(sync.summaries[self.doc.id], wanted) if self.doc and self.doc.id in sync.summaries \
             else Counter()
         self.codebook.show_codes(self.code_tree, dict(doc_counts), dict(project_counts), self.codes_at_cursor_ids())
-        self.refresh_status()
-        self.refresh_memo()
-        self.refresh_recent()
+        self.panels.refresh_status()
+        self.panels.refresh_memo()
+        self.panels.refresh_recent()
 
     def codes_at_cursor_ids(self) -> set[str]:
         return {c.code for c in self.view.codings_at_cursor} if self.doc else set()
 
-    def ordered_codings_here(self) -> list[Coding]:
-        """The codings at the cursor in the order f cycles them: own first, then the shortest."""
-        if self.doc is None:
-            return []
-        mine = self.project.coder
-        return sorted(self.view.codings_at_cursor,
-                      key=lambda c: (c.coder != mine, c.end - c.start, c.start, c.id))
-
-    def current_coding(self) -> Coding | None:
-        """The coding that x, r, e and m act on: the one picked with f, else own and shortest."""
-        here = self.ordered_codings_here()
-        picked = next((c for c in here if c.id == self.picked_coding), None)
-        return picked or (here[0] if here else None)
-
-    def refresh_status(self) -> None:
-        view = self.view
-        names = []
-        here = self.ordered_codings_here()
-        current = self.current_coding() if len(here) > 1 else None
-        for coding in here:
-            code = self.codes.get(coding.code)
-            name = code.name if code else "?"
-            name = name if coding.coder == self.project.coder else f"{name} ({coding.coder})"
-            names.append(f">{name}" if current is not None and coding.id == current.id else name)
-        selection = view.selection
-        turn = view.turn_at_cursor if self.doc else None
-        self.query_one(StatusBar).show(
-            document=self.doc.name if self.doc else "", line=view.current_line if self.doc else 0,
-            lines=view.line_count if self.doc else 0, selection=(selection[1] - selection[0]) if selection else 0,
-            codes=names, coder=self.project.coder, layer=self.layer_label(),
-            time=clock(turn.begin_ms) if turn is not None else "")
-
-    def refresh_recent(self) -> None:
-        self.positions.recent = [c for c in self.positions.recent if c in self.codes][:9]
-        keys = self.positions.number_keys(self.codes)
-        pinned = set(self.positions.pinned)
-        self.query_one(RecentCodes).show([(self.codes[c].name, c in pinned) for c in keys],
-                                         "c code  r recode  x remove  u undo  : line  q quit")
-
-    def memo_target(self) -> tuple[MemoTarget | None, str]:
-        """The memo of the focused thing: a code in the codebook, the coding at the cursor, the document."""
-        if self.focused is self.codebook and self.codebook.highlighted_code in self.codes:
-            code = self.codes[self.codebook.highlighted_code]
-            memo = self.memo_about("code", code.id)
-            return MemoTarget("code", code.id, code.name, memo_id=memo.id if memo else None), memo.text if memo else ""
-        if self.doc is None:
-            return None, ""
-        coding = self.current_coding()
-        if coding is not None:
-            code = self.codes.get(coding.code)
-            label = f"{code.name if code else '?'} (l.{line_of(self.starts, coding.start)}, {coding.coder})"
-            return MemoTarget("coding", coding.id, label, doc_id=self.doc.id), coding.memo or ""
-        memo = self.memo_about("document", self.doc.id)
-        return (MemoTarget("document", self.doc.id, self.doc.name, memo_id=memo.id if memo else None),
-                memo.text if memo else "")
-
-    def memo_about(self, kind: str, target: str) -> Memo | None:
-        """The memo about a code or document, re-read only when the project file changed (not per keypress)."""
-        token = self.project.change_token()  # memos live in the project file: any write changes its signature
-        if token != self._memos_token:
-            self._memos_token, self._memos_about = token, {}
-        if (kind, target) not in self._memos_about:
-            self._memos_about[kind, target] = self.project.memos.about(kind, target)
-        return self._memos_about[kind, target]
-
-    def refresh_memo(self) -> None:
-        if self.memo.display:
-            self.memo.show_memo(*self.memo_target())
-
     # events --------------------------------------------------------------------------
-    def on_transcript_view_cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
-        if self.picked_coding is not None and all(c.id != self.picked_coding for c in self.view.codings_at_cursor):
-            self.picked_coding = None  # the cursor left the picked coding
+    @on(TranscriptView.CursorMoved)
+    def cursor_moved(self) -> None:
         self.codebook.mark_at_cursor(self.codes_at_cursor_ids())
-        self.refresh_status()
-        self.refresh_memo()
+        if self.picked_coding is not None and all(c.id != self.picked_coding for c in self.view.codings_at_cursor):
+            self.picked_coding = None  # the cursor left the picked coding: the watcher repaints
+            return
+        self.panels.refresh_status()
+        self.panels.refresh_memo()
 
-    def on_transcript_view_selection_changed(self, event: TranscriptView.SelectionChanged) -> None:
-        self.refresh_status()
+    @on(TranscriptView.SelectionChanged)
+    def selection_changed(self) -> None:
+        self.panels.refresh_status()
 
-    def on_codebook_tree_code_highlighted(self, event: CodebookTree.CodeHighlighted) -> None:
-        self.refresh_memo()
+    @on(CodebookTree.CodeHighlighted)
+    def code_highlighted(self) -> None:
+        self.panels.refresh_memo()
 
     def on_descendant_focus(self) -> None:
-        self.refresh_memo()
+        self.panels.refresh_memo()
 
-    # polling for other processes ------------------------------------------------------
-    def poll(self) -> None:
+    @on(OptionList.OptionSelected)
+    def code_chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter in the codebook pane applies the code to the selection."""
+        if event.option_list is self.codebook and event.option.id in self.codes:
+            event.stop()
+            self.editor.apply_code(event.option.id)
+
+    @on(MemoPane.Closed)
+    def memo_closed(self, event: MemoPane.Closed) -> None:
+        """The memo pane saves what is typed itself (tui.autosave); here only what shows it changes."""
+        event.stop()
+        if event.changed:
+            if event.target.kind == "coding":
+                self.sync.reload_codings()
+            self.notify("Memo saved.", timeout=2)
+        if event.refocus:
+            self.view.focus()
+
+    def save_open_memo(self) -> bool:
+        """Before quitting: store a memo that is being edited.  False if it could not be saved."""
+        return self.memo.close_editor(refocus=False)
+
+    @on(Edited)
+    def edited(self, event: Edited) -> None:
+        """An edit of this process is on disk: show it from the records it returned (no read)."""
         try:
-            if self.project.change_token() != self.change_token:
-                self.reload_codebook()
-                if self.doc is not None and self.doc.id not in {d.id for d in self.project.docs.all()}:
-                    self.doc = None
-                    docs = self.project.docs.all()
-                    self.notify("The open document was deleted by someone else.", severity="warning")
-                    if docs:
-                        self.open_document(docs[0].id)
-                self.view.update_codings(self.visible_codings(self.all_codings), self.codes)
-                self.refresh_side()
-            if self.doc is not None and self.project.docs.signature(self.doc.id) != self.doc_signature:
-                self.reload_codings()
-            elif self.doc is not None:
-                self.refresh_summaries()
+            self.sync.edited(event.outcome)
+        except EDIT_ERRORS as exc:
+            self.report("show the change", exc)
+
+    def poll(self) -> None:
+        """Other processes' changes, every POLL_SECONDS (a stat per file; reads only what changed)."""
+        try:
+            self.sync.poll()
             self.remember_position()
             self.positions.save()
         except Exception as exc:  # never let a background refresh kill the screen
             self.report("refresh", exc, once=True)
 
+    def came_back(self, result: object = None) -> None:
+        """Another screen closed: it may have edited anything, and may ask to show a place (JumpTo)."""
+        try:
+            self.sync.reload_all()
+            target = getattr(result, "document_id", None)
+            if target is not None:
+                if self.doc is None or target != self.doc.id:
+                    self.open_document(target)
+                self.view.select_span(result.start, result.end)
+        except EDIT_ERRORS as exc:
+            self.report("show the result", exc)
+        self.view.focus()
+
     def report(self, what: str, exc: BaseException, *, once: bool = False) -> None:
-        """The one place errors are shown: a notification naming what failed and why."""
-        self.app.report_error(what, exc, once=once)
+        self.app.edits.report(what, exc, once=once)
+
+    # actions: bindings stay here (ids, help, keymap); the work is the editor's and the navigator's ---------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Whether an action applies right now: keys that do not apply do nothing, the palette leaves them out."""
+        has_doc = self.doc is not None
+        if action in ("code", "recent"):
+            return has_doc and self.view.selection is not None
+        if action in ("remove", "recode", "adjust"):
+            return has_doc and bool(self.view.codings_at_cursor)
+        if action == "cycle_coding":
+            return has_doc and len(self.view.codings_at_cursor) > 1
+        if action in ("search", "memo", "goto_line"):
+            return has_doc
+        return True
+
+    def action_code(self) -> None:
+        self.editor.code()
+
+    def action_recent(self, number: int) -> None:
+        self.editor.recent(number)
+
+    def action_pin(self) -> None:
+        self.editor.pin()
+
+    def action_remove(self) -> None:
+        self.editor.remove()
+
+    def action_recode(self) -> None:
+        self.editor.recode()
+
+    def action_adjust(self) -> None:
+        self.editor.adjust()
+
+    def action_cycle_coding(self) -> None:
+        self.editor.cycle()
+
+    def action_undo(self) -> None:
+        self.app.edits.undo()
+
+    def action_redo(self) -> None:
+        self.app.edits.redo()
+
+    def action_toggle_times(self) -> None:
+        self.navigator.toggle_times()
+
+    def action_goto_line(self) -> None:
+        self.navigator.ask_line()
+
+    def action_search(self) -> None:
+        self.navigator.ask_search()
+
+    def action_memo(self) -> None:
+        self.navigator.memo()
+
+    def action_documents(self) -> None:
+        self.navigator.documents()
+
+    def action_focus_pane(self, step: int) -> None:
+        self.navigator.focus_pane(step)
+
+    def action_toggle_pane(self, pane: str) -> None:
+        self.navigator.toggle_pane(pane)
+
+    def action_layers(self) -> None:
+        self.navigator.layers()
+
+    def action_open_screen(self, name: str) -> None:
+        self.navigator.open_screen(name)

@@ -24,6 +24,7 @@ from qualtui.editing.live_edit import LiveEdit, StoredCodingMemo, StoredMemo
 from qualtui.text.lines import line_starts, lines_label
 from qualtui.text.normalise import clean_label, strip_controls
 from tui.autosave import Autosave
+from tui.edit_pipeline import MEMOS
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.dialogs import ConfirmDialog
@@ -325,9 +326,9 @@ class MemosScreen(ProjectScreen):
                 return
             if item.kind == "coding":
                 self.run_edit("delete the coding memo",
-                              lambda: edits.set_coding_memo(self.project, item.doc_id, item.target, None))
+                              lambda: edits.set_coding_memo(self.project, item.doc_id, item.target, None), MEMOS)
             else:
-                self.run_edit("delete the memo", lambda: delete_memo(self.project, item.memo_id))
+                self.run_edit("delete the memo", lambda: delete_memo(self.project, item.memo_id), MEMOS)
 
         self.app.push_screen(ConfirmDialog(f"Delete this {KIND_LABELS[item.kind]} memo "
                                            f"({clean_label(item.title or item.about, 60)})? u undoes."), confirmed)
@@ -344,7 +345,7 @@ class MemosScreen(ProjectScreen):
 
         def done(title: str | None) -> None:
             if title is not None:
-                self.run_edit("set the title", lambda: edits.set_memo_title(self.project, item.key, title))
+                self.run_edit("set the title", lambda: edits.set_memo_title(self.project, item.key, title), MEMOS)
 
         self.app.push_screen(TextPrompt("Title of the memo (empty clears it)", item.title), done)
 

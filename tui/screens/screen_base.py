@@ -1,23 +1,27 @@
 """What the analysis screens share: the project, the history, undo/redo, closing, and edits that report errors.
 
-Every edit goes through ``run_edit``: the core function writes durably and
-returns a ``Change``, which is recorded in the shared history only after the
-write succeeded; a failure is one error notification and nothing else changes.
+Every edit goes through the app's ``EditPipeline`` (``run_edit`` here): the core
+function writes durably and returns a ``Change``, which is recorded in the
+shared history only after the write succeeded; a failure is one error
+notification and nothing else changes.  The pipeline then posts ``Edited``,
+and a screen shows the change from it (by default ``reload``: these screens
+show figures computed over the whole project).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from textual import on
 from textual.binding import Binding
 from textual.screen import Screen
 
-from qualtui.safeio.messages import describe_error
 from qualtui.editing.history import Change, History
 from qualtui.project import Project
 from qualtui.text.normalise import clean_label
+from tui.edit_pipeline import EDIT_ERRORS, RESTRUCTURED, EditPipeline, Edited, Outcome, pipeline_of
 from tui.screens.dialogs import ChooseDialog
 
 T = TypeVar("T")
@@ -72,23 +76,30 @@ class ProjectScreen(Screen):
     def no_color(self) -> bool:
         return bool(getattr(self.app, "no_color", False))
 
+    @property
+    def edits(self) -> EditPipeline:
+        return pipeline_of(self.app, self.history)
+
     def reload(self) -> None:
-        """Re-read what the screen shows (after an edit, undo or redo)."""
+        """Re-read what the screen shows (after another screen's edit, an undo or a redo)."""
 
     def report(self, what: str, exc: BaseException) -> None:
-        self.notify(f"Could not {what}: {describe_error(exc)}", severity="error", timeout=8)
+        self.edits.report(what, exc)
 
-    def run_edit(self, what: str, edit: Callable[[], tuple[T, Change]]) -> T | None:
-        """Run a core edit; on success record its Change and reload, else report. Returns its result or None."""
+    def run_edit(self, what: str, edit: Callable[[], tuple[T, Change | None]], kind: str = RESTRUCTURED) -> T | None:
+        """Run a core edit through the pipeline; its result, or None (and the error shown) if it failed."""
+        return self.edits.run(what, kind, edit)
+
+    @on(Edited)
+    def edited(self, event: Edited) -> None:
+        """An edit is on disk (made here, on another screen, or undone): show it."""
+        self.show_edit(event.outcome)
+
+    def show_edit(self, outcome: Outcome) -> None:
         try:
-            result, change = edit()
-        except Exception as exc:  # a user error or a failed write: nothing was recorded
-            self.report(what, exc)
             self.reload()
-            return None
-        self.history.record(change)
-        self.reload()
-        return result
+        except EDIT_ERRORS as exc:
+            self.report("show the change", exc)
 
     def choose_coder(self, title: str, chosen: Callable[[str | None], None]) -> None:
         """Ask which coder's codings to keep (or every coder's); *chosen* gets the name, or None for every coder."""
@@ -107,19 +118,10 @@ class ProjectScreen(Screen):
         self.app.push_screen(ChooseDialog(title, labels), done)
 
     def action_undo(self) -> None:
-        self._step("undo", self.history.undo)
+        self.edits.undo()
 
     def action_redo(self) -> None:
-        self._step("redo", self.history.redo)
-
-    def _step(self, what: str, step: Callable[[], Any]) -> None:
-        try:
-            change = step()
-        except Exception as exc:
-            self.report(what, exc)
-        else:
-            self.notify(f"{what.capitalize()}: {change.label}" if change else f"Nothing to {what}", timeout=3)
-        self.reload()
+        self.edits.redo()
 
     def action_close(self) -> None:
         self.dismiss(None)

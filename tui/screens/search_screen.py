@@ -260,21 +260,20 @@ class SearchScreen(ProjectScreen):
         self.app.push_screen(CodePicker(codes, paths, title, no_color=self.no_color), picked)
 
     def code_spans(self, answer: Picked, spans: autocode.Spans, what: str) -> None:
-        try:
+        def code_them():
             if answer.new_name:
                 outcome, change = autocode.autocode(self.project, answer.new_name, spans, create=True)
             else:
                 outcome, change = autocode.code_spans(self.project, answer.code_id, spans)
-        except Exception as exc:
-            self.report(what, exc)
+            if not outcome.added:
+                if answer.new_name and change is not None:
+                    change.undo()  # nothing was coded: do not leave a new, empty code behind
+                change = None  # and nothing to undo
+            return outcome, change
+
+        outcome = self.run_edit(what, code_them)
+        if outcome is None:
             return
-        if outcome.added:
-            self.history.record(change)
-        elif answer.new_name and change is not None:
-            try:
-                change.undo()  # nothing was coded: do not leave a new, empty code behind
-            except Exception as exc:
-                self.report("remove the unused new code", exc)
         skipped = f"; {outcome.skipped} already coded" if outcome.skipped else ""
         self.notify(f"Coded {len(outcome.added)} span{'s' if len(outcome.added) != 1 else ''} in "
                     f"{outcome.documents} document{'s' if outcome.documents != 1 else ''} as "

@@ -129,7 +129,7 @@ class MemoPane(Vertical, can_focus=False):
             try:
                 edit = LiveEdit(stored_memo(self.app.project, self.target))
             except Exception as exc:
-                self.app.report_error("open the memo", exc)
+                self.app.edits.report("open the memo", exc)
                 return
             self.autosave = Autosave(self, edit, lambda: editor.text, self.app.history, "save the memo")
             self.editing = True
