@@ -5,7 +5,8 @@ pipeline records the Change for undo only once the write succeeded, reports a
 failure as one notification (and nothing changes on screen), and posts
 ``Edited`` carrying the returned records to every screen in the stack: a screen
 updates what it shows from them instead of reading the files again.  Undo and
-redo take the same path; they return no records, so screens re-read.
+redo take the same path; they return no records, so screens re-read (the
+coding screen only the files the step wrote).
 
 Only the failures an edit can meet on disk are caught (``EDIT_ERRORS``): a user
 error or a refusal (``QualtuiError``, e.g. an undo after a colleague changed the
@@ -38,7 +39,7 @@ CODING_CHANGED = "coding_changed"      # records: the Coding after the change
 CODEBOOK = "codebook"                  # records: a Code (created or changed); counts unchanged
 RESTRUCTURED = "restructured"          # merge, split, delete, auto-code: counts and codings moved
 MEMOS = "memos"                        # records: memos (or a coding with its memo)
-UNDONE = "undone"                      # undo or redo: no records; re-read what is shown
+UNDONE = "undone"                      # undo or redo: no records; ``files`` says which files to re-read
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Outcome:
     document: str | None = None
     changed: bool = True
     label: str = ""
+    files: frozenset[str | None] = frozenset()  # undo/redo: the documents whose codings it wrote; None: the project
 
 
 class Edited(Message):
@@ -106,11 +108,11 @@ class EditPipeline:
             change = self.history.undo() if undo else self.history.redo()
         except EDIT_ERRORS as exc:
             self.report(word, exc)
-            change = None  # part of it may have been written before the refusal: screens re-read anyway
-        else:
-            if change is not None:
-                self.app.notify(f"{'Undid' if undo else 'Redid'}: {change.label}", timeout=2)
-        self.announce(Outcome(UNDONE, None, changed=change is not None, label=change.label if change else ""))
+            return None  # refused or failed: nothing was written, nothing to show
+        if change is not None:
+            self.app.notify(f"{'Undid' if undo else 'Redid'}: {change.label}", timeout=2)
+            files = frozenset(t.file for t in change.touches)
+            self.announce(Outcome(UNDONE, None, label=change.label, files=files))
         return change
 
     def announce(self, outcome: Outcome) -> None:

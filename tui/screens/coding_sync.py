@@ -15,7 +15,7 @@ from typing import Any
 from textual.screen import Screen
 
 from qualtui.model import Coding
-from tui.edit_pipeline import CODEBOOK, CODING_CHANGED, CODINGS_ADDED, CODINGS_REMOVED, Outcome
+from tui.edit_pipeline import CODEBOOK, CODING_CHANGED, CODINGS_ADDED, CODINGS_REMOVED, UNDONE, Outcome
 
 
 class DocSummary:
@@ -98,7 +98,15 @@ class CodingSync:
         elif outcome.kind == CODEBOOK:
             self.reload_codebook()
             self.screen.show_codings()
-        else:  # a restructuring, memos, undo or redo: what changed is not in the message
+        elif outcome.kind == UNDONE and outcome.files:  # read back only the files the step wrote
+            doc = self.screen.doc
+            if None in outcome.files:
+                self.reload_codebook()
+            if doc is not None and doc.id in outcome.files:
+                self.reload_codings()
+            else:
+                self.screen.show_codings()
+        else:  # a restructuring or memos: what changed is not in the message
             self.reload_all()
 
     def apply_records(self, kind: str, records: list[Coding], document: str | None) -> None:
