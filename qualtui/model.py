@@ -10,6 +10,7 @@ import re
 import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from qualtui.text.normalise import BIDI_CONTROLS, clean_label, clean_text, has_controls
@@ -38,6 +39,7 @@ class _Record:
 
     LABELS: ClassVar[dict[str, int]] = {}
     TEXTS: ClassVar[tuple[str, ...]] = ()
+    SCALARS: ClassVar[bool] = False   # every field is a str, int or None: nothing to copy
 
     @classmethod
     def from_record(cls, record: dict[str, Any]):
@@ -46,6 +48,26 @@ class _Record:
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
         made = cls(**{k: _copy(v) for k, v in record.items() if k in names})
         return made.cleaned() if cls._needs_cleaning(record) else made
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]]) -> list:
+        """``[from_record(r) for r in records]``, at a fraction of the cost for classes of scalars.
+
+        The hot path of reading tens of thousands of codings and turns: when no record has an unknown
+        key and none needs cleaning (checked for all at once), each is built straight from its record
+        (nothing to copy: every value is a str, an int or None, and objects never change a value in place).
+        """
+        records = records if isinstance(records, list) else list(records)
+        names = _FIELD_NAMES.get(cls) or _FIELD_NAMES.setdefault(cls, frozenset(f.name for f in fields(cls)))
+        if cls.SCALARS and all(r.keys() <= names for r in records) and not cls._any_needs_cleaning(records):
+            return [cls(**r) for r in records]
+        return [cls.from_record(r) for r in records]
+
+    @classmethod
+    def _any_needs_cleaning(cls, records: list[dict[str, Any]]) -> bool:
+        labels = "".join([v for r in records for k in cls.LABELS if type(v := r.get(k)) is str])
+        texts = "".join([v for r in records for k in cls.TEXTS if type(v := r.get(k)) is str])
+        return _LABEL_UNSAFE.search(labels) is not None or has_controls(texts)
 
     @classmethod
     def _needs_cleaning(cls, record: dict[str, Any]) -> bool:
@@ -97,6 +119,7 @@ class Turn(_Record):
     """
 
     LABELS: ClassVar[dict[str, int]] = {"speaker": 200}
+    SCALARS: ClassVar[bool] = True
 
     start: int
     end: int
@@ -178,6 +201,7 @@ class Code(_Record):
 @dataclass
 class Coding(_Record):
     LABELS: ClassVar[dict[str, int]] = {"coder": 60, "created": 60}
+    SCALARS: ClassVar[bool] = True
 
     id: str
     document: str
@@ -193,6 +217,11 @@ class Coding(_Record):
         # Spelled out: the hot path when tens of thousands of codings are read.
         return _LABEL_UNSAFE.search(f"{record.get('coder')}{record.get('created')}") is not None or \
             has_controls(record.get("memo") or "")
+
+    @classmethod
+    def _any_needs_cleaning(cls, records: list[dict[str, Any]]) -> bool:
+        return _LABEL_UNSAFE.search("".join([f"{r.get('coder')}{r.get('created')}" for r in records])) is not None \
+            or has_controls("".join([m for r in records if type(m := r.get("memo")) is str]))
 
     def _clean_more(self) -> dict[str, Any]:
         return {"memo": clean_text(self.memo) or None if isinstance(self.memo, str) else None}

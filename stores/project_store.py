@@ -200,6 +200,12 @@ class ProjectStore:
             self._document_files[doc_id] = rf
         return rf
 
+    def release_document(self, doc_id: str) -> None:
+        """Drop this document's cached text and parsed codings (a pass over every document keeps one)."""
+        self._text_cache.pop(doc_id, None)
+        if not self.in_transaction():
+            self._document_files.pop(doc_id, None)
+
     def text_path(self, doc_id: str) -> Path:
         _check_id(doc_id)
         return self.layout.text(doc_id)

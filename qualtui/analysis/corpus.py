@@ -8,7 +8,7 @@ documents (by attribute or by name) and whose codings (by coder) count.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,6 +107,7 @@ class DocumentView:
         self._turn_ends: list[int] = []
         self._codings: list[Coding] | None = None
         self._units: TextUnits | None = None
+        self._spans: tuple[list[int], list[int], list[str | None], list[int | None]] | None = None
 
     @property
     def id(self) -> str:
@@ -154,9 +155,32 @@ class DocumentView:
         """Turns whose extent (label included) overlaps [start, end); a point (start == end) counts too."""
         return turns_overlapping(self.turns, self._turn_ends, start, end)
 
+    def _turn_spans(self) -> tuple[list[int], list[int], list[str | None], list[int | None]]:
+        """(extent starts, ends, speakers, begin_ms) of the turns in order: a lookup per segment, no objects."""
+        if self._spans is None:
+            rows = ([(*turn_extent(t), t.speaker, t.begin_ms) for t in self._turns] if self._turns is not None
+                    else self.corpus.project.docs.turn_spans(self.doc.id))
+            self._spans = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+        return self._spans
+
+    def _touched(self, start: int, end: int) -> range:
+        """Indexes of the turns whose extent overlaps [start, end) (as ``turns_overlapping``)."""
+        starts, ends = self._turn_spans()[:2]
+        first = index = bisect_right(ends, start)
+        stop = max(end, start + 1)
+        while index < len(starts) and starts[index] < stop:
+            index += 1
+        return range(first, index)
+
     def speakers(self, start: int, end: int) -> tuple[str, ...]:
         """Distinct speakers of the turns the span touches, in order."""
-        return distinct_speakers(self.turns_overlapping(start, end))
+        names = self._turn_spans()[2]
+        return tuple(dict.fromkeys(s for i in self._touched(start, end) if (s := names[i])))
+
+    def start_ms(self, start: int, end: int) -> int | None:
+        """The start time of the first turn the span touches that has one."""
+        begins = self._turn_spans()[3]
+        return next((begins[i] for i in self._touched(start, end) if begins[i] is not None), None)
 
     @property
     def codings(self) -> list[Coding]:
@@ -166,6 +190,26 @@ class DocumentView:
             self._codings = [c for c in self.corpus.project.codings.for_document(self.doc.id)
                              if scope.admits_coding(c)]
         return self._codings
+
+    def codings_of(self, code_ids: frozenset[str] | set[str]) -> list[Coding]:
+        """This document's codings with one of *code_ids* (within the scope's coders), sorted by offset.
+
+        Only the matching records become ``Coding`` objects: retrieving one code of many stays cheap.
+        """
+        if self._codings is not None:
+            return [c for c in self._codings if c.code in code_ids]
+        scope = self.corpus.scope
+        return [c for c in self.corpus.project.codings.for_document(self.doc.id, codes=code_ids)
+                if scope.admits_coding(c)]
+
+    def release(self) -> None:
+        """Forget what was read (text, turns, codings), here and in the store's caches.
+
+        A pass over every document of a large project then holds one document at a time.
+        """
+        self._text = self._starts = self._turns = self._codings = self._units = self._spans = None
+        self._turn_ends = []
+        self.corpus.project.store.release_document(self.doc.id)
 
     def context(self, start: int, end: int, lines: int) -> tuple[str, str]:
         """Text before and after [start, end): the rest of its lines plus *lines* whole lines each way."""
@@ -190,9 +234,10 @@ class DocumentView:
 class Corpus:
     """The documents in scope, the codebook, and lazily loaded per-document views."""
 
-    def __init__(self, project: "Project", scope: Scope | None = None) -> None:
+    def __init__(self, project: "Project", scope: Scope | None = None, *, streaming: bool = False) -> None:
         self.project = project
         self.scope = scope or Scope()
+        self.streaming = streaming   # each document forgotten once visited (a command's single pass)
         self.codes: list[Code] = project.codes.all()
         self.code_by_id: dict[str, Code] = {c.id: c for c in self.codes}
         self.documents: list[DocumentView] = [
@@ -200,6 +245,13 @@ class Corpus:
         ]
         self._tree: list[tuple[int, Code]] | None = None
         self._paths: dict[str, str] | None = None
+
+    def visit(self) -> Iterator[DocumentView]:
+        """The documents in scope, in order; when streaming, each is released after its turn."""
+        for view in self.documents:
+            yield view
+            if self.streaming:
+                view.release()
 
     @property
     def tree(self) -> list[tuple[int, Code]]:

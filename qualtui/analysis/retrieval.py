@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from qualtui.analysis.corpus import Corpus
+from qualtui.analysis.corpus import Corpus, DocumentView
+from qualtui.model import Coding
 from qualtui.text.units import clock
 
 
@@ -53,28 +55,42 @@ def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, times
     first turn it touches that has one.  A segment whose speakers all have a role in *exclude_roles*
     (e.g. ``interviewer``) is left out.
     """
-    wanted = set(code_ids)
+    return [s for segments in iter_segments(corpus, code_ids, context=context, timestamps=timestamps,
+                                            exclude_roles=exclude_roles) for s in segments]
+
+
+def iter_segments(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, timestamps: bool = False,
+                  exclude_roles: Iterable[str] = ()) -> Iterator[list[Segment]]:
+    """``retrieve``, one document's segments at a time (documents without any are skipped).
+
+    With a streaming corpus only the current document is held, whatever the project's size.
+    """
+    wanted = frozenset(code_ids)
     excluded = frozenset(r.casefold() for r in exclude_roles)
     role = corpus.project.speakers.role
-    segments: list[Segment] = []
-    for view in corpus.documents:
-        matching = [c for c in view.codings if c.code in wanted]
-        if not matching:
+    for view in corpus.visit():
+        matching = view.codings_of(wanted)
+        if matching:
+            yield _segments(corpus, view, matching, context, timestamps, excluded, role)
+
+
+def _segments(corpus: Corpus, view: DocumentView, matching: list[Coding], context: int, timestamps: bool,
+              excluded: frozenset[str], role: Callable[[str], str]) -> list[Segment]:
+    # The loop runs once per segment of a whole project: lookups are kept local.
+    text, path, found = view.text, corpus.path, []
+    starts, speakers_of, doc_id, name = view.line_starts, view.speakers, view.id, view.name
+    for coding in matching:
+        start, end = coding.start, coding.end
+        speakers = speakers_of(start, end)
+        if excluded and speakers and all(role(s) in excluded for s in speakers):
             continue
-        text = view.text
-        for coding in matching:
-            speakers = view.speakers(coding.start, coding.end)
-            if excluded and speakers and all(role(s) in excluded for s in speakers):
-                continue
-            first, last = view.lines(coding.start, coding.end)
-            before, after = view.context(coding.start, coding.end, context)
-            timed = [t.begin_ms for t in view.turns_overlapping(coding.start, coding.end)
-                     if t.begin_ms is not None] if timestamps else []
-            segments.append(Segment(
-                coding_id=coding.id, document_id=view.id, document=view.name, code_id=coding.code,
-                code=corpus.path(coding.code), start=coding.start, end=coding.end, first_line=first,
-                last_line=last, text=text[coding.start:coding.end], speakers=speakers,
-                coder=coding.coder, created=coding.created, memo=coding.memo, before=before, after=after,
-                time=clock(timed[0]) if timed else "",
-            ))
-    return segments
+        before, after = view.context(start, end, context) if context else ("", "")
+        began = view.start_ms(start, end) if timestamps else None
+        found.append(Segment(
+            coding_id=coding.id, document_id=doc_id, document=name, code_id=coding.code,
+            code=path(coding.code), start=start, end=end, first_line=bisect_right(starts, start),
+            last_line=bisect_right(starts, max(start, end - 1)), text=text[start:end], speakers=speakers,
+            coder=coding.coder, created=coding.created, memo=coding.memo, before=before, after=after,
+            time=clock(began) if began is not None else "",
+        ))
+    return found

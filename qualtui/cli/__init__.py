@@ -31,7 +31,7 @@ COMMANDS: dict[str, str] = {
     "code": "qualtui.cli.codings:code",
     "uncode": "qualtui.cli.codings:uncode",
     "codings": "qualtui.cli.codings:codings",
-    "retrieve": "qualtui.cli.analysis:retrieve",
+    "retrieve": "qualtui.cli.retrieve:retrieve",
     "freq": "qualtui.cli.analysis:freq",
     "frequencies": "qualtui.cli.analysis:freq",
     "matrix": "qualtui.cli.analysis:matrix",

@@ -1,4 +1,4 @@
-"""Analysis commands: retrieve, freq, matrix, cooccur, search, autocode.
+"""Analysis commands: freq, matrix, cooccur, search, autocode (retrieve is in ``cli.retrieve``).
 
 The work is done by ``qualtui.analysis``; this module parses options and renders.
 """
@@ -50,14 +50,16 @@ def ascii_option(fn: Callable) -> Callable:
     return click.option("--ascii", "ascii_bars", is_flag=True, help="Draw bars with '#' instead of blocks.")(fn)
 
 
-_NO_INTERVIEWER = click.option("--no-interviewer", is_flag=True,
+NO_INTERVIEWER = click.option("--no-interviewer", is_flag=True,
                                help="Leave out turns of speakers with the role interviewer ('qualtui speaker').")
 
 
-def _corpus(project, attrs: Sequence[str] = (), docs: Sequence[str] = (), coders: Sequence[str] = ()):
+def corpus_for(project, attrs: Sequence[str] = (), docs: Sequence[str] = (), coders: Sequence[str] = (), *,
+               streaming: bool = True):
+    """The documents and codings in scope; *streaming*: each document forgotten once visited (one pass)."""
     from qualtui.analysis.corpus import Corpus, Scope
 
-    return Corpus(project, Scope.build(project, attributes=attrs, documents=docs, coders=coders))
+    return Corpus(project, Scope.build(project, attributes=attrs, documents=docs, coders=coders), streaming=streaming)
 
 
 def _plain_bars(ascii_bars: bool) -> bool:
@@ -78,30 +80,9 @@ def _indented(name: str, depth: int) -> str:
     return "  " * depth + name
 
 
-# retrieve ------------------------------------------------------------------
+# reading view (search; retrieve --context) --------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
-
-
-def _md(text: str) -> str:
-    return _clean(text).translate(_MD_SPECIAL)
-
-
-def _quote(text: str) -> str:
-    return "\n".join("> " + line if line.strip() else ">" for line in text.split("\n"))
-
-
-def _segment_markdown(segments, code_label: str, context: int) -> str:
-    docs = len({s.document_id for s in segments})
-    parts = [f"# {_md(code_label)}\n\n{len(segments)} segment{'s' * (len(segments) != 1)} "
-             f"from {docs} document{'s' * (docs != 1)}\n"]
-    for s in segments:
-        body = f"{_md(s.before)}**{_md(s.text).strip()}**{_md(s.after)}" if context else _md(s.text).strip()
-        parts.append(f"{_quote(body.strip())}\n\n\u2014 {_md(s.citation())}\n")
-    return "\n".join(parts)
-
-
-def _blocks(items: Sequence[tuple[str, str, str, str]]) -> str:
+def reading_blocks(items: Sequence[tuple[str, str, str, str]]) -> str:
     """Reading view: a heading line, then context before, the text marked with '> ', context after."""
     out = []
     for heading, before, text, after in items:
@@ -112,55 +93,6 @@ def _blocks(items: Sequence[tuple[str, str, str, str]]) -> str:
         out.extend("    " + line for line in after.split("\n") if after)
         out.append("")
     return "\n".join(out) + ("\n" if out else "")
-
-
-@click.command()
-@click.argument("code_ref", metavar="CODE")
-@click.option("--children", is_flag=True, help="Include the code's sub-codes (a theme and its codes).")
-@click.option("--context", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Lines of context before and after each segment.")
-@attr_filter_option
-@click.option("--timestamps", is_flag=True, help="Cite the start time of each segment's turn (SU02, l. 118, 00:12:31).")
-@_NO_INTERVIEWER
-@format_option(extra=("md",))
-@read_options
-def retrieve(project, code_ref: str, children: bool, context: int, timestamps: bool, no_interviewer: bool,
-             attrs: tuple[str, ...], docs, coders, fmt: str) -> None:
-    """Every segment coded with CODE, across the project, by document and position.
-
-    --format md prints a quote list for writing up ("> text" then
-    "— SU02, Sam, l. 118-120"); --format table with --context prints a reading
-    view with the surrounding lines.
-    """
-    from qualtui.analysis.retrieval import retrieve as run
-
-    corpus = _corpus(project, attrs, docs, coders)
-    code_ids = corpus.code_ids_for(code_ref, children=children)
-    segments = run(corpus, code_ids, context=context, timestamps=timestamps,
-                   exclude_roles=("interviewer",) if no_interviewer else ())
-    label = corpus.path(code_ids[0]) + (" (with sub-codes)" if children and len(code_ids) > 1 else "")
-    if fmt == "md":
-        _out(_segment_markdown(segments, label, context))
-        return
-    if fmt == "table" and context:
-        _out(_blocks([(f"{s.citation()}  [{s.code}]  ({s.coder})" + (f"  memo: {s.memo}" if s.memo else ""),
-                       s.before, s.text, s.after) for s in segments]))
-    else:
-        columns = ["document", "lines", *(["time"] if timestamps else []), "speakers", "code", "coder", "memo", "text"]
-        if fmt != "table":
-            columns = ["coding_id", "document_id", "document", "code_id", "code", "start", "end", "first_line",
-                       "last_line", "lines", *(["time"] if timestamps else []), "speakers", "coder", "created", "memo",
-                       "text"]
-            columns += ["before", "after"] if context else []
-        rows = [{"coding_id": s.coding_id, "document_id": s.document_id, "document": s.document,
-                 "code_id": s.code_id, "code": s.code, "start": s.start, "end": s.end, "first_line": s.first_line,
-                 "last_line": s.last_line, "lines": s.lines, "speakers": list(s.speakers), "coder": s.coder,
-                 "created": s.created, "memo": s.memo, "text": s.text, "before": s.before, "after": s.after,
-                 "time": s.time}
-                for s in segments]
-        emit(rows, columns, fmt)
-    if fmt == "table":
-        click.echo(f"{len(segments)} segment{'s' * (len(segments) != 1)} of {safe(label)}", err=True)
 
 
 # freq, matrix, cooccur -----------------------------------------------------
@@ -179,7 +111,7 @@ def freq(project, rollup: bool, sort_by: str, used: bool, attrs, docs, coders, a
     from qualtui.analysis.bars import bar
     from qualtui.analysis.frequencies import frequencies
 
-    rows = frequencies(_corpus(project, attrs, docs, coders), rollup=rollup)
+    rows = frequencies(corpus_for(project, attrs, docs, coders), rollup=rollup)
     if used:
         rows = [r for r in rows if r.segments]
     if sort_by == "segments":
@@ -219,7 +151,7 @@ def matrix(project, attribute: str, count: str, rollup: bool, used: bool, docs, 
 
     if "=" in attribute:
         raise QualtuiError(f"matrix --attr takes an attribute name such as 'group', not {safe(attribute)!r}")
-    table = build(_corpus(project, (), docs, coders), attribute, count=count, rollup=rollup)
+    table = build(corpus_for(project, (), docs, coders), attribute, count=count, rollup=rollup)
     rows = [r for r in table.rows if r.total or not used]
     headings = [_clean(v) for v in table.values]
     keys = [f"c{i}" for i in range(len(headings))]
@@ -281,7 +213,7 @@ def cooccur(project, unit: str, jaccard: bool, code_refs, minimum: int, attrs, d
     from qualtui.analysis.bars import bar
     from qualtui.analysis.cooccurrence import cooccurrence
 
-    corpus = _corpus(project, attrs, docs, coders)
+    corpus = corpus_for(project, attrs, docs, coders)
     wanted = [project.codes.get(ref).id for ref in code_refs] or None
     pairs = [p for p in cooccurrence(corpus, unit=unit, codes=wanted) if p.count >= minimum]
     top = max((p.count for p in pairs), default=0)
@@ -331,7 +263,7 @@ def _apply(project, code_name: str, spans: dict, create: bool, dry_run: bool) ->
 @click.option("--case-sensitive", is_flag=True, help="Match case exactly (default: ignore case).")
 @click.option("--word", is_flag=True, help="Whole words only.")
 @click.option("--speaker", "speakers", multiple=True, metavar="NAME", help="Only in turns of this speaker (repeatable).")
-@_NO_INTERVIEWER
+@NO_INTERVIEWER
 @attr_filter_option
 @click.option("--doc", "docs", multiple=True, metavar="DOC", help="Only this document (repeatable).")
 @click.option("--context", type=click.IntRange(min=0), default=0, show_default=True,
@@ -358,7 +290,7 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
 
     if (unit or create or dry_run) and not code_name:
         raise QualtuiError("--unit, --create and --dry-run need --code NAME")
-    corpus = _corpus(project, attrs, docs)
+    corpus = corpus_for(project, attrs, docs)
     query = SearchQuery(pattern, regex=regex, case_sensitive=case_sensitive, whole_word=word,
                         speakers=tuple(speakers), limit=limit, exclude_roles=("interviewer",) if no_interviewer else ())
     result = run(corpus, query, context=context)
@@ -372,7 +304,7 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
         _apply(project, code_name, spans, create, dry_run)
         return
     if fmt == "table" and context:
-        _out(_blocks([(f"{h.document}:{h.lines}" + (f"  {h.speaker}" if h.speaker else ""), h.before, h.text,
+        _out(reading_blocks([(f"{h.document}:{h.lines}" + (f"  {h.speaker}" if h.speaker else ""), h.before, h.text,
                        h.after) for h in result.hits]))
     else:
         rows = [{"document": h.document, "document_id": h.document_id, "start": h.start, "end": h.end,
@@ -407,6 +339,6 @@ def autocode(project, speakers, code_name: str, create: bool, dry_run: bool, att
     """Code every turn of a speaker (what they said, not the label), e.g. all Interviewer turns."""
     from qualtui.analysis.autocode import spans_for_speakers
 
-    spans = spans_for_speakers(_corpus(project, attrs, docs), speakers)
+    spans = spans_for_speakers(corpus_for(project, attrs, docs), speakers)
     _apply(project, code_name, spans, create, dry_run)
 

@@ -17,6 +17,7 @@ from qualtui.errors import QualtuiError, UsageProblem
 from qualtui.text.normalise import escape_json_controls, strip_controls
 
 FORMATS = ("table", "csv", "json")
+MAX_WIDTH = 60   # widest table column; longer cells end in an ellipsis
 
 
 def project_options(fn: Callable | None = None, *, identity: bool = True) -> Callable:
@@ -115,17 +116,17 @@ def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, *, header
     heads = list(headers or columns)
     cells = [[safe(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
-    widths = [min(w, 60) for w in widths]
+    widths = [min(w, MAX_WIDTH) for w in widths]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(_fit(v, w) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(fit(v, w) for v, w in zip(values, widths)).rstrip()
 
     out.write(line(heads) + "\n")
     for row in cells:
         out.write(line(row) + "\n")
 
 
-def _fit(value: str, width: int) -> str:
+def fit(value: str, width: int) -> str:
     if len(value) > width:
         return value[: width - 1] + "\u2026"
     return value.ljust(width)

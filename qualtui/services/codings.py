@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
@@ -38,9 +38,11 @@ class CodingService:
         self.store = project.store
 
     # reads -----------------------------------------------------------------
-    def for_document(self, doc_id: str) -> list[Coding]:
+    def for_document(self, doc_id: str, codes: Container[str] | None = None) -> list[Coding]:
+        """The document's codings sorted by offset (only those with one of *codes*, if given)."""
         raw = self.store.document_file(doc_id).raw(TABLE)
-        return sorted((Coding.from_record(r) for r in raw.values()), key=_sort_key)
+        records = list(raw.values()) if codes is None else [r for r in raw.values() if r.get("code") in codes]
+        return sorted(Coding.from_records(records), key=_sort_key)
 
     def iter_all(self, doc_ids: Iterable[str] | None = None) -> Iterator[Coding]:
         ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from qualtui.project import Project
 
 TABLE = "documents"
+_TURN_FIELDS = frozenset(Turn.__dataclass_fields__)
 
 
 def resolve(items: list, ref: str, what: str, key=lambda item: item.name):
@@ -73,8 +74,28 @@ class DocumentService:
 
     def turns(self, doc_id: str, *, raw: bool = False) -> list[Turn]:
         """The document's turns, speakers under their canonical names (``qualtui speaker``) unless *raw*."""
-        stored = [Turn.from_record(t) for t in self.store.read_json(self.store.turns_path(doc_id), default=[])]
+        stored = Turn.from_records(self.store.read_json(self.store.turns_path(doc_id), default=[]))
         return stored if raw else self.project.speakers.apply(stored)
+
+    def turn_spans(self, doc_id: str) -> list[tuple[int, int, str | None, int | None]]:
+        """(start with the label, end, canonical speaker, begin_ms) of each turn, by position.
+
+        What analyses of a large project look up for every segment, read without a ``Turn``
+        object per turn; records that need cleaning (or are odd) go through ``turns``.
+        """
+        records = self.store.read_json(self.store.turns_path(doc_id), default=[])
+        if not isinstance(records, list) or not all(type(r) is dict and r.keys() <= _TURN_FIELDS for r in records) \
+                or Turn._any_needs_cleaning(records):
+            turns = self.turns(doc_id)
+            rows = [(t.start if t.label_start is None else min(t.label_start, t.start), t.end, t.speaker, t.begin_ms)
+                    for t in turns]
+        else:
+            names = {label: self.project.speakers.canonical(label) for label in {r.get("speaker") for r in records}}
+            rows = [(r["start"] if (label := r.get("label_start")) is None or label > r["start"] else label,
+                     r["end"], names[r.get("speaker")], r.get("begin_ms")) for r in records]
+        if any(a[:2] > b[:2] for a, b in zip(rows, rows[1:])):   # stored in order; sorted only if not
+            rows.sort(key=lambda row: (row[0], row[1]))
+        return rows
 
     def add(self, transcript: Transcript, name: str, *, source: str = "",
             attributes: Mapping[str, str] | None = None, doc_id: str | None = None,

@@ -1,0 +1,118 @@
+"""Large results are printed while they are produced: same fields and values, one document held at a time."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
+
+from qualtui.analysis.corpus import Corpus
+from qualtui.analysis.retrieval import Segment, iter_segments, retrieve
+from qualtui.cli import cli
+from qualtui.cli.common import emit
+from qualtui.cli.retrieve import _columns, _json_lines, _row
+from qualtui.cli.stream import CsvRows, JsonArray, Table
+from qualtui.project import Project
+from test_analysis_project import built  # noqa: F401  (fixture)
+
+
+def run(built, *args):
+    result = CliRunner().invoke(cli, [args[0], "-p", str(built.project.root), *args[1:]])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.stdout
+
+
+def test_retrieve_json_is_one_segment_per_line_with_every_field(built):
+    out = run(built, "retrieve", "Difficulty", "--format", "json", "--timestamps", "--context", "1")
+    lines = out.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 4 + 2
+    rows = json.loads(out)
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == rows
+    segments = retrieve(Corpus(built.project), [built.project.codes.get("Difficulty").id], context=1,
+                        timestamps=True)
+    assert rows == [_row(s, True, 1) for s in segments]
+    assert list(rows[0]) == _columns("json", True, 1)
+    assert "time" in rows[0] and rows[0]["before"] is not None
+
+
+def test_retrieve_json_of_nothing_is_an_empty_array(built):
+    assert run(built, "retrieve", "Difficulty", "--doc", "ST01", "--by", "nobody", "--format", "json") == "[]\n"
+
+
+def _segment(text: str, memo: str | None, speakers: tuple[str, ...], start: int = 3) -> Segment:
+    return Segment(coding_id="c-1", document_id="d\"1", document="SU\\01 \u00e9", code_id="k", code="A/B",
+                   start=start, end=start + len(text), first_line=1, last_line=2, text=text, speakers=speakers,
+                   coder="ana", created="2026-01-01T00:00:00Z", memo=memo, before="x\ty", after="\n", time="00:01")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(), memo=st.none() | st.text(), speakers=st.lists(st.text(max_size=5), max_size=3),
+       timestamps=st.booleans(), context=st.integers(0, 1))
+def test_the_json_template_writes_what_json_dumps_writes(text, memo, speakers, timestamps, context):
+    segment = _segment(text, memo, tuple(speakers))
+    [line] = _json_lines([segment], timestamps, context)
+    assert line == json.dumps(_row(segment, timestamps, context), ensure_ascii=False)
+
+
+def test_an_offset_of_an_odd_type_still_makes_valid_json():
+    segment = _segment("text", None, ("Sam",), start=True)  # a hand-edited file: not an int
+    [line] = _json_lines([segment], False, 0)
+    assert line == json.dumps(_row(segment, False, 0), ensure_ascii=False)
+
+
+def test_json_array_escapes_c1_controls_for_the_terminal(capsys):
+    out = JsonArray()
+    out.write([{"text": "a\x9bb\x7f"}])
+    out.write([])
+    out.write_lines(['{"n": 2}'])
+    out.close()
+    printed = capsys.readouterr().out
+    assert printed == '[\n{"text": "a\\u009bb\\u007f"},\n{"n": 2}\n]\n'
+    assert json.loads(printed) == [{"text": "a\x9bb\x7f"}, {"n": 2}]
+
+
+ROWS = [{"a": "short", "b": "x" * 59, "c": None, "d": ["p", "q"]},
+        {"a": "\u00e9" * 70, "b": "y" * 60, "c": 3, "d": []},
+        {"a": "line\nbreak \x1b[31mred", "b": "z" * 61, "c": "", "d": {"k": "v"}}]
+
+
+def test_the_streamed_table_and_csv_are_the_tables_emit_prints(capsys):
+    columns = ["a", "b", "c", "d"]
+    emit(ROWS, columns, "table", headers=["A", "B", "C", "D"])
+    emit(ROWS, columns, "csv")
+    expected = capsys.readouterr().out
+    table = Table(columns, ["A", "B", "C", "D"])
+    for row in ROWS:      # one row per batch, as documents come
+        table.write([row])
+    table.close()
+    csv_rows = CsvRows(columns)
+    csv_rows.write(ROWS[:1])
+    csv_rows.write(ROWS[1:])
+    csv_rows.close()
+    assert capsys.readouterr().out == expected
+
+
+def test_the_retrieve_table_is_unchanged(built):
+    out = run(built, "retrieve", "Difficulty")
+    segments = retrieve(Corpus(built.project), [built.project.codes.get("Difficulty").id])
+    rows = [{"document": s.document, "lines": s.lines, "speakers": list(s.speakers), "code": s.code,
+             "coder": s.coder, "memo": s.memo, "text": s.text} for s in segments]
+    runner = CliRunner()
+    with runner.isolation() as (captured, _err, *_):
+        emit(rows, ["document", "lines", "speakers", "code", "coder", "memo", "text"], "table")
+        expected = captured.getvalue().decode()
+    assert out == expected
+
+
+def test_a_streaming_pass_holds_one_document_at_a_time(built):
+    project = Project.open(built.project.root)
+    code = project.codes.get("Difficulty").id
+    corpus = Corpus(project, streaming=True)
+    held = []
+    for batch in iter_segments(corpus, [code]):
+        held.append(len(project.store._document_files))
+    assert held and max(held) == 1 and len(project.store._document_files) == 0
+    kept = Corpus(project)   # a screen's corpus keeps what it read, for its next analysis
+    assert [s for b in iter_segments(kept, [code]) for s in b] == retrieve(Corpus(project), [code])
+    assert len(project.store._document_files) > 1

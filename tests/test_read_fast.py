@@ -1,0 +1,45 @@
+"""The fast read paths of large projects give exactly what the plain ones give."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from qualtui.analysis.corpus import Corpus, distinct_speakers
+from qualtui.importers.plain import read_plain
+from qualtui.model import Coding, Turn
+from qualtui.text.units import turn_extent
+
+LABEL = st.text(alphabet=st.sampled_from("ab \t\n\x00\x1b\x85\u202e\u00e9:"), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries(
+    {"start": st.integers(0, 50), "end": st.integers(0, 50)},
+    optional={"speaker": st.none() | LABEL, "label_start": st.none() | st.integers(0, 50),
+              "begin_ms": st.none() | st.integers(0, 10**6), "unknown": st.just(1)}), max_size=5))
+def test_turns_from_records_are_from_record_each(records):
+    assert Turn.from_records(records) == [Turn.from_record(r) for r in records]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries(
+    {"id": st.text(max_size=3), "document": st.just("d"), "code": st.just("k"), "start": st.integers(0, 9),
+     "end": st.integers(0, 9), "coder": LABEL},
+    optional={"created": LABEL, "memo": st.none() | LABEL, "extra": st.just([1])}), max_size=5))
+def test_codings_from_records_are_from_record_each(records):
+    assert Coding.from_records(records) == [Coding.from_record(r) for r in records]
+
+
+def test_turn_spans_and_speaker_lookups_match_the_turns(project):
+    text = "Interviewer: How was it?\nSam: Hard.\n\nSo hard.\nInterviewer: And then?\n[00:01:02] Sam: Better."
+    doc = project.docs.add(read_plain(text.encode(), "a.txt"), "A")
+    project.speakers.set(["Sam"], "Samira", "participant")
+    turns = sorted(project.docs.turns(doc.id), key=turn_extent)
+    assert project.docs.turn_spans(doc.id) == [(*turn_extent(t), t.speaker, t.begin_ms) for t in turns]
+    fast, plain = Corpus(project).documents[0], Corpus(project).documents[0]   # fast: never loads Turn objects
+    for start in range(len(text) + 1):
+        for end in range(start, min(len(text), start + 30) + 1):
+            touched = plain.turns_overlapping(start, end)
+            assert fast.speakers(start, end) == distinct_speakers(touched)
+            assert fast.start_ms(start, end) == next((t.begin_ms for t in touched if t.begin_ms is not None), None)
+    assert fast._turns is None
