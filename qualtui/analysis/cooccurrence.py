@@ -73,7 +73,7 @@ def cooccurrence(corpus: Corpus, *, unit: str = "span", codes: Iterable[str] | N
     pair_docs: dict[tuple[str, str], set[str]] = defaultdict(set)
     both: Counter[tuple[str, str]] = Counter()   # shared characters or shared turns
     alone: Counter[str] = Counter()              # characters or turns per code
-    for view in corpus.documents:
+    for view in corpus.visit():
         codings = [c for c in view.codings if c.code in corpus.code_by_id]
         if not codings:
             continue

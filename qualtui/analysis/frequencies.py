@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from qualtui.analysis.corpus import Corpus, attribute_value
@@ -25,28 +25,15 @@ class CodeFrequency:
     words: int        # words in the text the code covers (overlapping segments counted once)
 
 
-@dataclass(frozen=True)
-class _Hit:
-    doc_id: str
-    start: int
-    end: int
-
-
-def _segments_by_code(corpus: Corpus, rollup: bool) -> dict[str, list[_Hit]]:
-    """code id -> its segments (with *rollup*, also those of every descendant)."""
-    own: dict[str, list[_Hit]] = defaultdict(list)
-    for view in corpus.documents:
-        for coding in view.codings:
-            own[coding.code].append(_Hit(view.id, coding.start, coding.end))
+def _targets(corpus: Corpus, rollup: bool) -> dict[str, tuple[str, ...]]:
+    """code id -> the rows its codings count in: its own, and with *rollup* every ancestor's too."""
     if not rollup:
-        return own
-    rolled: dict[str, list[_Hit]] = {}
+        return {code.id: (code.id,) for code in corpus.codes}
+    targets: dict[str, list[str]] = defaultdict(list)
     for code in corpus.codes:
-        hits = list(own.get(code.id, ()))
-        for descendant in corpus.descendants(code.id):
-            hits.extend(own.get(descendant, ()))
-        rolled[code.id] = hits
-    return rolled
+        for counted in (code.id, *corpus.descendants(code.id)):
+            targets[counted].append(code.id)
+    return {code_id: tuple(rows) for code_id, rows in targets.items()}
 
 
 def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -66,23 +53,31 @@ def frequencies(corpus: Corpus, *, rollup: bool = False) -> list[CodeFrequency]:
 
     With *rollup* a code's row counts its own segments and all its
     descendants' (a segment coded with two sub-codes counts twice as a segment
-    but its words once).
+    but its words once).  One pass, one document at a time.
     """
-    by_code = _segments_by_code(corpus, rollup)
-    views = {v.id: v for v in corpus.documents}
-    rows = []
-    for depth, code in corpus.tree:
-        hits = by_code.get(code.id, [])
-        per_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        speakers: set[str] = set()
-        for hit in hits:
-            per_doc[hit.doc_id].append((hit.start, hit.end))
-            speakers.update(s.casefold() for s in views[hit.doc_id].speakers(hit.start, hit.end))
-        words = sum(count_words(views[doc_id].text[s:e]) for doc_id, spans in per_doc.items()
-                    for s, e in merged(spans))
-        rows.append(CodeFrequency(code.id, code.name, corpus.path(code.id), depth, code.codable,
-                                  len(hits), len(per_doc), len(speakers), words))
-    return rows
+    targets = _targets(corpus, rollup)
+    segments: Counter[str] = Counter()
+    documents: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    speakers: dict[str, set[str]] = defaultdict(set)
+    for view in corpus.visit():
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for coding in view.codings:
+            rows = targets.get(coding.code, ())
+            if not rows:
+                continue
+            said = [s.casefold() for s in view.speakers(coding.start, coding.end)]
+            for row in rows:
+                spans[row].append((coding.start, coding.end))
+                speakers[row].update(said)
+        text = view.text if spans else ""
+        for row, row_spans in spans.items():
+            segments[row] += len(row_spans)
+            documents[row] += 1
+            words[row] += sum(count_words(text[s:e]) for s, e in merged(row_spans))
+    return [CodeFrequency(code.id, code.name, corpus.path(code.id), depth, code.codable, segments[code.id],
+                          documents[code.id], len(speakers.get(code.id, ())), words[code.id])
+            for depth, code in corpus.tree]
 
 
 @dataclass(frozen=True)
@@ -137,32 +132,38 @@ def matrix(corpus: Corpus, attribute: str, *, count: str = "segments", rollup: b
     for column in column_of_doc.values():
         docs_per_value[index[column]] += 1
 
-    by_code = _segments_by_code(corpus, rollup)
+    # One pass: per row and column, segments and the documents they are in; totals count each coding once.
+    targets = _targets(corpus, rollup)
+    cell_segments: dict[str, list[int]] = defaultdict(lambda: [0] * len(keys))
+    cell_docs: dict[str, list[int]] = defaultdict(lambda: [0] * len(keys))
+    row_docs: Counter[str] = Counter()
+    column_segments = [0] * len(keys)
+    column_docs = [0] * len(keys)
+    for view in corpus.visit():
+        col = index[column_of_doc[view.id]]
+        here: Counter[str] = Counter()
+        own = 0
+        for coding in view.codings:
+            rows = targets.get(coding.code, ())
+            own += coding.code in corpus.code_by_id
+            here.update(rows)
+        for row, n in here.items():
+            cell_segments[row][col] += n
+            cell_docs[row][col] += 1
+            row_docs[row] += 1
+        column_segments[col] += own
+        column_docs[col] += own > 0
     rows = []
     for depth, code in corpus.tree:
-        segments = [0] * len(keys)
-        docs: list[set[str]] = [set() for _ in keys]
-        for hit in by_code.get(code.id, []):
-            col = index[column_of_doc[hit.doc_id]]
-            segments[col] += 1
-            docs[col].add(hit.doc_id)
         if count == "segments":
-            cells, total = tuple(segments), sum(segments)
+            cells = tuple(cell_segments[code.id]) if code.id in cell_segments else (0,) * len(keys)
+            total = sum(cells)
         else:
-            cells, total = tuple(len(d) for d in docs), len(set().union(*docs))
+            cells = tuple(cell_docs[code.id]) if code.id in cell_docs else (0,) * len(keys)
+            total = row_docs[code.id]
         rows.append(MatrixRow(code.id, code.name, corpus.path(code.id), depth, cells, total))
-
-    # Totals count each coding once, even when rolled-up rows repeat it.
-    column_segments = [0] * len(keys)
-    column_docs: list[set[str]] = [set() for _ in keys]
-    for code_id, hits in _segments_by_code(corpus, False).items():
-        if code_id in corpus.code_by_id:
-            for hit in hits:
-                col = index[column_of_doc[hit.doc_id]]
-                column_segments[col] += 1
-                column_docs[col].add(hit.doc_id)
     if count == "segments":
         totals, grand = tuple(column_segments), sum(column_segments)
     else:
-        totals, grand = tuple(len(d) for d in column_docs), len(set().union(*column_docs))
+        totals, grand = tuple(column_docs), sum(column_docs)
     return Matrix(attribute, count, values, tuple(docs_per_value), tuple(rows), totals, grand)
