@@ -45,4 +45,5 @@ def codings_csv(project: Project) -> str:
                 coding.coder, coding.created, strip_controls(coding.memo or ""),
                 index.text[coding.start:coding.end],
             ] + [doc.attributes.get(k, "") for k in keys])
+        project.store.release_document(doc.id)   # one document's codings and text held at a time
     return buffer.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -95,6 +96,41 @@ class _DocumentIndex:
         return Quote(self.name, turn.speaker if turn else None, first, last, text, coding.coder, coding.memo, time)
 
 
+@dataclass
+class _Tally:
+    codings: int = 0
+    coders: set[str] = field(default_factory=set)
+    segments: Counter[str] = field(default_factory=Counter)              # code id -> codings
+    documents: dict[str, set[str]] = field(default_factory=dict)         # code id -> document ids
+    candidates: dict[str, list[Coding]] = field(default_factory=dict)    # code id -> what _spread may pick
+
+
+def _tally(project: Project, docs: list, wanted: set[str], quotes: int) -> _Tally:
+    """Counts per code, and the codings ``_spread`` may quote: one document read (and let go) at a time.
+
+    ``_spread`` takes at most *quotes* codings from one document, the first in its order (memo'd
+    first, then by position), so keeping those of each document picks exactly what it would pick
+    from every coding.
+    """
+    tally = _Tally()
+    for doc in docs:
+        here: dict[str, list[Coding]] = {}
+        for coding in project.codings.for_document(doc.id):
+            if wanted and coder_key(coding.coder) not in wanted:  # as every coder filter: case-insensitive
+                continue
+            here.setdefault(coding.code, []).append(coding)
+            tally.coders.add(coding.coder)
+        project.store.release_document(doc.id)
+        for code_id, codings in here.items():
+            tally.codings += len(codings)
+            tally.segments[code_id] += len(codings)
+            tally.documents.setdefault(code_id, set()).add(doc.id)
+            if quotes:
+                first = sorted(codings, key=lambda c: (c.memo is None, c.start))[:quotes]
+                tally.candidates.setdefault(code_id, []).extend(first)
+    return tally
+
+
 def _spread(codings: list[Coding], limit: int) -> list[Coding]:
     """Up to *limit* codings, round-robin across documents so many voices are heard; memo'd ones first."""
     by_doc: dict[str, list[Coding]] = {}
@@ -141,12 +177,7 @@ def build_report(project: Project, *, quotes_per_code: int = 3, include_memos: b
     """Everything a report says.  *matrix_attributes* None: every attribute with a few values."""
     docs = project.docs.all()
     names = {d.id: d.name for d in docs}
-    wanted = {coder_key(c) for c in coders or ()}  # as every other coder filter: case-insensitive
-    by_code: dict[str, list[Coding]] = {}
-    for coding in project.codings.iter_all([d.id for d in docs]):
-        if wanted and coder_key(coding.coder) not in wanted:
-            continue
-        by_code.setdefault(coding.code, []).append(coding)
+    tally = _tally(project, docs, {coder_key(c) for c in coders or ()}, quotes_per_code)
     indexes: dict[str, _DocumentIndex] = {}
 
     def index(doc_id: str) -> _DocumentIndex:
@@ -162,11 +193,10 @@ def build_report(project: Project, *, quotes_per_code: int = 3, include_memos: b
     tree = project.codes.tree()
     numbers = outline_numbers(tree)
     for depth, code in tree:
-        codings = [c for c in by_code.get(code.id, []) if c.document in names]
-        entry = CodeEntry(code, project.codes.path(code, all_codes), depth, len(codings),
-                          len({c.document for c in codings}),
+        entry = CodeEntry(code, project.codes.path(code, all_codes), depth, tally.segments[code.id],
+                          len(tally.documents.get(code.id, ())),
                           [index(c.document).quote(c, timestamps=timestamps)
-                           for c in _spread(codings, quotes_per_code)],
+                           for c in _spread(tally.candidates.get(code.id, []), quotes_per_code)],
                           code_memos.get(code.id, []) if include_memos else [], numbers[code.id])
         entries.append(entry)
     _add_totals(entries)
@@ -176,13 +206,12 @@ def build_report(project: Project, *, quotes_per_code: int = 3, include_memos: b
             themes.append(Theme(entry, []))
         elif themes:
             themes[-1].codes.append(entry)
-    all_coders = sorted({c.coder for items in by_code.values() for c in items})
     return Report(
         title=project.name,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         documents=len(docs),
-        codings=sum(len(v) for v in by_code.values()),
-        coders=all_coders,
+        codings=tally.codings,
+        coders=sorted(tally.coders),
         codebook=entries,
         themes=themes,
         journal=project.memos.all(kind="project") if include_memos else [],
@@ -210,5 +239,5 @@ def _matrices(project: Project, coders: list[str] | None, keys: list[str] | None
     keys = charted_attributes(project) if keys is None else keys
     if not keys:
         return []
-    corpus = Corpus(project, Scope.build(project, coders=coders or ()))
+    corpus = Corpus(project, Scope.build(project, coders=coders or ()), streaming=True)
     return [matrix(corpus, key) for key in keys]
