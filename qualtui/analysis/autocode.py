@@ -20,6 +20,7 @@ from qualtui.editing.touches import touch
 from qualtui.errors import QualtuiError
 from qualtui.editing.history import Change, combine
 from qualtui.model import Code, Coding
+from qualtui.progress import track
 from qualtui.project import Project
 from qualtui.text.normalise import clean_label
 
@@ -75,7 +76,7 @@ def spans_for_speakers(corpus: Corpus, speakers: Iterable[str]) -> Spans:
     canonical = corpus.project.speakers.canonical
     wanted = {(canonical(s) or s).casefold() for s in speakers}
     spans: Spans = {}
-    for view in corpus.documents:
+    for view in track(corpus.visit(), "reading turns", total=len(corpus.documents)):
         chosen = [(t.start, t.end) for t in view.turns
                   if t.speaker and t.speaker.casefold() in wanted and t.end > t.start]
         if chosen:
@@ -115,7 +116,7 @@ def code_spans(project: Project, code_id: str, spans: Mapping[str, list[tuple[in
             raise QualtuiError(f"{code.name!r} is a grouping, not a codable code")
         todo, skipped = plan(project, code_id, spans)
         added: list[Coding] = []
-        for doc_id, doc_spans in todo.items():
+        for doc_id, doc_spans in track(list(todo.items()), "auto-coding"):
             new = project.codings.add_many(doc_id, [(code_id, s, e) for s, e in doc_spans])
             skipped += len(doc_spans) - len(new)   # identical codings written meanwhile by this coder
             added.extend(new)

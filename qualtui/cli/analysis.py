@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from qualtui.cli.common import emit, format_option, json_text, not_a_filter, project_options, safe, warn
+from qualtui.cli.common import emit, format_option, json_text, long_running, not_a_filter, project_options, safe, warn
 from qualtui.errors import QualtuiError
 from qualtui.text.normalise import strip_controls
 
@@ -277,6 +277,7 @@ def _apply(project, code_name: str, spans: dict, create: bool, dry_run: bool) ->
 @click.option("--dry-run", is_flag=True, help="With --code: only report what would be coded.")
 @format_option()
 @project_options
+@long_running
 def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool, speakers, no_interviewer: bool,
            attrs, docs, context: int, limit: int, code_name: str | None, unit: str | None, create: bool,
            dry_run: bool, fmt: str) -> None:
@@ -335,6 +336,7 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
 @attr_filter_option
 @click.option("--doc", "docs", multiple=True, metavar="DOC", help="Only this document (repeatable).")
 @project_options
+@long_running
 def autocode(project, speakers, code_name: str, create: bool, dry_run: bool, attrs, docs) -> None:
     """Code every turn of a speaker (what they said, not the label), e.g. all Interviewer turns."""
     from qualtui.analysis.autocode import spans_for_speakers

@@ -78,6 +78,19 @@ def _inherited(project_path: str | None, coder: str | None) -> tuple[str | None,
     return project_path, coder
 
 
+def long_running(fn: Callable) -> Callable:
+    """A command that may run long on a large project: progress bars on stderr when it is a terminal."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from qualtui.progress import terminal_progress
+
+        with terminal_progress():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def format_option(default: str = "table", extra: Sequence[str] = ()) -> Callable:
     return click.option("--format", "fmt", type=click.Choice([*FORMATS, *extra]), default=default,
                         show_default=True, help="Output format.")

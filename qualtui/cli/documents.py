@@ -60,17 +60,13 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
     """
     from qualtui.cli.transcripts import add_survey, compile_speaker_pattern, duplicate_of, preview
     from qualtui.importers import read_transcript
+    from qualtui.progress import clear, terminal_progress, track
 
     pattern = compile_speaker_pattern(speaker_pattern)
     attributes = parse_attributes(attrs)
     added, rejected = 0, 0
-    show_progress = len(files) > 3 and sys.stderr.isatty()
-    items = click.progressbar(files, label="Importing", file=sys.stderr) if show_progress else None
-    iterator = items if items is not None else files
-    try:
-        if items is not None:
-            items.__enter__()
-        for path in iterator:
+    with terminal_progress():
+        for path in track(files, "adding"):
             label = safe(path.name)
             try:
                 if path.suffix.lower() == ".csv" or text_columns or id_column:
@@ -84,6 +80,7 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
                 transcript = read_transcript(path, max_bytes=int(max_size * 1024 * 1024), speaker_pattern=pattern)
                 twin = duplicate_of(project, transcript)
                 if dry_run:
+                    clear()
                     for line in preview(transcript, label):
                         click.echo(line)
                     for message in transcript.warnings:
@@ -102,17 +99,16 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
                                        source=text_from_path(path.name), attributes=attributes)
             except (ImportRejected, QualtuiError) as exc:
                 rejected += 1
+                clear()
                 click.echo(f"qualtui: rejected {label}: {safe(str(exc))}", err=True)
                 continue
+            clear()
             for message in transcript.warnings:
                 warn(f"{label}: {message}")
             added += 1
             speakers = ", ".join(doc.speakers[:4]) + (" ..." if len(doc.speakers) > 4 else "")
             click.echo(f"added {safe(doc.name)}: {doc.words:,} words, {doc.turns:,} turns"
                        + (f" ({safe(speakers)})" if speakers else ""))
-    finally:
-        if items is not None:
-            items.__exit__(None, None, None)
     click.echo(f"{added} {'would be added' if dry_run else 'added'}, {rejected} rejected")
     if rejected:
         sys.exit(1)

@@ -28,5 +28,9 @@ class _LazyExports(LazyGroup):
 
 
 @click.group(cls=_LazyExports)
-def export() -> None:
+@click.pass_context
+def export(ctx: click.Context) -> None:
     """Write the project (or part of it) in another format."""
+    from qualtui.progress import terminal_progress
+
+    ctx.with_resource(terminal_progress())   # a large project's export shows its progress on a terminal

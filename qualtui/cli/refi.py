@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualtui.cli.common import project_options, safe, warn
+from qualtui.cli.common import long_running, project_options, safe, warn
 
 _LOSS = ("data-loss warning: REFI-QDA exchange is not lossless; compare with the original project "
          "before relying on this copy")
@@ -58,6 +58,7 @@ def export_qdc_command(project, output: Path) -> None:
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--coder", default=None, help="Coder for anything the file does not attribute to a user.")
 @click.pass_context
+@long_running
 def import_qdpx_command(ctx: click.Context, source: Path, path: Path | None, coder: str | None) -> None:
     """Create a NEW project at PATH from a REFI-QDA project (.qdpx, or a bare .qde).
 

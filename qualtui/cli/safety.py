@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualtui.cli.common import safe, told
+from qualtui.cli.common import long_running, safe, told
 from qualtui.errors import QualtuiError
 
 
@@ -27,6 +27,7 @@ _project_option = click.option("--project", "-p", "project_path", type=click.Pat
 @click.option("--repair", is_flag=True,
               help="Back up the project, then fix what can be fixed safely (never transcript text).")
 @_project_option
+@long_running
 def check(repair: bool, project_path: str | None) -> None:
     """Verify the project's integrity; exit 1 and list problems if any.
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from qualtui.cli.common import emit, format_option, json_text, project_options, safe, told
+from qualtui.cli.common import emit, format_option, json_text, long_running, project_options, safe, told
 from qualtui.errors import NotFoundError
 
 AGREEMENT_HELP = """Inter-coder agreement between two or more coders, per code and overall.
@@ -212,6 +212,7 @@ nothing.
                    "definitions and conflicts, then counts).")
 @format_option()
 @project_options
+@long_running
 def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
     from qualtui.safety.backup import write_backup
     from qualtui.team.merge import merge as run_merge

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from qualtui import __version__
 from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Memo
+from qualtui.progress import track
 from qualtui.safeio.output_paths import write_export_file
 from qualtui.refi.common import (CODEBOOK_NS, PROJECT_NS, SCHEMA_LOCATION, XSI_NS, derived_guid,
                                  fold_definition, is_guid, user_guid)
@@ -130,7 +131,7 @@ class _ProjectBuilder:
         files: dict[str, bytes] = {}
         sources_el = self.w.element(parent, "Sources")
         coding_ids: dict[str, Coding] = {}
-        for doc in self.docs:
+        for doc in track(self.docs, "exporting documents"):
             text = self.project.docs.text(doc.id)
             guid = _guid(doc.id, "document")
             files[f"sources/{guid}.txt"] = text.encode("utf-8")

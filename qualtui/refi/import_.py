@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from qualtui.errors import ImportRejected, QualtuiError
 from qualtui.importers.speakers import detect_turns
 from qualtui.model import Code, Coding, Transcript
+from qualtui.progress import track
 from qualtui.refi.archive import Archive, read_input
 from qualtui.refi.import_codes import CodeNames, code_records
 from qualtui.refi.import_plan import ImportPlan, ImportReport
@@ -85,7 +86,7 @@ def _write(project: "Project", plan: ImportPlan, label: str) -> None:
         report.notes.append(f"{len(plan.fixed_codable)} code(s) marked not codable had codings; made codable")
     if codes:
         project.codes.put(codes)
-    for doc in plan.docs:
+    for doc in track(plan.docs, "adding documents"):
         text = doc.text.text
         src = doc.source
         project.docs.add(Transcript(text, tuple(detect_turns(text)), "refi-qda"), doc.name, source=label,
@@ -94,7 +95,7 @@ def _write(project: "Project", plan: ImportPlan, label: str) -> None:
     by_doc: dict[str, list[Coding]] = defaultdict(list)
     for coding in plan.codings:
         by_doc[coding.document].append(coding)
-    for items in by_doc.values():
+    for items in track(list(by_doc.values()), "adding codings"):
         project.codings.put(items)
     if plan.memos:
         project.memos.put(plan.memos)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from qualtui.progress import track
 from qualtui.project import Project
 from qualtui.reports.model import _DocumentIndex, outline_numbers
 from qualtui.text.normalise import strip_controls
@@ -34,7 +35,7 @@ def codings_csv(project: Project) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(BASE_COLUMNS + [f"attr:{k}" for k in keys])
-    for doc in docs:
+    for doc in track(docs, "exporting codings"):
         index = _DocumentIndex(doc.name, project.docs.text(doc.id), project.docs.turns(doc.id))
         for coding in project.codings.for_document(doc.id):
             quote = index.quote(coding)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from qualtui.analysis.frequencies import Matrix
+from qualtui.progress import track
 from qualtui.team.identity import coder_key
 from qualtui.model import Code, Coding, Memo, Turn
 from qualtui.project import Project
@@ -113,7 +114,7 @@ def _tally(project: Project, docs: list, wanted: set[str], quotes: int) -> _Tall
     from every coding.
     """
     tally = _Tally()
-    for doc in docs:
+    for doc in track(docs, "reading codings"):
         here: dict[str, list[Coding]] = {}
         for coding in project.codings.for_document(doc.id):
             if wanted and coder_key(coding.coder) not in wanted:  # as every coder filter: case-insensitive

@@ -31,6 +31,7 @@ from stores.project_lock import ProjectLock, live
 from stores.project_store import META_ID
 from stores.transaction import pending
 from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
+from qualtui.progress import track
 from qualtui.safety.rules import check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment
 
 INTERRUPTED = "interrupted"  # Problem.kind of a multi-file operation killed part-way
@@ -198,7 +199,7 @@ class _Checker:
     def check_documents(self, table: dict) -> None:
         documents: dict[str, Document] = self._records(table, Document, "document")
         self.files.documents = {k: table[k] for k in documents}
-        for doc in documents.values():
+        for doc in track(list(documents.values()), "checking documents"):
             if not valid_document_id(doc.id):
                 self.add("record", f"document {doc.id!r}", "has an unsafe id", False)
                 continue

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Coding, new_id, now_iso
+from qualtui.progress import track
 from qualtui.text.normalise import clean_label
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ class CodingService:
         for coding in map(Coding.safe, codings):
             by_doc.setdefault(coding.document, []).append(coding)
         with self.store.transaction("put codings") if len(by_doc) > 1 else self.store.editing():
-            for doc_id, items in by_doc.items():
+            for doc_id, items in track(list(by_doc.items()), "writing codings"):
                 self.store.document_file(doc_id).put_many(TABLE, [c.to_record() for c in items])
                 self.project.audit("coding.put", document=doc_id, codings=[c.id for c in items])
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualtui.errors import QualtuiError
 from qualtui.model import Code, Coding, Document, Memo, Transcript, Turn, new_id
+from qualtui.progress import track
 from qualtui.services.documents import text_sha256
 from qualtui.services.memos import clean_memo_text
 from qualtui.team.framework_merge import plan_summaries
@@ -228,7 +229,7 @@ class _Planner:
         our_ids = {d.id for d in self.our_docs}
         # Per document here: codings by key, and ids in use (two of their documents may share one text).
         known: dict[str, tuple[dict, set]] = {}
-        for their_doc in self.theirs.docs.all():
+        for their_doc in track(self.theirs.docs.all(), "comparing codings"):
             doc_id = self.doc_map.get(their_doc.id)
             if doc_id is None:
                 for coding in self.theirs.codings.for_document(their_doc.id):
@@ -344,7 +345,7 @@ def apply(ours: "Project", merge_plan: MergePlan) -> None:
 
 
 def _apply(ours: "Project", merge_plan: MergePlan) -> None:
-    for new in merge_plan.documents:
+    for new in track(merge_plan.documents, "adding documents"):
         d = new.doc
         ours.docs.add(Transcript(new.text, new.turns, d.source_format), d.name, source=d.source,
                       attributes=d.attributes, doc_id=d.id, created=d.created or None,
