@@ -124,9 +124,14 @@ def export_docx(project, output: Path | None, **options) -> None:
 @project_options(identity=False)
 def export_csv(project, output: Path | None) -> None:
     """All codings, one row each, with document attributes as attr:* columns."""
-    from qualtui.reports.codings_csv import codings_csv
+    from qualtui.reports.codings_csv import codings_csv_parts
 
-    _write(project, output, codings_csv(project).encode("utf-8"), binary=False, what="csv")
+    parts = codings_csv_parts(project)
+    if output is None or str(output) == "-":
+        for part in parts:   # printed as each document is read
+            click.echo(strip_controls(part), nl=False)
+        return
+    _write(project, output, b"".join(part.encode("utf-8") for part in parts), binary=False, what="csv")
 
 
 @click.command("framework")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from qualtui.progress import track
 from qualtui.project import Project
@@ -16,6 +17,11 @@ BASE_COLUMNS = ["coding_id", "document", "document_id", "code", "code_path", "co
 
 
 def codings_csv(project: Project) -> str:
+    return "".join(codings_csv_parts(project))
+
+
+def codings_csv_parts(project: Project) -> Iterator[str]:
+    """The CSV in parts (the header, then one part per document): a large project is never held whole."""
     docs = project.docs.all()
     keys = sorted({k for d in docs for k in d.attributes}, key=str.casefold)
     codes = project.codes.all()
@@ -36,6 +42,9 @@ def codings_csv(project: Project) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(BASE_COLUMNS + [f"attr:{k}" for k in keys])
     for doc in track(docs, "exporting codings"):
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
         index = _DocumentIndex(doc.name, project.docs.text(doc.id), project.docs.turns(doc.id))
         for coding in project.codings.for_document(doc.id):
             quote = index.quote(coding)
@@ -47,4 +56,4 @@ def codings_csv(project: Project) -> str:
                 index.text[coding.start:coding.end],
             ] + [doc.attributes.get(k, "") for k in keys])
         project.store.release_document(doc.id)   # one document's codings and text held at a time
-    return buffer.getvalue()
+    yield buffer.getvalue()
