@@ -78,9 +78,23 @@ def _json_lines(batch, timestamps: bool, context: int) -> list[str]:
     return out
 
 
-def _table_row(s) -> dict:
-    return {"document": s.document, "lines": s.lines, "time": s.time, "speakers": s.speakers, "code": s.code,
-            "coder": s.coder, "memo": s.memo, "text": s.text}
+def _table_cells(batch, timestamps: bool) -> list[list[str]]:
+    """One document's segments as table cells, made safe (values the segments share made safe once)."""
+    shared: dict = {}
+
+    def once(value) -> str:
+        if value not in shared:
+            shared[value] = safe(value)
+        return shared[value]
+
+    rows = []
+    for s in batch:
+        row = [once(s.document), once(s.lines)]
+        if timestamps:
+            row.append(once(s.time))
+        row += [once(s.speakers), once(s.code), once(s.coder), safe(s.memo), safe(s.text)]
+        rows.append(row)
+    return rows
 
 
 def _columns(fmt: str, timestamps: bool, context: int) -> list[str]:
@@ -138,8 +152,10 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
         out = writer(fmt, _columns(fmt, timestamps, context))
         for batch in batches:
             count += len(batch)
-            out.write([_table_row(s) for s in batch] if fmt == "table" else
-                      [_row(s, timestamps, context) for s in batch])
+            if fmt == "table":
+                out.write_cells(_table_cells(batch, timestamps))
+            else:
+                out.write([_row(s, timestamps, context) for s in batch])
         out.close()
     if fmt == "table":
         click.echo(f"{count} segment{'s' * (count != 1)} of {safe(label)}", err=True)

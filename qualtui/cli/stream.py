@@ -78,6 +78,11 @@ class Table:
         # than the widest cell shown tells that it was longer.
         self.rows.extend(tuple(safe(row.get(c))[:MAX_WIDTH + 1] for c in columns) for row in rows)
 
+    def write_cells(self, rows: Iterable[Sequence[str]]) -> None:
+        """Rows of cells already made safe (``common.safe``), in column order."""
+        cut = MAX_WIDTH + 1
+        self.rows.extend(tuple(cell[:cut] for cell in row) for row in rows)
+
     def close(self) -> None:
         heads, rows = self.headers, self.rows
         widths = [min(MAX_WIDTH, max([len(h), *(len(r[i]) for r in rows)])) for i, h in enumerate(heads)]
