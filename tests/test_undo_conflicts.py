@@ -273,6 +273,19 @@ def test_a_colleague_in_another_process(team, tmp_path):
     assert me.codings.get(doc.id, coding.id).memo == "from bob"
 
 
+def test_a_refusal_does_not_wait_on_a_fifo_planted_as_the_audit_log(team):
+    me, alice, doc, code = team
+    history = History()
+    coding, change = edits.add_coding(me, doc.id, code.id, 0, 11)
+    history.record(change)
+    alice.codings.update(doc.id, coding.id, memo="hers")
+    log = me.root / "audit.jsonl"
+    log.unlink()
+    os.mkfifo(log)
+    with pytest.raises(UndoConflict, match="the coding of 'Stigma' in SU01 was changed since \\(memo\\)"):
+        history.undo()
+
+
 def test_undo_and_redo_are_audited(team):
     import json
 

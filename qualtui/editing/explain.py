@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from qualtui.editing.touches import STAMPS, Record, Touch, canon
 from qualtui.text.normalise import clean_label
+from stores.links import CLOEXEC, NOFOLLOW
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -26,7 +29,8 @@ def _changed_fields(item: Touch, current: Record | None, expected: Record | None
 
 
 def refusal(project: "Project", verb: str, label: str, item: Touch, current: Record | None,
-             expected: Record | None) -> str:
+            expected: Record | None) -> str:
+    """One line: the step, the record that is not as the step left it, how, by whom, which fields."""
     if item.fields is None:
         what = describe(project, item, current or item.before or item.after)
     else:
@@ -42,7 +46,7 @@ def refusal(project: "Project", verb: str, label: str, item: Touch, current: Rec
         how = "was deleted since with its document"
         who = changed_by(project, Touch(None, "documents", item.file or "", None, None))
     if who is None and current is not None:
-        who = current.get("author") if item.table in ("framework",) else None
+        who = current.get("author") if item.table == "framework" else None  # a summary's last writer
     fields = _changed_fields(item, current, expected)
     detail = f" ({', '.join(fields)})" if fields and len(fields) <= 4 else ""
     by = f" by {clean_label(str(who), 60)}" if who else ""
@@ -98,14 +102,26 @@ def _mentions(entry: Mapping, item: Touch) -> bool:
     return False
 
 
+def _tail(path) -> bytes:
+    """The last AUDIT_TAIL bytes of a regular file, never through a link nor blocking on a planted FIFO."""
+    fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "is not a regular file", str(path))
+        os.lseek(fd, max(0, info.st_size - AUDIT_TAIL), os.SEEK_SET)
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def changed_by(project: "Project", item: Touch) -> str | None:
     """Who last changed this record, from the end of the audit log (None if it does not say)."""
-    path = project.store.audit_path
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            handle.seek(max(0, size - AUDIT_TAIL))
-            tail = handle.read()
+        tail = _tail(project.store.audit_path)
     except OSError:
         return None
     for line in reversed(tail.splitlines()):
