@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from qualtui.analysis.corpus import Corpus, Scope
 from qualtui.analysis.search import SearchQuery, search
-from qualtui.analysis.sentences import sentence_around, split_sentences
+from qualtui.text.sentences import sentence_around, split_sentences
 from qualtui.errors import QualtuiError
 from test_analysis_project import TEXTS, build_project, built  # noqa: F401  (fixture)
 

@@ -6,7 +6,7 @@
 
 Modules: ``corpus`` (what is analysed: documents, codings, turns, line numbers),
 ``retrieval``, ``frequencies`` (per-code counts and the code x attribute
-matrix), ``cooccurrence``, ``search``, ``sentences`` (sentence splitter),
-``autocode`` (undoable coding of search hits and speaker turns) and ``bars``
-(text bar charts).  Nothing here prints; the CLI and the TUI render the results.
+matrix), ``cooccurrence``, ``search``, ``autocode`` (undoable coding of search hits and
+speaker turns) and ``bars`` (text bar charts).  Sentences, lines and turns are defined in
+``qualtui.text``.  Nothing here prints; the CLI and the TUI render the results.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from qualtui.analysis.sentences import split_sentences
+from qualtui.text.sentences import split_sentences
 
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*[^\w\s]*")
 WINDOW = 4000  # characters either side searched for the next boundary

@@ -7,7 +7,7 @@ select "the same thing" with different tools code the same characters.
 * A *line* is the N-th line of the stored text (``qualtui.text.lines``).
 * A *turn*'s speech is ``[turn.start, turn.end)``; its label ``[label_start, start)`` is never speech.
 * The *speech of lines* A..B is their text without a speaker label at its start or end, trimmed of spaces.
-* A *sentence* is found by ``qualtui.analysis.sentences`` within a region: the speech of the turn the
+* A *sentence* is found by ``qualtui.text.sentences`` within a region: the speech of the turn the
   offset is in (so a hard-wrapped sentence spans its lines), else the speech of its lines.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from qualtui.analysis.sentences import sentence_around, split_sentences
+from qualtui.text.sentences import sentence_around, split_sentences
 from qualtui.model import Turn
 from qualtui.text.lines import line_of, line_span, line_starts
 
