@@ -200,14 +200,14 @@ def _nfc_maps(text: str) -> tuple[str, list[int], list[int]]:
 
 
 def _raw_to_text_maps(raw: str, text: str) -> tuple[list[int], list[int]]:
-    from qualtui.text.normalise import _CONTROL, _ESCAPE_SEQUENCE  # the exact patterns normalise_text uses
+    from qualtui.text.normalise import CONTROL, ESCAPE_SEQUENCE  # the exact patterns normalise_text uses
 
     step1, map1 = _newline_map(raw)
     if "\x1b" in step1 or "\x9b" in step1:
-        step2, map2 = _deletion_map(step1, _ESCAPE_SEQUENCE)
+        step2, map2 = _deletion_map(step1, ESCAPE_SEQUENCE)
     else:
         step2, map2 = step1, None
-    step3, map3 = _deletion_map(step2, _CONTROL)
+    step3, map3 = _deletion_map(step2, CONTROL)
     step4, starts4, ends4 = _nfc_maps(step3)
     if step4 != text:
         # Pieces recomposed across cluster boundaries (rare scripts): fall back to a

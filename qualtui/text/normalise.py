@@ -13,7 +13,7 @@ from qualtui.errors import QualtuiError
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST),
 # DCS/SOS/PM/APC (ESC P|X|^|_ ... ST), and two-character escapes.
-_ESCAPE_SEQUENCE = re.compile(
+ESCAPE_SEQUENCE = re.compile(
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]                 # CSI
   | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?      # OSC
@@ -25,7 +25,7 @@ _ESCAPE_SEQUENCE = re.compile(
     re.VERBOSE,
 )
 # C0 controls except TAB and LF, DEL, and C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")
 # Bidirectional embeddings, overrides and isolates: in a one-line name they reorder what the terminal shows
 # ("Trojan source") and break table borders. Labels drop them; transcript text keeps them (right-to-left speech).
@@ -67,13 +67,13 @@ def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters, keeping LF and TAB."""
     text = escape_undecodable(text)
     if "\x1b" in text or "\x9b" in text:
-        text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+        text = ESCAPE_SEQUENCE.sub("", text)
+    return CONTROL.sub("", text)
 
 
 def has_controls(value: str) -> bool:
     """True when *value* holds a character that ``strip_controls`` would remove (or a CR)."""
-    return _CONTROL.search(value) is not None
+    return CONTROL.search(value) is not None
 
 
 def clean_text(text: str) -> str:
@@ -108,7 +108,7 @@ def clean_label(value: str, max_length: int = 200) -> str:
 def safe_for_terminal(value: str) -> str:
     """For echoing user-provided strings (file names, errors): controls shown escaped."""
     value = escape_undecodable(value)
-    return "".join(ch if ch in "\t\n" or not _CONTROL.match(ch) and ch != "\x1b" else repr(ch)[1:-1] for ch in value)
+    return "".join(ch if ch in "\t\n" or not CONTROL.match(ch) and ch != "\x1b" else repr(ch)[1:-1] for ch in value)
 
 
 def count_words(text: str) -> int:
