@@ -26,13 +26,19 @@ class _Reentrant:
         self.fd: int | None = None
 
 
-def _fix_mode(fd: int, mode: int) -> None:
-    """os.open's mode is filtered by the umask; a lock file must have the project's mode too."""
-    if os.fstat(fd).st_mode & 0o7777 != mode:
-        try:
-            os.fchmod(fd, mode)
-        except PermissionError:  # another team member's lock file: theirs to fix
-            pass
+def open_lock_file(path: Path, perms: Permissions) -> int:
+    """A descriptor of the lock file at *path*, created if missing, never through a link (its target would
+    be created or get our mode).  os.open's mode is filtered by the umask, so the project's mode is set after."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC, perms.file_mode)
+    try:
+        if os.fstat(fd).st_mode & 0o7777 != perms.file_mode:
+            os.fchmod(fd, perms.file_mode)
+    except PermissionError:  # another team member's lock file: theirs to fix
+        pass
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 class FileLock:
@@ -50,10 +56,8 @@ class FileLock:
         state.thread_lock.acquire()
         try:
             if state.depth == 0:
-                # never through a link: its target would be created or get our mode
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC, self.perms.file_mode)
+                fd = open_lock_file(self.path, self.perms)
                 try:
-                    _fix_mode(fd, self.perms.file_mode)
                     fcntl.flock(fd, fcntl.LOCK_EX)
                 except BaseException:
                     os.close(fd)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from stores.atomic import PRIVATE, Permissions
 from stores.layout import ProjectLayout
+from stores.locking import open_lock_file
 from stores.links import CLOEXEC, NOFOLLOW
 
 
@@ -61,9 +62,6 @@ class ProjectLock:
         finally:
             state.thread_lock.release()
 
-    def held_exclusive(self) -> bool:
-        return self.held() and self._state.exclusive
-
     def acquire(self, exclusive: bool, blocking: bool = True) -> bool:
         state = self._state
         if not state.thread_lock.acquire(blocking=blocking):
@@ -74,13 +72,8 @@ class ProjectLock:
                     raise RuntimeError("a transaction cannot start inside a single edit (lock upgrade)")
                 state.depth += 1
                 return True
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC, self.perms.file_mode)
+            fd = open_lock_file(self.path, self.perms)
             try:
-                if os.fstat(fd).st_mode & 0o7777 != self.perms.file_mode:
-                    try:
-                        os.fchmod(fd, self.perms.file_mode)
-                    except PermissionError:  # a colleague's lock file
-                        pass
                 try:
                     fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if blocking else fcntl.LOCK_NB))
                 except BlockingIOError:
