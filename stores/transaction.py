@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir, fsync_dir
+from stores.atomic import Permissions, append_line, atomic_write_bytes, ensure_dir, fsync_dir
 from stores.layout import (
     TXN_MANIFEST as MANIFEST,
     TXN_STARTED as STARTED,

@@ -25,10 +25,6 @@ def md_escape(text: str) -> str:
     return re.sub(r"^(\s*)([-+]|\d+[.)])(\s)", r"\1\\\2\3", text, flags=re.MULTILINE)
 
 
-def _one_line(text: str) -> str:
-    return md_escape(" ".join(text.split()))
-
-
 def summary_line(report: Report) -> str:
     """The sentence under the title, in words every format shares (unescaped)."""
     who = f" by {names(report.coders)}" if report.coders else ""
