@@ -127,8 +127,18 @@ def _still_used(project: "Project", deleted: set[str], targets: dict, codes: dic
         if summary.get("code") in deleted:
             return f"{name(summary['code'])} has a Framework summary since by {_names([summary.get('author', '')])}"
     using: dict[str, list[str]] = {}
+    needles = [code_id.encode() for code_id in deleted]
+    written = {file for file, _, _ in targets}
     for doc_id in documents:
-        for coding in overlaid(doc_id, "codings", record_file(project, doc_id).raw("codings")):
+        rf = record_file(project, doc_id)
+        if doc_id not in written:  # a file that never names the code holds no coding of it: no need to parse it
+            try:
+                raw = project.store.read_bytes(rf.path)
+            except FileNotFoundError:
+                continue
+            if not any(needle in raw for needle in needles):
+                continue
+        for coding in overlaid(doc_id, "codings", rf.raw("codings")):
             if coding.get("code") in deleted:
                 using.setdefault(coding["code"], []).append(str(coding.get("coder") or ""))
     for code_id, coders in using.items():
