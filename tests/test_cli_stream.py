@@ -116,3 +116,14 @@ def test_a_streaming_pass_holds_one_document_at_a_time(built):
     kept = Corpus(project)   # a screen's corpus keeps what it read, for its next analysis
     assert [s for b in iter_segments(kept, [code]) for s in b] == retrieve(Corpus(project), [code])
     assert len(project.store._document_files) > 1
+
+
+def test_codings_json_is_one_coding_per_line_with_every_field(built):
+    out = run(built, "codings", "--format", "json")
+    lines = out.splitlines()
+    rows = json.loads(out)
+    assert len(lines) == len(rows) + 2 and len(rows) == sum(
+        len(built.project.codings.for_document(d.id)) for d in built.project.docs.all())
+    assert [list(r) for r in rows] == [["id", "document", "code", "lines", "start", "end", "coder", "created",
+                                         "memo", "text"]] * len(rows)
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == rows

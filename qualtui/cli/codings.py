@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualtui.cli.common import emit, format_option, match_id, project_options, safe
+from qualtui.cli.common import format_option, match_id, project_options, safe
 from qualtui.errors import QualtuiError
 
 
@@ -83,22 +83,29 @@ def uncode(project, document: str, coding_ids: tuple[str, ...]) -> None:
 @format_option()
 @project_options(identity=False)
 def codings(project, document: str | None, code_name: str | None, fmt: str) -> None:
-    """List codings (of one document, or all), with line numbers and text."""
+    """List codings (of one document, or all), with line numbers and text.
+
+    Printed document by document (--format json: one coding per line).
+    """
+    from qualtui.cli.stream import writer
     from qualtui.text.lines import line_starts, lines_of_span
 
     docs = [project.docs.get(document)] if document else project.docs.all()
     code_filter = project.codes.get(code_name).id if code_name else None
     names = {c.id: c.name for c in project.codes.all()}
-    rows = []
+    out = writer(fmt, ["id", "document", "code", "lines", "start", "end", "coder", "created", "memo", "text"])
     for doc in docs:
         text = project.docs.text(doc.id)
         starts = line_starts(text)
+        rows = []
         for c in project.codings.for_document(doc.id):
             if code_filter and c.code != code_filter:
                 continue
             first, last = lines_of_span(starts, c.start, c.end)
             rows.append({"id": c.id if fmt != "table" else c.id[:8], "document": doc.name,
-                         "code": names.get(c.code, c.code), "start": c.start, "end": c.end,
-                         "lines": f"{first}-{last}" if first != last else str(first), "coder": c.coder,
-                         "created": c.created, "memo": c.memo, "text": text[c.start:c.end]})
-    emit(rows, ["id", "document", "code", "lines", "start", "end", "coder", "created", "memo", "text"], fmt)
+                         "code": names.get(c.code, c.code), "lines": f"{first}-{last}" if first != last else str(first),
+                         "start": c.start, "end": c.end, "coder": c.coder, "created": c.created, "memo": c.memo,
+                         "text": text[c.start:c.end]})
+        out.write(rows)
+        project.store.release_document(doc.id)   # one document held at a time
+    out.close()
