@@ -43,3 +43,12 @@ def test_turn_spans_and_speaker_lookups_match_the_turns(project):
             assert fast.speakers(start, end) == distinct_speakers(touched)
             assert fast.start_ms(start, end) == next((t.begin_ms for t in touched if t.begin_ms is not None), None)
     assert fast._turns is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100)) | st.text())
+def test_escaping_controls_for_json_finds_every_del_and_c1(text):
+    from qualtui.text.normalise import escape_json_controls
+
+    expected = "".join(f"\\u{ord(c):04x}" if "\x7f" <= c <= "\x9f" else c for c in text)
+    assert escape_json_controls(text) == expected

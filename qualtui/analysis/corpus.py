@@ -155,17 +155,18 @@ class DocumentView:
         """Turns whose extent (label included) overlaps [start, end); a point (start == end) counts too."""
         return turns_overlapping(self.turns, self._turn_ends, start, end)
 
-    def _turn_spans(self) -> tuple[list[int], list[int], list[str | None], list[int | None]]:
+    def turn_spans(self) -> tuple[list[int], list[int], list[str | None], list[int | None]]:
         """(extent starts, ends, speakers, begin_ms) of the turns in order: a lookup per segment, no objects."""
         if self._spans is None:
             rows = ([(*turn_extent(t), t.speaker, t.begin_ms) for t in self._turns] if self._turns is not None
                     else self.corpus.project.docs.turn_spans(self.doc.id))
-            self._spans = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+            columns = tuple(map(list, zip(*rows))) if rows else ([], [], [], [])
+            self._spans = columns  # type: ignore[assignment]
         return self._spans
 
     def _touched(self, start: int, end: int) -> range:
         """Indexes of the turns whose extent overlaps [start, end) (as ``turns_overlapping``)."""
-        starts, ends = self._turn_spans()[:2]
+        starts, ends = self.turn_spans()[:2]
         first = index = bisect_right(ends, start)
         stop = max(end, start + 1)
         while index < len(starts) and starts[index] < stop:
@@ -174,12 +175,12 @@ class DocumentView:
 
     def speakers(self, start: int, end: int) -> tuple[str, ...]:
         """Distinct speakers of the turns the span touches, in order."""
-        names = self._turn_spans()[2]
+        names = self.turn_spans()[2]
         return tuple(dict.fromkeys(s for i in self._touched(start, end) if (s := names[i])))
 
     def start_ms(self, start: int, end: int) -> int | None:
         """The start time of the first turn the span touches that has one."""
-        begins = self._turn_spans()[3]
+        begins = self.turn_spans()[3]
         return next((begins[i] for i in self._touched(start, end) if begins[i] is not None), None)
 
     @property

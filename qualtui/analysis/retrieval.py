@@ -76,21 +76,33 @@ def iter_segments(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, 
 
 def _segments(corpus: Corpus, view: DocumentView, matching: list[Coding], context: int, timestamps: bool,
               excluded: frozenset[str], role: Callable[[str], str]) -> list[Segment]:
-    # The loop runs once per segment of a whole project: lookups are kept local.
-    text, path, found = view.text, corpus.path, []
-    starts, speakers_of, doc_id, name = view.line_starts, view.speakers, view.id, view.name
+    # Runs once per segment of a whole project: lookups are local, and the speakers of the turns a
+    # segment touches are found as ``view.speakers`` finds them, inline.
+    text, found = view.text, []
+    starts, doc_id, name = view.line_starts, view.id, view.name
+    turn_starts, turn_ends, turn_speakers, _ = view.turn_spans()
+    turns = len(turn_starts)
+    paths: dict[str, str] = {}
     for coding in matching:
-        start, end = coding.start, coding.end
-        speakers = speakers_of(start, end)
+        start, end, code = coding.start, coding.end, coding.code
+        first = last = bisect_right(turn_ends, start)
+        stop = max(end, start + 1)
+        while last < turns and turn_starts[last] < stop:
+            last += 1
+        if last - first == 1:
+            speaker = turn_speakers[first]
+            speakers: tuple[str, ...] = (speaker,) if speaker else ()
+        else:
+            speakers = tuple(dict.fromkeys(s for s in turn_speakers[first:last] if s))
         if excluded and speakers and all(role(s) in excluded for s in speakers):
             continue
+        if code not in paths:
+            paths[code] = corpus.path(code)
         before, after = view.context(start, end, context) if context else ("", "")
         began = view.start_ms(start, end) if timestamps else None
         found.append(Segment(
-            coding_id=coding.id, document_id=doc_id, document=name, code_id=coding.code,
-            code=path(coding.code), start=start, end=end, first_line=bisect_right(starts, start),
-            last_line=bisect_right(starts, max(start, end - 1)), text=text[start:end], speakers=speakers,
-            coder=coding.coder, created=coding.created, memo=coding.memo, before=before, after=after,
-            time=clock(began) if began is not None else "",
+            coding.id, doc_id, name, code, paths[code], start, end, bisect_right(starts, start),
+            bisect_right(starts, max(start, end - 1)), text[start:end], speakers, coding.coder, coding.created,
+            coding.memo, before, after, clock(began) if began is not None else "",
         ))
     return found

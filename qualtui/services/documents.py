@@ -93,7 +93,7 @@ class DocumentService:
             names = {label: self.project.speakers.canonical(label) for label in {r.get("speaker") for r in records}}
             rows = [(r["start"] if (label := r.get("label_start")) is None or label > r["start"] else label,
                      r["end"], names[r.get("speaker")], r.get("begin_ms")) for r in records]
-        if any(a[:2] > b[:2] for a, b in zip(rows, rows[1:])):   # stored in order; sorted only if not
+        if any(b[0] < a[0] or (b[0] == a[0] and b[1] < a[1]) for a, b in zip(rows, rows[1:])):   # stored in order
             rows.sort(key=lambda row: (row[0], row[1]))
         return rows
 
