@@ -9,7 +9,7 @@ from screens_harness import SU01, Harness, build, new_history, span, sync, type_
 
 from qualtui.cli import cli
 from tui.screens.memos_screen import MemosScreen
-from tui.screens.pickers import TextPrompt
+from tui.dialogs.pickers import TextPrompt
 
 
 def test_cli_names_coding_memos_by_document_and_lines(tmp_path):

@@ -15,7 +15,7 @@ from qualtui.editing.history import History
 from qualtui.importers.plain import read_plain
 from qualtui.project import Project
 from qualtui.text.pseudonymise import NameMap, pseudonymise_project
-from tui.screens.dialogs import ChooseDialog
+from tui.dialogs.simple import ChooseDialog
 from tui.screens.search_screen import SearchScreen
 
 A = "Interviewer: How was the ward?\nSam: The ward was calm.\nInterviewer: And the staff?\nSam: Kind staff.\n"

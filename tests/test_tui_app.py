@@ -7,10 +7,10 @@ import errno
 from tui_helpers import SU01, build_project, make_app, rows, sync, type_text
 
 from qualtui.project import Project
-from tui.screens.code_picker import CodePicker
-from tui.screens.dialogs import ChooseDialog, ConfirmDialog
-from tui.screens.help import HelpScreen
-from tui.screens.switcher import DocumentSwitcher
+from tui.dialogs.code_picker import CodePicker
+from tui.dialogs.simple import ChooseDialog, ConfirmDialog
+from tui.dialogs.help import HelpScreen
+from tui.dialogs.switcher import DocumentSwitcher
 from tui.widgets.codebook_tree import CodebookTree
 from tui.widgets.memo_pane import MemoPane
 from tui.widgets.status_bar import RecentCodes, StatusBar
@@ -474,7 +474,7 @@ async def test_retrieval_and_agreement_screens_open_from_the_coding_screen(tmp_p
 
 def test_code_picker_offers_a_new_name_first_unless_an_existing_code_really_matches():
     from qualtui.model import Code
-    from tui.screens.code_picker import NEW, CodePicker
+    from tui.dialogs.code_picker import NEW, CodePicker
 
     hope = Code(id="h", name="Hope and role models")
     stigma = Code(id="s", name="Stigma")

@@ -12,9 +12,9 @@ from tui_helpers import build_project, make_app, sync, type_text
 from qualtui.editing.history import History
 from qualtui.project import Project
 from tui import autosave
-from tui.screens.codebook_dialogs import CodeEntryForm
+from tui.dialogs.codebook import CodeEntryForm
 from tui.screens.codebook_screen import CodebookScreen
-from tui.screens.memo_editor import MemoEditDialog
+from tui.dialogs.memo_editor import MemoEditDialog
 from tui.screens.memos_screen import MemosScreen
 from tui.widgets.memo_pane import MemoPane
 

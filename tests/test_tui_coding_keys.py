@@ -6,9 +6,9 @@ from __future__ import annotations
 from tui_helpers import SU01, build_project, make_app, rows, sync, type_text
 
 from qualtui.project import Project
-from tui.screens.adjust_dialog import AdjustDialog
-from tui.screens.code_picker import CodePicker
-from tui.screens.dialogs import ChooseDialog, LinePrompt
+from tui.dialogs.adjust import AdjustDialog
+from tui.dialogs.code_picker import CodePicker
+from tui.dialogs.simple import ChooseDialog, LinePrompt
 from tui.widgets.status_bar import RecentCodes, StatusBar
 
 

@@ -9,7 +9,7 @@ from qualtui.editing import edits
 from qualtui.errors import QualtuiError
 from qualtui.editing.replay import UndoConflict
 from qualtui.project import Project
-from tui.screens.code_picker import CodePicker
+from tui.dialogs.code_picker import CodePicker
 
 
 def count_reads(monkeypatch, project) -> list[str]:

@@ -6,7 +6,7 @@ from tui_helpers import build_project, make_app, sync, type_text
 
 from qualtui.editing.history import History
 from qualtui.importers.plain import read_plain
-from tui.screens.dialogs import ChooseDialog
+from tui.dialogs.simple import ChooseDialog
 from tui.screens.retrieval_screen import RetrievalScreen
 
 TEXT = "Sam: it was [inaudible] hard [/x] and then we laughed.\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from tui_helpers import build_project, make_app, sync
 
-from tui.screens.help import HelpScreen
+from tui.dialogs.help import HelpScreen
 
 SCREENS = {"K": "codebook", "R": "retrieval", "A": "analysis", "J": "memos", "S": "search", "I": "agreement"}
 

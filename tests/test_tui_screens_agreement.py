@@ -9,7 +9,7 @@ from qualtui.importers.plain import read_plain
 from qualtui.project import Project
 from tui.messages import JumpTo
 from tui.screens.agreement_screen import AgreementScreen
-from tui.screens.pickers import MarkDialog
+from tui.dialogs.pickers import MarkDialog
 
 TEXT = "a" * 100   # one paragraph, 100 characters
 

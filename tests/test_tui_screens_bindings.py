@@ -8,13 +8,13 @@ from textual.binding import Binding
 from tui.keymap import bindings_of
 from tui.screens.agreement_screen import AgreementScreen
 from tui.screens.analysis_screen import AnalysisScreen
-from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
+from tui.dialogs.codebook import CodeEntryForm, SplitDialog
 from tui.screens.codebook_screen import CodebookScreen
 from tui.screens.framework_screen import FrameworkScreen
 from tui.screens.map_screen import MapScreen
-from tui.screens.memo_editor import MemoEditDialog
+from tui.dialogs.memo_editor import MemoEditDialog
 from tui.screens.memos_screen import MemosScreen, MemoText
-from tui.screens.pickers import CodeChooser, MarkDialog, MarkList, TextPrompt
+from tui.dialogs.pickers import CodeChooser, MarkDialog, MarkList, TextPrompt
 from tui.screens.retrieval_screen import RetrievalScreen
 from tui.screens.search_screen import SearchScreen
 from tui.widgets.bar_table import BarTable

@@ -9,11 +9,11 @@ from textual.widgets import SelectionList
 from qualtui.editing.history import History
 from qualtui.services.codebook import PALETTE
 from tui.messages import JumpTo
-from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
+from tui.dialogs.codebook import CodeEntryForm, SplitDialog
 from tui.screens.codebook_screen import CodebookScreen
-from tui.screens.dialogs import ChooseDialog, ConfirmDialog
-from tui.screens.memo_editor import MemoEditDialog
-from tui.screens.pickers import CodeChooser, TextPrompt
+from tui.dialogs.simple import ChooseDialog, ConfirmDialog
+from tui.dialogs.memo_editor import MemoEditDialog
+from tui.dialogs.pickers import CodeChooser, TextPrompt
 from tui.screens.retrieval_screen import RetrievalScreen
 
 

@@ -6,8 +6,8 @@ from screens_harness import ST01, Harness, build, span, sync, type_text
 
 from qualtui.editing.history import History
 from tui.messages import JumpTo
-from tui.screens.code_picker import CodePicker
-from tui.screens.dialogs import ChooseDialog
+from tui.dialogs.code_picker import CodePicker
+from tui.dialogs.simple import ChooseDialog
 from tui.screens.search_screen import SearchScreen
 
 

@@ -12,10 +12,10 @@ from qualtui.importers.plain import read_plain
 from qualtui.project import Project
 from tui.screens.agreement_screen import AgreementScreen
 from tui.screens.analysis_screen import AnalysisScreen
-from tui.screens.code_picker import CodePicker
-from tui.screens.codebook_dialogs import CodeEntryForm, SplitDialog
+from tui.dialogs.code_picker import CodePicker
+from tui.dialogs.codebook import CodeEntryForm, SplitDialog
 from tui.screens.codebook_screen import CodebookScreen
-from tui.screens.dialogs import ChooseDialog
+from tui.dialogs.simple import ChooseDialog
 from tui.screens.retrieval_screen import RetrievalScreen
 from tui.screens.search_screen import SearchScreen
 

@@ -85,12 +85,12 @@ class QualtuiApp(App):
     # bindings and help ----------------------------------------------------------------------
     @staticmethod
     def binding_groups() -> list[tuple[str, list[Binding]]]:
-        from tui.screens.code_picker import CodePicker
+        from tui.dialogs.code_picker import CodePicker
         from tui.screens.coding import CodingScreen
-        from tui.screens.adjust_dialog import AdjustDialog
-        from tui.screens.dialogs import ChooseDialog, ConfirmDialog, LinePrompt, SearchPrompt
-        from tui.screens.help import HelpScreen
-        from tui.screens.switcher import DocumentSwitcher
+        from tui.dialogs.adjust import AdjustDialog
+        from tui.dialogs.simple import ChooseDialog, ConfirmDialog, LinePrompt, SearchPrompt
+        from tui.dialogs.help import HelpScreen
+        from tui.dialogs.switcher import DocumentSwitcher
         from tui.widgets.codebook_tree import CodebookTree
         from tui.widgets.memo_pane import MemoEditor, MemoPane
         from tui.widgets.transcript_view import TranscriptView
@@ -114,7 +114,7 @@ class QualtuiApp(App):
         return [b.id for _, group in self.binding_groups() for b in group if b.id]
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.dialogs.help import HelpScreen
         from tui.screens.screen_base import ProjectScreen
 
         screen = self.screen

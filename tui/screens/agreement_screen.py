@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from qualtui.team.agreement import AgreementReport, Disagreement, disagreements, load, report
 from qualtui.text.normalise import clean_label
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
-from tui.screens.pickers import MarkDialog
+from tui.dialogs.pickers import MarkDialog
 from tui.screens.screen_base import ProjectScreen
 from tui.widgets.bar_table import BarTable, coefficient, number, share_cell
 from tui.widgets.plain_table import one_line
@@ -196,7 +197,8 @@ class AgreementScreen(ProjectScreen):
             self._text_for = self.size.width
             self.show_disagreements()
 
-    def on_data_table_row_selected(self, event) -> None:
+    @on(DataTable.RowSelected)
+    def data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_enter()
 

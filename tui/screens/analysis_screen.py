@@ -10,8 +10,9 @@ this screen's result (``JumpTo``).
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from qualtui.analysis.cooccurrence import cooccurrence
 from qualtui.analysis.corpus import Corpus, Scope
@@ -20,8 +21,8 @@ from qualtui.team.identity import coder_key
 from qualtui.text.normalise import clean_label
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
-from tui.screens.dialogs import ChooseDialog
-from tui.screens.pickers import SWATCH
+from tui.dialogs.simple import ChooseDialog
+from tui.dialogs.pickers import SWATCH
 from tui.screens.screen_base import ProjectScreen
 from tui.widgets.bar_table import BarTable, count_cell, number, total_cell
 
@@ -222,6 +223,7 @@ class AnalysisScreen(ProjectScreen):
         retrieval.coder = self.coder  # the same codings as counted here
         self.app.push_screen(retrieval, done)
 
-    def on_data_table_row_selected(self, event) -> None:
+    @on(DataTable.RowSelected)
+    def data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_retrieve()

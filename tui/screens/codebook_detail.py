@@ -10,7 +10,7 @@ from rich.text import Text
 from qualtui.model import Code, Memo
 from qualtui.services.codebook import PALETTE, PALETTE_NAMES
 from qualtui.text.normalise import clean_label, strip_controls
-from tui.screens.pickers import SWATCH
+from tui.dialogs.pickers import SWATCH
 
 COLOR_NAMES = dict(PALETTE_NAMES)
 

@@ -26,10 +26,10 @@ from tui.keymap import binding_maker
 from tui.messages import JumpTo
 from tui.screens.codebook_detail import (code_label, colour_choices, delete_question, detail_markdown,
                                          merge_question, plural)
-from tui.screens.codebook_dialogs import ENTRY_FIELDS, CodeEntryForm, SplitDialog
-from tui.screens.dialogs import ChooseDialog, ConfirmDialog
-from tui.screens.memo_editor import MemoEditDialog
-from tui.screens.pickers import TOP_LEVEL, CodeChooser, TextPrompt
+from tui.dialogs.codebook import ENTRY_FIELDS, CodeEntryForm, SplitDialog
+from tui.dialogs.simple import ChooseDialog, ConfirmDialog
+from tui.dialogs.memo_editor import MemoEditDialog
+from tui.dialogs.pickers import TOP_LEVEL, CodeChooser, TextPrompt
 from tui.screens.screen_base import ProjectScreen
 
 _b = binding_maker("codebook")

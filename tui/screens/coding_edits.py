@@ -20,8 +20,8 @@ from qualtui.editing.history import Change, combine
 from qualtui.model import Coding
 from qualtui.text.lines import line_of
 from tui.edit_pipeline import CODING_CHANGED, CODINGS_ADDED, CODINGS_REMOVED, EDIT_ERRORS, EditPipeline
-from tui.screens.code_picker import CodePicker, Picked
-from tui.screens.dialogs import ChooseDialog, ConfirmDialog
+from tui.dialogs.code_picker import CodePicker, Picked
+from tui.dialogs.simple import ChooseDialog, ConfirmDialog
 
 
 class CodingEditor:
@@ -251,7 +251,7 @@ class CodingEditor:
         self.with_coding("Adjust which coding?", self.ask_bounds)
 
     def ask_bounds(self, coding: Coding) -> None:
-        from tui.screens.adjust_dialog import AdjustDialog
+        from tui.dialogs.adjust import AdjustDialog
 
         screen = self.screen
         code = screen.codes.get(coding.code)

@@ -13,8 +13,8 @@ from typing import Any
 from textual.screen import Screen
 
 from tui.edit_pipeline import EDIT_ERRORS
-from tui.screens.dialogs import ConfirmDialog, LinePrompt, SearchPrompt
-from tui.screens.switcher import DocumentRow, DocumentSwitcher, coded_fraction
+from tui.dialogs.simple import ConfirmDialog, LinePrompt, SearchPrompt
+from tui.dialogs.switcher import DocumentRow, DocumentSwitcher, coded_fraction
 
 SCREENS = {
     "codebook": ("codebook_screen", "CodebookScreen"),

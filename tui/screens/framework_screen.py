@@ -11,6 +11,7 @@ values of each document attribute.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, OptionList, Static, TextArea
@@ -147,15 +148,18 @@ class FrameworkScreen(ProjectScreen):
         self.editor.border_title = "Summary (markdown, saved as you type)" if cell else ""
 
     # events ------------------------------------------------------------------------------------
-    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+    @on(DataTable.CellHighlighted)
+    def data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         event.stop()
         self.show_cell()
 
-    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+    @on(DataTable.CellSelected)
+    def data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()
         self.action_edit()
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    @on(TextArea.Changed)
+    def text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         cell = self.cell
         if self._loading or cell is None:
@@ -198,7 +202,8 @@ class FrameworkScreen(ProjectScreen):
         self.grid.update_cell_at((row, column), cell_text(cell))
         self.show_title()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         cell = self.cell
         if cell is None or event.option.id is None:

@@ -11,6 +11,7 @@ result (``JumpTo``).
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -150,6 +151,7 @@ class MapScreen(ProjectScreen):
         self.app.push_screen(RetrievalScreen(self.project, self.history, current_document=self.current_document,
                                              code_id=code_id, children=node.grouping or node.depth == 0), done)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_retrieve()

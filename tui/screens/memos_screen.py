@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -27,7 +28,7 @@ from tui.autosave import Autosave
 from tui.edit_pipeline import MEMOS
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
-from tui.screens.dialogs import ConfirmDialog
+from tui.dialogs.simple import ConfirmDialog
 from tui.screens.screen_base import ProjectScreen
 
 KIND_LABELS = {"project": "journal", "document": "document", "code": "code", "coding": "coding"}
@@ -216,19 +217,23 @@ class MemosScreen(ProjectScreen):
                       f"{_md(item.author)} · {item.date}*\n\n{strip_controls(item.text)}")
         self.query_one("#mm-markdown", Markdown).update(source)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(OptionList.OptionHighlighted)
+    def option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         self.show_preview()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_edit()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    @on(Input.Changed)
+    def input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.refilter(self.current.key if self.current else None)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.listing.focus()
 
@@ -254,7 +259,8 @@ class MemosScreen(ProjectScreen):
         editor.focus()
         editor.move_cursor(editor.document.end)
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    @on(TextArea.Changed)
+    def text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         if self.autosave is not None:
             self.autosave.changed()
@@ -334,7 +340,7 @@ class MemosScreen(ProjectScreen):
                                            f"({clean_label(item.title or item.about, 60)})? u undoes."), confirmed)
 
     def action_retitle(self) -> None:
-        from tui.screens.pickers import TextPrompt
+        from tui.dialogs.pickers import TextPrompt
 
         item = self.current
         if item is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
@@ -23,8 +24,8 @@ from qualtui.services.speakers import INTERVIEWER
 from qualtui.text.normalise import clean_label, strip_controls
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
-from tui.screens.dialogs import ChooseDialog
-from tui.screens.pickers import CodeChooser
+from tui.dialogs.simple import ChooseDialog
+from tui.dialogs.pickers import CodeChooser
 from tui.screens.screen_base import ProjectScreen
 from tui.widgets.plain_table import PlainTable, one_line
 
@@ -216,11 +217,13 @@ class RetrievalScreen(ProjectScreen):
     def filtered(self) -> bool:
         return bool(self.attributes or self.coder or self.no_interviewer)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(DataTable.RowHighlighted)
+    def data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.show_segment()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.RowSelected)
+    def data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_jump()
 

@@ -22,7 +22,7 @@ from qualtui.editing.history import Change, History
 from qualtui.project import Project
 from qualtui.text.normalise import clean_label
 from tui.edit_pipeline import EDIT_ERRORS, RESTRUCTURED, EditPipeline, Edited, Outcome, pipeline_of
-from tui.screens.dialogs import ChooseDialog
+from tui.dialogs.simple import ChooseDialog
 
 T = TypeVar("T")
 

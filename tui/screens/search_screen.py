@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Static
@@ -23,8 +24,8 @@ from qualtui.analysis.search import SearchQuery, SearchResult, search
 from qualtui.text.normalise import clean_label, strip_controls
 from tui.keymap import binding_maker
 from tui.messages import JumpTo
-from tui.screens.code_picker import CodePicker, Picked
-from tui.screens.dialogs import ChooseDialog
+from tui.dialogs.code_picker import CodePicker, Picked
+from tui.dialogs.simple import ChooseDialog
 from tui.screens.screen_base import ProjectScreen
 from tui.widgets.on_off import OnOff
 from tui.widgets.plain_table import PlainTable
@@ -142,11 +143,13 @@ class SearchScreen(ProjectScreen):
             f"{count} hit{'s' if len(result.hits) != 1 else ''} in {documents} of {result.documents} "
             f"document{'s' if result.documents != 1 else ''}" + ("; more not shown" if result.truncated else ""))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.run_search()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DataTable.RowSelected)
+    def data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_jump()
 

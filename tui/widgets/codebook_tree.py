@@ -8,6 +8,7 @@ many codings it has in this document / in the whole project.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
@@ -121,6 +122,7 @@ class CodebookTree(OptionList):
         if self._rows and self._width != self._row_width():
             self._rebuild(self._at_cursor)
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(OptionList.OptionHighlighted)
+    def option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         self.post_message(self.CodeHighlighted(event.option.id))

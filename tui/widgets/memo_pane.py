@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -142,7 +143,8 @@ class MemoPane(Vertical, can_focus=False):
     def action_edit(self) -> None:
         self.start_editing()
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    @on(TextArea.Changed)
+    def text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         if self.editing and self.autosave is not None:
             self.autosave.changed()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.widgets import Checkbox
 
 
@@ -13,5 +14,6 @@ class OnOff(Checkbox):
     def text_for(self, value: bool) -> str:
         return f"{self.base_label}: {'on' if value else 'off'}"
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+    @on(Checkbox.Changed)
+    def checkbox_changed(self, event: Checkbox.Changed) -> None:
         self.label = self.text_for(event.value)  # the event bubbles on to the screen

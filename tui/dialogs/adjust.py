@@ -9,19 +9,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from qualtui.text.spans import move_edge
 from qualtui.text.lines import line_of
 from qualtui.text.normalise import clean_label
-from tui.screens.dialogs import DIALOG_CSS
+from tui.dialogs.base import Dialog
 
 CONTEXT = 120  # characters of context shown either side
 
 
-class AdjustDialog(ModalScreen[tuple[int, int] | None]):
-    DEFAULT_CSS = DIALOG_CSS.format(name="AdjustDialog") + """
+class AdjustDialog(Dialog[tuple[int, int] | None]):
+    DEFAULT_CSS = """
     AdjustDialog > Vertical { width: 90; }
     AdjustDialog #adjust-text { height: auto; max-height: 14; margin: 1 0; }
     """

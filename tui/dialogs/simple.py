@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-DIALOG_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{
-    width: 70; max-width: 95%; height: auto; max-height: 90%;
-    border: round $accent; background: $surface; padding: 0 1;
-}}
-{name} .title {{ text-style: bold; height: auto; }}
-{name} .hint {{ color: $foreground 60%; height: auto; }}
-{name} OptionList {{ height: auto; max-height: 20; border: none; }}
-"""
+from tui.dialogs.base import Dialog
 
 
-class ChooseDialog(ModalScreen[int | None]):
+class ChooseDialog(Dialog[int | None]):
     """Pick one of several labelled choices; returns its index, or None on escape."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ChooseDialog")
     BINDINGS = [
         Binding("escape,q", "cancel", "Cancel", id="dialog.cancel"),
         Binding("j", "down", "Next choice", show=False, id="dialog.down"),
@@ -48,7 +37,8 @@ class ChooseDialog(ModalScreen[int | None]):
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(int(event.option.id))
 
@@ -62,8 +52,7 @@ class ChooseDialog(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+class ConfirmDialog(Dialog[bool]):
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape,q", "answer(False)", "No", id="confirm.no"),
@@ -82,10 +71,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class SearchPrompt(ModalScreen[tuple[str, bool] | None]):
+class SearchPrompt(Dialog[tuple[str, bool] | None]):
     """Ask for a search pattern; ctrl+t (or tab to the box and space) toggles regex."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="SearchPrompt") + """
+    DEFAULT_CSS = """
     SearchPrompt Horizontal { height: auto; }
     SearchPrompt Input { width: 1fr; }
     """
@@ -116,7 +105,8 @@ class SearchPrompt(ModalScreen[tuple[str, bool] | None]):
         box = self.query_one(Checkbox)
         box.value = not box.value
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss((event.value, self.query_one(Checkbox).value))
 
@@ -124,10 +114,9 @@ class SearchPrompt(ModalScreen[tuple[str, bool] | None]):
         self.dismiss(None)
 
 
-class LinePrompt(ModalScreen[int | None]):
+class LinePrompt(Dialog[int | None]):
     """Ask for a line number (``:`` then a number then Enter, as in vim and less)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="LinePrompt")
     BINDINGS = [Binding("escape", "cancel", "Cancel going to a line", id="line.cancel")]
 
     def __init__(self, line_count: int) -> None:
@@ -155,7 +144,8 @@ class LinePrompt(ModalScreen[int | None]):
             event.stop()
             await field.action_submit()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
         if value.isdigit() and 1 <= int(value) <= self.line_count:

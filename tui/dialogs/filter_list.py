@@ -8,14 +8,16 @@ cancels.  Each subclass declares its own ``BINDINGS`` so that its binding ids
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.dialogs.base import Dialog
 
-class FilterListModal(ModalScreen):
+
+class FilterListModal(Dialog):
     placeholder = "type to filter"
     hint = "Enter chooses; up/down move; escape cancels"
 
@@ -36,7 +38,8 @@ class FilterListModal(ModalScreen):
         field.focus()
         self.refilter("")
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    @on(Input.Changed)
+    def input_changed(self, event: Input.Changed) -> None:
         self.refilter(event.value)
 
     def options_for(self, query: str) -> list[Option]:
@@ -58,13 +61,15 @@ class FilterListModal(ModalScreen):
         if listing.option_count:
             listing.highlighted = max(0, min(listing.option_count - 1, (listing.highlighted or 0) + step))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         listing = self.query_one(OptionList)
         if listing.highlighted is not None and listing.option_count:
             self.choose(listing.get_option_at_index(listing.highlighted).id)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.choose(event.option.id)
 

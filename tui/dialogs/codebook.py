@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
@@ -16,14 +16,14 @@ from qualtui.editing.live_edit import LiveEdit
 from qualtui.model import Code
 from qualtui.text.normalise import clean_label
 from tui.autosave import Autosave
-from tui.screens.dialogs import DIALOG_CSS
+from tui.dialogs.base import Dialog
 from tui.widgets.on_off import OnOff
 
 ENTRY_FIELDS = (("description", "Definition"), ("inclusion", "Include when"),
                 ("exclusion", "Exclude when"), ("example", "Example quote"))
 
 
-class CodeEntryForm(ModalScreen[dict | None]):
+class CodeEntryForm(Dialog[dict | None]):
     """Definition, inclusion, exclusion and example in TextAreas, saved as they are typed.
 
     *edit* is a ``LiveEdit`` on a ``StoredCodeEntry`` of ENTRY_FIELDS.  ctrl+s (or
@@ -31,7 +31,7 @@ class CodeEntryForm(ModalScreen[dict | None]):
     closes only once the text is on disk.  Returns the changed fields, or None.
     """
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="CodeEntryForm") + """
+    DEFAULT_CSS = """
     CodeEntryForm > Vertical { width: 100; height: 90%; max-height: 90%; }
     CodeEntryForm VerticalScroll { height: 1fr; }
     CodeEntryForm TextArea { height: 6; margin-bottom: 1; }
@@ -69,7 +69,8 @@ class CodeEntryForm(ModalScreen[dict | None]):
     def values(self) -> dict[str, str]:
         return {field: self.query_one(f"#entry-{field}", TextArea).text for field, _ in ENTRY_FIELDS}
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    @on(TextArea.Changed)
+    def text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         if self.autosave is not None:
             self.autosave.changed()
@@ -98,10 +99,10 @@ def segment_prompt(segment: Segment, marked: bool = False, width: int = 60) -> T
     return prompt
 
 
-class SplitDialog(ModalScreen[tuple[str, list[str], bool] | None]):
+class SplitDialog(Dialog[tuple[str, list[str], bool] | None]):
     """Mark codings with space, name the new code, choose sibling or sub-code; returns (name, ids, as_child)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="SplitDialog") + """
+    DEFAULT_CSS = """
     SplitDialog > Vertical { width: 110; height: 90%; max-height: 90%; }
     SplitDialog SelectionList { height: 1fr; }
     /* the list's own box draws an "X" on every row, ticked or not (colour alone tells them apart): hide it,
@@ -138,13 +139,15 @@ class SplitDialog(ModalScreen[tuple[str, list[str], bool] | None]):
         self.query_one(Input).cursor_blink = False
         self.query_one(SelectionList).focus()
 
-    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+    @on(SelectionList.SelectionToggled)
+    def selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         event.stop()
         segment = self.segments[event.selection_index]
         marked = segment.coding_id in event.selection_list.selected
         event.selection_list.replace_option_prompt_at_index(event.selection_index, segment_prompt(segment, marked))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_split()
 

@@ -9,9 +9,8 @@ from textual.binding import Binding
 from textual.widgets.option_list import Option
 
 from qualtui.text.normalise import clean_label
-from tui.screens.code_picker import fuzzy_score
-from tui.screens.dialogs import DIALOG_CSS
-from tui.screens.filter_list import FilterListModal
+from tui.dialogs.code_picker import fuzzy_score
+from tui.dialogs.filter_list import FilterListModal
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def coded_fraction(length: int, spans: list[tuple[int, int]]) -> float:
 
 
 class DocumentSwitcher(FilterListModal):
-    DEFAULT_CSS = DIALOG_CSS.format(name="DocumentSwitcher") + """
+    DEFAULT_CSS = """
     DocumentSwitcher > Vertical { width: 100; }
     DocumentSwitcher OptionList { max-height: 24; }
     """

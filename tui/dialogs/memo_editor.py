@@ -7,22 +7,22 @@ when the text is on disk, so a failed write leaves it in front of the user.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from qualtui.editing.history import History
 from qualtui.editing.live_edit import LiveEdit
 from tui.autosave import Autosave
-from tui.screens.dialogs import DIALOG_CSS
+from tui.dialogs.base import Dialog
 
 
-class MemoEditDialog(ModalScreen[str | None]):
+class MemoEditDialog(Dialog[str | None]):
     """Returns the saved text, or None if the session changed nothing."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="MemoEditDialog") + """
+    DEFAULT_CSS = """
     MemoEditDialog > Vertical { width: 100; height: 90%; max-height: 90%; }
     MemoEditDialog TextArea { height: 1fr; }
     """
@@ -51,7 +51,8 @@ class MemoEditDialog(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
         self.autosave = Autosave(self, self.edit, lambda: area.text, self.history, "save the memo")
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    @on(TextArea.Changed)
+    def text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         if self.autosave is not None:
             self.autosave.changed()

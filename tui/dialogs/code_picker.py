@@ -11,8 +11,7 @@ from textual.widgets.option_list import Option
 
 from qualtui.model import Code
 from qualtui.text.normalise import clean_label
-from tui.screens.dialogs import DIALOG_CSS
-from tui.screens.filter_list import FilterListModal
+from tui.dialogs.filter_list import FilterListModal
 
 NEW = "\x00new"
 SLASH_REFUSED = ("A new code name cannot contain '/' (it separates parent and child); "
@@ -54,7 +53,7 @@ def fuzzy_score(query: str, candidate: str) -> int | None:
 
 
 class CodePicker(FilterListModal):
-    DEFAULT_CSS = DIALOG_CSS.format(name="CodePicker") + """
+    DEFAULT_CSS = """
     CodePicker OptionList { max-height: 16; }
     """
     BINDINGS = [

@@ -9,28 +9,27 @@ several choices with space.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from qualtui.model import Code
 from qualtui.text.normalise import clean_label
-from tui.screens.code_picker import fuzzy_score
-from tui.screens.dialogs import DIALOG_CSS
-from tui.screens.filter_list import FilterListModal
+from tui.dialogs.base import Dialog
+from tui.dialogs.code_picker import fuzzy_score
+from tui.dialogs.filter_list import FilterListModal
 
 TOP_LEVEL = "\x00top"
 SWATCH = "\u25a0"
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(Dialog[str | None]):
     """One line of text; Enter answers it (stripped), escape cancels (None)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="TextPrompt")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
@@ -50,7 +49,8 @@ class TextPrompt(ModalScreen[str | None]):
         field.cursor_blink = False
         field.focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.strip():
             self.dismiss(event.value.strip())
@@ -72,7 +72,7 @@ def code_label(code: Code, path: str, no_color: bool = False) -> Text:
 class CodeChooser(FilterListModal):
     """Choose a code by typing part of its path; returns its id, TOP_LEVEL, or None on escape."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="CodeChooser") + "CodeChooser OptionList { max-height: 16; }"
+    DEFAULT_CSS = "CodeChooser OptionList { max-height: 16; }"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="chooser.cancel"),
         Binding("down", "move(1)", "Next code", show=False, id="chooser.down"),
@@ -120,10 +120,10 @@ class MarkList(SelectionList):
     ]
 
 
-class MarkDialog(ModalScreen[list | None]):
+class MarkDialog(Dialog[list | None]):
     """Mark several choices with space; Enter returns the marked values (in order), escape None."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="MarkDialog") + "MarkDialog SelectionList { height: auto; max-height: 16; }"
+    DEFAULT_CSS = "MarkDialog SelectionList { height: auto; max-height: 16; }"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="marks.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str, bool]], hint: str = "") -> None:
@@ -142,7 +142,8 @@ class MarkDialog(ModalScreen[list | None]):
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
 
-    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+    @on(SelectionList.SelectionToggled)
+    def selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         event.stop()
         label, value, _ = self.choices[event.selection_index]
         event.selection_list.replace_option_prompt_at_index(

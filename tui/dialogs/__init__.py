@@ -1,0 +1,1 @@
+"""Modal dialogs: each a ``Dialog`` (``tui.dialogs.base``), which owns the look they share."""
