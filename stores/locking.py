@@ -15,15 +15,39 @@ from stores.atomic import PRIVATE, Permissions
 from stores.layout import lock_path
 from stores.links import CLOEXEC, NOFOLLOW
 
-_local_locks: dict[str, "_Reentrant"] = {}
-_registry_guard = threading.Lock()
+class LockState:
+    """One lock file as this process holds it: re-entrant within a thread, one descriptor however deep."""
 
-
-class _Reentrant:
     def __init__(self) -> None:
         self.thread_lock = threading.RLock()
         self.depth = 0
+        self.exclusive = False
         self.fd: int | None = None
+
+    def leave(self) -> None:
+        """Undo one entry (the caller holds ``thread_lock`` for it); the last unlocks and closes the file."""
+        try:
+            self.depth -= 1
+            if self.depth == 0 and self.fd is not None:
+                fd, self.fd = self.fd, None
+                self.exclusive = False
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                finally:
+                    os.close(fd)
+        finally:
+            self.thread_lock.release()
+
+
+_states: dict[str, LockState] = {}
+_states_guard = threading.Lock()
+
+
+def lock_state(path: Path) -> LockState:
+    """The one state of the lock file at *path* in this process, however the path was spelled (relative,
+    via a link): two descriptors of one file would each wait for the other's flock."""
+    with _states_guard:
+        return _states.setdefault(os.path.realpath(path), LockState())
 
 
 def open_lock_file(path: Path, perms: Permissions) -> int:
@@ -47,9 +71,7 @@ class FileLock:
     def __init__(self, path: Path, perms: Permissions = PRIVATE) -> None:
         self.path = lock_path(path)
         self.perms = perms
-        key = str(self.path)
-        with _registry_guard:
-            self._state = _local_locks.setdefault(key, _Reentrant())
+        self._state = lock_state(self.path)
 
     def __enter__(self) -> "FileLock":
         state = self._state
@@ -70,14 +92,4 @@ class FileLock:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        state = self._state
-        try:
-            state.depth -= 1
-            if state.depth == 0 and state.fd is not None:
-                fd, state.fd = state.fd, None
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-                finally:
-                    os.close(fd)
-        finally:
-            state.thread_lock.release()
+        self._state.leave()

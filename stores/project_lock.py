@@ -11,27 +11,14 @@ from __future__ import annotations
 
 import fcntl
 import os
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from stores.atomic import PRIVATE, Permissions
 from stores.layout import ProjectLayout
-from stores.locking import open_lock_file
+from stores.locking import lock_state, open_lock_file
 from stores.links import CLOEXEC, NOFOLLOW
-
-
-class _LockState:
-    def __init__(self) -> None:
-        self.thread_lock = threading.RLock()
-        self.depth = 0
-        self.exclusive = False
-        self.fd: int | None = None
-
-
-_states: dict[str, _LockState] = {}
-_states_guard = threading.Lock()
 
 
 class ProjectLock:
@@ -48,9 +35,7 @@ class ProjectLock:
         self.path = self.layout.project_lock
         self.perms = perms
         self.on_dead_transaction = on_dead_transaction
-        with _states_guard:
-            # one state per lock file, however the project's path was spelled (relative, via a link)
-            self._state = _states.setdefault(os.path.realpath(self.path), _LockState())
+        self._state = lock_state(self.path)
 
     def held(self) -> bool:
         """Whether this thread holds the lock (in any mode)."""
@@ -104,18 +89,7 @@ class ProjectLock:
                 fcntl.flock(fd, fcntl.LOCK_SH)
 
     def release(self) -> None:
-        state = self._state
-        try:
-            state.depth -= 1
-            if state.depth == 0 and state.fd is not None:
-                fd, state.fd = state.fd, None
-                state.exclusive = False
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-                finally:
-                    os.close(fd)
-        finally:
-            state.thread_lock.release()
+        self._state.leave()
 
     @contextmanager
     def shared(self) -> Iterator[None]:
