@@ -13,7 +13,7 @@ from qualtui.analysis.corpus import Corpus, attribute_value
 from qualtui.analysis.frequencies import MISSING
 from qualtui.errors import QualtuiError
 from qualtui.model import Coding, Memo
-from qualtui.reports.model import Quote, _DocumentIndex, outline_numbers
+from qualtui.reports.model import DocumentIndex, Quote, outline_numbers
 from qualtui.services.framework import Summary, attr_case, case_document, doc_case
 from qualtui.text.normalise import clean_label
 
@@ -60,11 +60,11 @@ class FrameworkMatrix:
     def quotes(self, project, cell: Cell, *, timestamps: bool = False) -> list[Quote]:
         """The cell's segments as cited quotes, in document and text order."""
         out = []
-        indexes: dict[str, _DocumentIndex] = {}
+        indexes: dict[str, DocumentIndex] = {}
         for coding in sorted(cell.codings, key=lambda c: (project.docs.by_id(c.document).name.casefold(), c.start)):
             if coding.document not in indexes:
                 doc = project.docs.by_id(coding.document)
-                indexes[doc.id] = _DocumentIndex(doc.name, project.docs.text(doc.id), project.docs.turns(doc.id))
+                indexes[doc.id] = DocumentIndex(doc.name, project.docs.text(doc.id), project.docs.turns(doc.id))
             out.append(indexes[coding.document].quote(coding, timestamps=timestamps))
         return out
 

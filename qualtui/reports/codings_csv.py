@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from qualtui.progress import track
 from qualtui.project import Project
-from qualtui.reports.model import _DocumentIndex, outline_numbers
+from qualtui.reports.model import DocumentIndex, outline_numbers
 from qualtui.text.normalise import strip_controls
 
 BASE_COLUMNS = ["coding_id", "document", "document_id", "code", "code_path", "code_number", "code_depth", "theme",
@@ -45,7 +45,7 @@ def codings_csv_parts(project: Project) -> Iterator[str]:
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        index = _DocumentIndex(doc.name, project.docs.text(doc.id), project.docs.turns(doc.id))
+        index = DocumentIndex(doc.name, project.docs.text(doc.id), project.docs.turns(doc.id))
         for coding in project.codings.for_document(doc.id):
             quote = index.quote(coding)
             code = by_id.get(coding.code)

@@ -77,8 +77,9 @@ class Report:
     matrices: list[Matrix] = field(default_factory=list)
 
 
-class _DocumentIndex:
-    """Line numbers and speakers for one document, computed once."""
+class DocumentIndex:
+    """Line numbers and speakers of one document, computed once, to cite its codings as quotes (reports,
+    the codings table, the Framework matrix)."""
 
     def __init__(self, name: str, text: str, turns: list[Turn]) -> None:
         self.name = name
@@ -179,11 +180,11 @@ def build_report(project: Project, *, quotes_per_code: int = 3, include_memos: b
     docs = project.docs.all()
     names = {d.id: d.name for d in docs}
     tally = _tally(project, docs, {coder_key(c) for c in coders or ()}, quotes_per_code)
-    indexes: dict[str, _DocumentIndex] = {}
+    indexes: dict[str, DocumentIndex] = {}
 
-    def index(doc_id: str) -> _DocumentIndex:
+    def index(doc_id: str) -> DocumentIndex:
         if doc_id not in indexes:
-            indexes[doc_id] = _DocumentIndex(names[doc_id], project.docs.text(doc_id), project.docs.turns(doc_id))
+            indexes[doc_id] = DocumentIndex(names[doc_id], project.docs.text(doc_id), project.docs.turns(doc_id))
         return indexes[doc_id]
 
     all_codes = project.codes.all()
