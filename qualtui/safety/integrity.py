@@ -32,7 +32,8 @@ from stores.project_store import META_ID
 from stores.transaction import pending
 from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
 from qualtui.progress import track
-from qualtui.safety.rules import check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment
+from qualtui.safety.rules import (check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment,
+                                  parse_record)
 
 INTERRUPTED = "interrupted"  # Problem.kind of a multi-file operation killed part-way
 
@@ -177,10 +178,7 @@ class _Checker:
         for key, record in table.items():
             where = f"{what} {key}"
             try:
-                if not isinstance(record, dict) or record.get("id") != key:
-                    raise TypeError("its id does not match its key")
-                item = cls.from_record(record)
-                check_types(item)
+                item = parse_record(key, record, cls)
             except (TypeError, ValueError) as exc:
                 self.add("record", where, f"unreadable record ({exc})", False)
                 continue

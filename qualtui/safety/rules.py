@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from qualtui.model import Coding
+
+T = TypeVar("T")
 
 
 def is_torn_audit_fragment(line: bytes) -> bool:
@@ -32,13 +34,19 @@ def check_types(item: Any) -> None:
             raise TypeError(f"{name} should be {declared.type}")
 
 
+def parse_record(key: str, record: Any, cls: type[T]) -> T:
+    """The record stored under *key* as a *cls*, or TypeError/ValueError saying why it cannot be read."""
+    if not isinstance(record, dict) or record.get("id") != key:
+        raise TypeError("its id does not match its key")
+    item = cls.from_record(record)
+    check_types(item)
+    return item
+
+
 def invalid_coding(key: str, record: Any, doc_id: str, length: int | None, codes: dict) -> str | None:
     """Why one stored coding is not valid, or None."""
     try:
-        if not isinstance(record, dict) or record.get("id") != key:
-            raise TypeError("its id does not match its key")
-        coding = Coding.from_record(record)
-        check_types(coding)
+        coding = parse_record(key, record, Coding)
     except (TypeError, ValueError) as exc:
         return f"unreadable ({exc})"
     if coding.document != doc_id:
