@@ -1,13 +1,10 @@
-"""``qualtui check``: verify a project folder file by file, and repair what is safe to repair.
+"""``qualtui check``: verify a project folder file by file (``qualtui.safety.repair`` fixes what is safe to fix).
 
 The check reads the files directly (not through ``Project``) so that it still
 works, and still explains itself, when the project is too damaged to open.  It
 is also the oracle of the crash and concurrency tests, so it must stay fast:
-one pass over each file, no per-coding lookups that grow quadratically.
-
-Repairs never touch transcript text.  Anything a repair removes (codings,
-files, a torn audit line) is first copied into ``backups/repair-<time>/``,
-after a full backup of the project has been written.
+one pass over each file, no per-coding lookups that grow quadratically.  The
+rules one record or audit line must follow are in ``qualtui.safety.rules``.
 """
 
 from __future__ import annotations
