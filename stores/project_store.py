@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
+from stores.coding_index import CodingIndex, DocCounts
 from stores.layout import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, ProjectLayout, valid_document_id
 from stores.links import planted_links, read_bytes
 from stores.project_lock import ProjectLock
@@ -50,6 +51,7 @@ class ProjectStore:
         self.project = RecordFile(self.layout.marker, perms, self.context)
         self._document_files: dict[str, RecordFile] = {}
         self._text_cache: dict[str, tuple[tuple | None, str]] = {}
+        self.coding_index = CodingIndex(self.root, self.codings_path, perms)
 
     # lifecycle -------------------------------------------------------------
     @staticmethod
@@ -160,8 +162,18 @@ class ProjectStore:
             self.context.txn = None
             try:
                 txn.commit()
+                self.coding_index.record_files(self._staged_codings(txn))  # still under the exclusive lock
             finally:
                 self._drop_caches()
+
+    def _staged_codings(self, txn: Transaction) -> dict[str, dict]:
+        """doc id -> data of the codings files a transaction wrote as records."""
+        written = {}
+        for path, entry in txn.entries.items():
+            if entry[0] == "data" and path.parent == self.documents_dir and path.name.endswith(".json") \
+                    and not path.name.endswith(".turns.json"):
+                written[path.name[:-len(".json")]] = entry[1]
+        return written
 
     def editing(self):
         """Around a check-then-write of one edit: the project lock shared, so no transaction runs in between."""
@@ -196,7 +208,8 @@ class ProjectStore:
         _check_id(doc_id)
         rf = self._document_files.get(doc_id)
         if rf is None:
-            rf = RecordFile(self.layout.codings(doc_id), self.perms, self.context)
+            rf = RecordFile(self.codings_path(doc_id), self.perms, self.context)
+            rf.storage.on_written = lambda data, sig: self.coding_index.record(doc_id, data, sig)
             self._document_files[doc_id] = rf
         return rf
 
@@ -205,6 +218,17 @@ class ProjectStore:
         self._text_cache.pop(doc_id, None)
         if not self.in_transaction():
             self._document_files.pop(doc_id, None)
+
+    def codings_path(self, doc_id: str) -> Path:
+        _check_id(doc_id)
+        return self.layout.codings(doc_id)
+
+    def coding_counts(self, doc_ids: list[str]) -> dict[str, DocCounts]:
+        """Each document's coding counts, from the codings index (see ``stores.coding_index``)."""
+        txn = self.context.active()
+        if txn is None:
+            return self.coding_index.counts(doc_ids)
+        return self.coding_index.counts(doc_ids, staged=txn.staged, write_back=False)
 
     def text_path(self, doc_id: str) -> Path:
         _check_id(doc_id)

@@ -67,6 +67,8 @@ class AtomicJSONStorage(Storage):
         self._cached: Tables | None = None
         self._cached_sig: tuple | None = None
         self._batch: _Batch | None = None
+        # told (data, signature) after each durable write outside a transaction (the codings index)
+        self.on_written: Callable[[dict, tuple | None], None] | None = None
 
     def read(self) -> Tables | None:
         batch = self._batch
@@ -143,6 +145,8 @@ class AtomicJSONStorage(Storage):
         self._cached, self._cached_sig = None, None
         atomic_write_bytes(self.path, payload, self.perms)
         self._cached, self._cached_sig = data, file_signature(self.path)
+        if self.on_written is not None:
+            self.on_written(data, self._cached_sig)
 
     def invalidate(self) -> None:
         self._cached, self._cached_sig = None, None

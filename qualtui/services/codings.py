@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from stores.coding_index import DocCounts, count_records
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Coding, new_id, now_iso
 from qualtui.progress import track
@@ -20,6 +22,19 @@ TABLE = "codings"
 def _check_span(start: int, end: int, length: int) -> None:
     if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= length:
         raise QualtuiError(f"span [{start}, {end}) is not inside the document (0-{length})")
+
+
+def _clean_coders(tally: DocCounts) -> DocCounts:
+    """Coder names as the codings read back carry them (a hand-made file may hold raw ones)."""
+    if all(clean_label(coder, 60) == coder for coder in {coder for _, coder in tally.codes}):
+        return tally
+    codes: Counter[tuple[str, str]] = Counter()
+    for (code, coder), n in tally.codes.items():
+        codes[code, clean_label(coder, 60)] += n
+    covered: Counter[str] = Counter()
+    for coder, chars in tally.covered.items():  # two raw names cleaned alike: an upper bound, capped
+        covered[clean_label(coder, 60)] += chars
+    return replace(tally, codes=dict(codes), covered={c: min(n, tally.covered_all) for c, n in covered.items()})
 
 
 def _sort_key(coding: Coding) -> tuple[int, int, str]:
@@ -72,16 +87,30 @@ class CodingService:
     def at(self, doc_id: str, offset: int) -> list[Coding]:
         return [c for c in self.for_document(doc_id) if c.covers(offset)]
 
+    def tallies(self, doc_ids: Iterable[str] | None = None) -> dict[str, DocCounts]:
+        """doc id -> its codings counted per (code, coder), and the characters they cover.
+
+        From the codings index: no codings file is read unless its entry is stale (see
+        ``stores.coding_index``); coder names are cleaned as ``Coding.from_record`` cleans them.
+        """
+        ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]
+        return {doc_id: _clean_coders(tally) for doc_id, tally in self.store.coding_counts(ids).items()}
+
+    @staticmethod
+    def summarise(codings: Iterable[Coding], signature: tuple | None) -> DocCounts:
+        """The tally of codings already in memory (one document's, as ``for_document`` read them)."""
+        return count_records((c.__dict__ for c in codings), signature)
+
     def counts(self) -> dict[str, tuple[int, int]]:
         """code id -> (segments, documents) across the project."""
         segments: Counter[str] = Counter()
         documents: Counter[str] = Counter()
-        for doc in self.project.docs.all():
-            seen: set[str] = set()
-            for record in self.store.document_file(doc.id).raw(TABLE).values():
-                segments[record["code"]] += 1
-                seen.add(record["code"])
-            documents.update(seen)
+        for tally in self.tallies().values():
+            per_code: Counter[str] = Counter()
+            for (code, _coder), n in tally.codes.items():
+                per_code[code] += n
+            segments.update(per_code)
+            documents.update(per_code.keys())
         return {code: (segments[code], documents[code]) for code in segments}
 
     # writes ----------------------------------------------------------------

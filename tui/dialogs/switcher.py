@@ -23,19 +23,6 @@ class DocumentRow:
     current: bool
 
 
-def coded_fraction(length: int, spans: list[tuple[int, int]]) -> float:
-    """Share of the text covered by at least one coding (overlaps counted once)."""
-    if length <= 0:
-        return 0.0
-    covered, reach = 0, 0
-    for start, end in sorted(spans):
-        start = max(start, reach)
-        if end > start:
-            covered += end - start
-            reach = end
-    return min(covered / length, 1.0)
-
-
 class DocumentSwitcher(FilterListModal):
     DEFAULT_CSS = """
     DocumentSwitcher > Vertical { width: 100; }

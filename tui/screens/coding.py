@@ -196,7 +196,7 @@ class CodingScreen(Screen):
         codings = self.project.codings.for_document(doc_id)
         self.doc, self.text, self.all_codings = doc, text, codings
         self.starts = line_starts(text)
-        self.sync.summaries[doc_id] = DocSummary(signature, codings)
+        self.sync.summaries[doc_id] = DocSummary(self.project.codings.summarise(codings, signature))
         cursor, top = self.positions.docs.get(doc_id, (0, None))
         self.view.show_document(doc, text, turns, self.visible_codings(codings), self.codes, cursor=cursor,
                                 own_coder=self.project.coder, top_offset=top)

@@ -14,7 +14,7 @@ from textual.screen import Screen
 
 from tui.edit_pipeline import EDIT_ERRORS
 from tui.dialogs.simple import ConfirmDialog, LinePrompt, SearchPrompt
-from tui.dialogs.switcher import DocumentRow, DocumentSwitcher, coded_fraction
+from tui.dialogs.switcher import DocumentRow, DocumentSwitcher
 
 SCREENS = {
     "codebook": ("codebook_screen", "CodebookScreen"),
@@ -89,12 +89,14 @@ class CodingNavigator:
         rows = []
         for doc in screen.project.docs.all():
             summary = screen.sync.summaries.get(doc.id)
-            spans: list[tuple[int, int]] = []
+            covered = count = 0
             if summary is not None:
                 wanted = screen.shown_coder
-                spans = [s for coder, found in summary.spans.items() if wanted in (None, coder) for s in found]
+                count = sum(n for (_, coder), n in summary.counts.items() if wanted in (None, coder))
+                covered = summary.covered_all if wanted is None else summary.covered.get(wanted, 0)
             attrs = ", ".join(f"{k}={v}" for k, v in sorted(doc.attributes.items()))
-            rows.append(DocumentRow(doc.id, doc.name, attrs, coded_fraction(doc.length, spans), len(spans),
+            fraction = min(covered / doc.length, 1.0) if doc.length > 0 else 0.0
+            rows.append(DocumentRow(doc.id, doc.name, attrs, fraction, count,
                                     screen.doc is not None and doc.id == screen.doc.id))
         if not rows:
             screen.notify("No documents yet: add some with 'qualtui add FILES'.", severity="warning")

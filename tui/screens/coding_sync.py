@@ -19,14 +19,13 @@ from tui.edit_pipeline import CODEBOOK, CODING_CHANGED, CODINGS_ADDED, CODINGS_R
 
 
 class DocSummary:
-    """Counts per (code, coder) and spans per coder of one document, for one file signature."""
+    """Counts per (code, coder) and characters coded per coder of one document, for one file signature."""
 
-    def __init__(self, signature: tuple | None, codings: list[Coding]) -> None:
-        self.signature = signature
-        self.counts: Counter[tuple[str, str]] = Counter((c.code, c.coder) for c in codings)
-        self.spans: dict[str, list[tuple[int, int]]] = {}
-        for c in codings:
-            self.spans.setdefault(c.coder, []).append((c.start, c.end))
+    def __init__(self, tally) -> None:  # a stores.coding_index.DocCounts (from CodingService.tallies)
+        self.signature = tally.signature
+        self.counts: Counter[tuple[str, str]] = Counter(tally.codes)
+        self.covered: dict[str, int] = tally.covered
+        self.covered_all: int = tally.covered_all
 
 
 class CodingSync:
@@ -53,7 +52,8 @@ class CodingSync:
             return
         self.doc_signature = screen.project.docs.signature(screen.doc.id)
         screen.all_codings = screen.project.codings.for_document(screen.doc.id)
-        self.summaries[screen.doc.id] = DocSummary(self.doc_signature, screen.all_codings)
+        self.summaries[screen.doc.id] = DocSummary(screen.project.codings.summarise(screen.all_codings,
+                                                                                    self.doc_signature))
         screen.show_codings()
 
     def reload_all(self) -> None:
@@ -64,18 +64,16 @@ class CodingSync:
             self.reload_codings()
 
     def refresh_summaries(self) -> None:
-        """Recount documents whose codings file changed (a stat per document; reads only changed ones)."""
-        project = self.screen.project
-        docs = project.docs.all()
-        known = {d.id for d in docs}
+        """Recount documents whose codings file changed: a stat per document, counts from the codings
+        index (no codings file is read unless its index entry is stale)."""
+        tallies = self.screen.project.codings.tallies()
         for doc_id in list(self.summaries):
-            if doc_id not in known:
+            if doc_id not in tallies:
                 del self.summaries[doc_id]
-        for doc in docs:
-            signature = project.docs.signature(doc.id)
-            summary = self.summaries.get(doc.id)
-            if summary is None or summary.signature != signature:
-                self.summaries[doc.id] = DocSummary(signature, project.codings.for_document(doc.id))
+        for doc_id, tally in tallies.items():
+            summary = self.summaries.get(doc_id)
+            if summary is None or summary.signature != tally.signature:
+                self.summaries[doc_id] = DocSummary(tally)
 
     def counts(self, summary: DocSummary, coder: str | None) -> Counter[str]:
         """Codings per code in *summary*, of *coder* only (None: every coder)."""
@@ -126,7 +124,8 @@ class CodingSync:
         # The signature of the file just written, so the poll does not read it back.  (A colleague's write in
         # the microseconds between ours and this stat would show with their next write.)
         self.doc_signature = screen.project.docs.signature(screen.doc.id)
-        self.summaries[screen.doc.id] = DocSummary(self.doc_signature, screen.all_codings)
+        self.summaries[screen.doc.id] = DocSummary(screen.project.codings.summarise(screen.all_codings,
+                                                                                    self.doc_signature))
         screen.show_codings()
 
     # other processes' edits -----------------------------------------------------------------------

@@ -1,0 +1,335 @@
+"""The codings index: each document's coding counts, so counting never reads every codings file.
+
+``<project>/.qualtui.index.jsonl`` holds one JSON line per state of a codings file::
+
+    {"v": 1, "doc": ID, "sig": [ino, size, mtime_ns, ctime_ns],
+     "codes": {coder: {code: codings}}, "covered": {coder: characters}, "all": characters}
+
+It is a cache, never a source of truth, and it is never trusted:
+
+* every write of a codings file appends the counts of what it wrote, with the file's signature
+  taken under the file's lock (a transaction appends after its commit, under the project lock);
+* a reader uses the last entry of a document only when its signature is the signature the
+  codings file has now.  Any other state (a crash between the write and the append, an append lost
+  to a concurrent compaction, a torn or unparseable line, a missing or unreadable index, a file
+  written by something that does not know the index) means that document is recounted from its
+  file and the result appended;
+* nothing in it is fsynced: losing it loses no work, only the time to recount.
+
+``verify`` (run by ``qualtui check``) recounts every document and names the entries that carry the
+file's current signature but not its counts, which only an edit of the index itself can cause.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stores.atomic import PRIVATE, Permissions, atomic_write_bytes
+from stores.links import CLOEXEC, NOFOLLOW
+from stores.records import CorruptFileError
+
+INDEX_NAME = ".qualtui.index.jsonl"
+VERSION = 1
+CODINGS_TABLE = "codings"
+_COMPACT_SLACK = 64  # lines beyond one per document before the log is rewritten
+
+Signature = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class DocCounts:
+    """The counts of one codings file in the state ``signature`` names (None: there is no file)."""
+
+    signature: Signature | None
+    codes: dict[tuple[str, str], int] = field(default_factory=dict)  # (code, coder) -> codings
+    covered: dict[str, int] = field(default_factory=dict)  # coder -> characters inside that coder's codings
+    covered_all: int = 0  # characters inside any coding (overlaps counted once)
+
+    def to_line(self, doc_id: str) -> str:
+        nested: dict[str, dict[str, int]] = {}
+        for (code, coder), n in self.codes.items():
+            nested.setdefault(coder, {})[code] = n
+        return json.dumps({"v": VERSION, "doc": doc_id, "sig": list(self.signature or ()), "codes": nested,
+                           "covered": self.covered, "all": self.covered_all},
+                          ensure_ascii=False, separators=(",", ":"))
+
+
+def signature_of(st: os.stat_result) -> Signature:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _union(spans: list[tuple[int, int]]) -> int:
+    covered, reach = 0, 0
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            covered += end - start
+            reach = end
+    return covered
+
+
+def count_records(records: Iterable[Mapping[str, Any]], signature: Signature | None) -> DocCounts:
+    """The counts of a codings table (its records), for the file state *signature*."""
+    codes: dict[tuple[str, str], int] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for record in records:
+        if not isinstance(record, Mapping):
+            continue
+        key = (str(record.get("code")), str(record.get("coder")))
+        codes[key] = codes.get(key, 0) + 1
+        start, end = record.get("start"), record.get("end")
+        if type(start) is int and type(end) is int:
+            spans.setdefault(key[1], []).append((start, end))
+    covered = {coder: _union(items) for coder, items in spans.items()}
+    return DocCounts(signature, codes, covered, _union([s for items in spans.values() for s in items]))
+
+
+def count_data(data: Mapping[str, Any] | None, signature: Signature | None) -> DocCounts:
+    """The counts of a whole codings file's data (table name -> id -> record)."""
+    table = (data or {}).get(CODINGS_TABLE) or {}
+    return count_records(table.values() if isinstance(table, Mapping) else (), signature)
+
+
+def _parse_line(line: bytes) -> tuple[str, DocCounts] | None:
+    """A well-formed entry, or None (a torn, foreign or damaged line is skipped, never half-used)."""
+    try:
+        entry = json.loads(line)
+        if not isinstance(entry, dict) or entry.get("v") != VERSION:
+            return None
+        doc, sig, nested = entry["doc"], entry["sig"], entry["codes"]
+        covered, covered_all = entry["covered"], entry["all"]
+        if not (isinstance(doc, str) and isinstance(sig, list) and len(sig) == 4
+                and all(type(n) is int for n in sig) and isinstance(nested, dict) and isinstance(covered, dict)
+                and type(covered_all) is int):
+            return None
+        codes: dict[tuple[str, str], int] = {}
+        for coder, by_code in nested.items():
+            if not isinstance(by_code, dict):
+                return None
+            for code, n in by_code.items():
+                if type(n) is not int or n <= 0:
+                    return None
+                codes[code, coder] = n
+        if not all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in covered.items()):
+            return None
+        return doc, DocCounts(tuple(sig), codes, dict(covered), covered_all)  # type: ignore[arg-type]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+class CodingIndex:
+    """The index of one project.  ``path_of(doc_id)`` names a document's codings file."""
+
+    def __init__(self, root: Path, path_of: Callable[[str], Path], perms: Permissions = PRIVATE) -> None:
+        self.path = Path(root) / INDEX_NAME
+        self.path_of = path_of
+        self.perms = perms
+        self._guard = threading.RLock()
+        self._entries: dict[str, DocCounts] = {}
+        self._lines = 0  # entries read from the file, valid or not (how long the log has grown)
+        self._ino: int | None = None
+        self._offset = 0  # how far the file has been read (only whole lines)
+
+    # reading the log ----------------------------------------------------------------------
+    def _load(self) -> None:
+        """Bring the parsed entries up to date, reading only what was appended since last time."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+            return
+        except OSError:
+            self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+            return
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+                return
+            if st.st_ino != self._ino or st.st_size < self._offset:  # replaced (compacted) or cut: start over
+                self._entries, self._lines, self._ino, self._offset = {}, 0, st.st_ino, 0
+            if st.st_size == self._offset:
+                return
+            os.lseek(fd, self._offset, os.SEEK_SET)
+            chunks = []
+            while True:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
+        end = data.rfind(b"\n")
+        if end < 0:
+            return  # only a line still being written (or a torn one): read it when it is whole
+        for line in data[:end].split(b"\n"):
+            if not line.strip():
+                continue
+            self._lines += 1
+            parsed = _parse_line(line)
+            if parsed is not None:
+                self._entries[parsed[0]] = parsed[1]
+        self._offset += end + 1
+
+    # counting -------------------------------------------------------------------------------
+    def counts(self, doc_ids: Iterable[str], *, staged: Callable[[Path], Any] | None = None,
+               write_back: bool = True) -> dict[str, DocCounts]:
+        """Each document's counts, from the index where its entry matches the file, else recounted.
+
+        *staged* (inside a transaction) returns a codings file's staged data, or None when the
+        transaction has not touched it; staged files are counted from that data and not indexed.
+        """
+        found: dict[str, DocCounts] = {}
+        fresh: list[tuple[str, DocCounts]] = []
+        with self._guard:
+            self._load()
+            for doc_id in doc_ids:
+                path = self.path_of(doc_id)
+                entry = staged(path) if staged is not None else None
+                if entry is not None:
+                    found[doc_id] = count_staged(entry)
+                    continue
+                try:
+                    sig: Signature | None = signature_of(os.stat(path, follow_symlinks=False))
+                except FileNotFoundError:
+                    sig = None
+                if sig is None:
+                    found[doc_id] = DocCounts(None)
+                    continue
+                known = self._entries.get(doc_id)
+                if known is not None and known.signature == sig:
+                    found[doc_id] = known
+                    continue
+                counted = recount(path)
+                found[doc_id] = counted
+                if counted.signature is not None:
+                    fresh.append((doc_id, counted))
+            if write_back and fresh:
+                self._append(fresh)
+            if write_back and self._lines > 2 * len(self._entries) + _COMPACT_SLACK:
+                self._compact()
+            return found
+
+    def record(self, doc_id: str, data: Mapping[str, Any] | None, signature: Signature | None) -> None:
+        """A codings file was just written with *data* and now has *signature*: index it (best effort)."""
+        if signature is not None:
+            self._append([(doc_id, count_data(data, signature))])
+
+    def record_files(self, written: Mapping[str, Mapping[str, Any] | None]) -> None:
+        """After a transaction's commit: index the codings files it wrote (doc id -> data written)."""
+        fresh = []
+        for doc_id, data in written.items():
+            try:
+                sig = signature_of(os.stat(self.path_of(doc_id), follow_symlinks=False))
+            except OSError:
+                continue
+            fresh.append((doc_id, count_data(data, sig)))
+        if fresh:
+            self._append(fresh)
+
+    def _append(self, items: list[tuple[str, DocCounts]]) -> None:
+        payload = "".join(counts.to_line(doc_id) + "\n" for doc_id, counts in items).encode("utf-8")
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW | CLOEXEC
+                         | getattr(os, "O_NONBLOCK", 0), self.perms.file_mode)
+        except OSError:
+            return  # read-only project or a colleague's file: the index only saves time
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            return
+        finally:
+            os.close(fd)
+
+    def _compact(self) -> None:
+        """Rewrite the log as one entry per document whose codings file still exists (a reader does it,
+        when the log holds more than twice the lines it needs)."""
+        self._load()
+        keep = {doc_id: entry for doc_id, entry in self._entries.items() if self.path_of(doc_id).exists()}
+        payload = "".join(entry.to_line(doc_id) + "\n" for doc_id, entry in keep.items()).encode("utf-8")
+        try:
+            atomic_write_bytes(self.path, payload, self.perms)
+        except OSError:
+            return
+        self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+
+    # checking -------------------------------------------------------------------------------
+    def entries(self) -> dict[str, DocCounts]:
+        """The last entry of each document, as the index holds them (for checking and tests)."""
+        with self._guard:
+            self._load()
+            return dict(self._entries)
+
+    def verify(self, doc_ids: Iterable[str]) -> list[str]:
+        """Documents whose entry has the codings file's current signature but other counts."""
+        entries = self.entries()
+        wrong = []
+        for doc_id in doc_ids:
+            entry = entries.get(doc_id)
+            if entry is None:
+                continue
+            actual = recount(self.path_of(doc_id))
+            if actual.signature == entry.signature and actual != entry:
+                wrong.append(doc_id)
+        return wrong
+
+    def rebuild(self, doc_ids: Iterable[str]) -> None:
+        """Recount every document and rewrite the index (``check --repair``)."""
+        with self._guard:
+            lines = []
+            for doc_id in doc_ids:
+                counted = recount(self.path_of(doc_id))
+                if counted.signature is not None:
+                    lines.append(counted.to_line(doc_id) + "\n")
+            atomic_write_bytes(self.path, "".join(lines).encode("utf-8"), self.perms)
+            self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+
+
+def recount(path: Path) -> DocCounts:
+    """Count one codings file from its bytes, with the signature of exactly the bytes read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return DocCounts(None)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise CorruptFileError(f"{path} is not a regular file")
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    try:
+        data = json.loads(raw) if raw.strip() else {}
+    except ValueError as exc:
+        raise CorruptFileError(f"{path} is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise CorruptFileError(f"{path} does not hold a JSON object")
+    return count_data(data, signature_of(st))
+
+
+def count_staged(entry: Any) -> DocCounts:
+    """Counts of what a transaction staged for a codings file (see ``Transaction.staged``)."""
+    kind = entry[0]
+    if kind == "data":
+        return count_data(entry[1], None)
+    if kind == "file":
+        return count_data(json.loads(Path(entry[1]).read_bytes() or b"{}"), None)
+    return DocCounts(None)
