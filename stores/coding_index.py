@@ -16,8 +16,8 @@ It is a cache, never a source of truth, and it is never trusted:
   file and the result appended;
 * nothing in it is fsynced: losing it loses no work, only the time to recount.
 
-``verify`` (run by ``qualtui check``) recounts every document and names the entries that carry the
-file's current signature but not its counts, which only an edit of the index itself can cause.
+``qualtui check`` compares each codings file it reads with the entry claiming that file's state
+(``disagrees``): only an edit of the index itself can make them differ; ``check --repair`` rebuilds it.
 """
 
 from __future__ import annotations
@@ -272,19 +272,6 @@ class CodingIndex:
             self._load()
             return dict(self._entries)
 
-    def verify(self, doc_ids: Iterable[str]) -> list[str]:
-        """Documents whose entry has the codings file's current signature but other counts."""
-        entries = self.entries()
-        wrong = []
-        for doc_id in doc_ids:
-            entry = entries.get(doc_id)
-            if entry is None:
-                continue
-            actual = recount(self.path_of(doc_id))
-            if actual.signature == entry.signature and actual != entry:
-                wrong.append(doc_id)
-        return wrong
-
     def rebuild(self, doc_ids: Iterable[str]) -> None:
         """Recount every document and rewrite the index (``check --repair``)."""
         with self._guard:
@@ -323,6 +310,20 @@ def recount(path: Path) -> DocCounts:
     if not isinstance(data, dict):
         raise CorruptFileError(f"{path} does not hold a JSON object")
     return count_data(data, signature_of(st))
+
+
+def disagrees(entry: DocCounts | None, data: Mapping[str, Any], read_signature: Signature | None,
+              path: Path) -> bool:
+    """Whether *entry* claims the state of a codings file just read as *data* (its signature was
+    *read_signature* before the read and still is now), yet holds other counts."""
+    if entry is None or read_signature is None or entry.signature != read_signature:
+        return False  # no entry, or a stale one: recounted whenever it is next read, never used
+    try:
+        if signature_of(os.stat(path, follow_symlinks=False)) != read_signature:
+            return False  # written while it was being checked
+    except OSError:
+        return False
+    return count_data(data, read_signature) != entry
 
 
 def count_staged(entry: Any) -> DocCounts:

@@ -20,6 +20,7 @@ from typing import Any
 
 from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
+from stores.coding_index import INDEX_NAME, CodingIndex, disagrees, signature_of
 from stores.layout import (AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, TXN_DIR, ProjectLayout,
                            is_leftover_temp_file, is_lock_file, is_temp_file, is_unknown_in_documents,
                            known_document_names, valid_document_id)
@@ -88,6 +89,7 @@ class _Checker:
         self.layout = ProjectLayout(root)
         self.problems: list[Problem] = []
         self.files = ProjectFiles()
+        self.index_entries: dict = {}
 
     def add(self, kind: str, where: str, message: str, repairable: bool = True) -> None:
         self.problems.append(Problem(kind, where, message, repairable))
@@ -126,6 +128,7 @@ class _Checker:
         self.files.data = data
         self.check_meta(data.get("meta", {}))
         self.check_codes(data.get("codes", {}))
+        self.index_entries = CodingIndex(self.root, lambda doc_id: self.root / DOCUMENTS_DIR / f"{doc_id}.json").entries()
         self.check_documents(data.get("documents", {}))
         self.check_memos(data.get("memos", {}))
         self.check_framework(data.get("framework", {}))
@@ -248,6 +251,7 @@ class _Checker:
     def check_codings(self, doc: Document, path: Path, length: int | None) -> None:
         where = self.layout.relative(path)
         try:
+            before = signature_of(os.stat(path, follow_symlinks=False))
             data = _load_json(path)
             if not isinstance(data, dict) or not isinstance(data.get("codings", {}), dict):
                 raise ValueError("not a codings file")
@@ -263,6 +267,9 @@ class _Checker:
                 self.add("coding", f"coding {key} in {doc.name!r}", reason)
             else:
                 self.files.coding_ids.add(key)
+        if disagrees(self.index_entries.get(doc.id), data, before, path):
+            self.add("codings-index", INDEX_NAME, f"disagrees with the codings of {doc.name!r} (the index was "
+                     "edited by hand or damaged); it is rebuilt from the codings files")
 
     def check_memos(self, table: dict) -> None:
         memos: dict[str, Memo] = self._records(table, Memo, "memo")

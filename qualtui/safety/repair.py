@@ -104,6 +104,9 @@ class _Fixer:
             if is_leftover_temp_file(path.name):
                 path.unlink(missing_ok=True)
                 self.done("temp-file", f"removed {problem.where}")
+        if kinds["codings-index"]:  # from the codings files as repaired above
+            self.store.coding_index.rebuild(list(self.files.documents))
+            self.done("codings-index", "rebuilt the codings index from the codings files")
         for problem in kinds["permissions"]:
             path = self.root / problem.where
             if not path.exists():  # moved away by an earlier step
