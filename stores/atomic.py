@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from stores.layout import temp_path
 from stores.links import CLOEXEC, NOFOLLOW, link_error
@@ -104,6 +107,40 @@ def atomic_write_bytes(path: Path, data: bytes, perms: Permissions = PRIVATE) ->
             pass
         raise
     fsync_dir(folder)
+
+
+@contextmanager
+def atomic_writer(path: Path, perms: Permissions = PRIVATE) -> Iterator[BinaryIO]:
+    """``atomic_write_bytes`` for what is too big to hold in memory: write to the file object given.
+
+    The file replaces *path* (fsynced, then renamed, then the folder fsynced) only when the
+    block ends without an exception; otherwise the temp file is removed and *path* is untouched.
+    """
+    path = Path(path)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
+    try:
+        fd = os.open(tmp, flags, perms.file_mode)
+    except FileExistsError:  # left by a killed writer with our pid, or a planted link: never write through it
+        os.unlink(tmp)
+        fd = os.open(tmp, flags, perms.file_mode)
+    try:
+        os.fchmod(fd, perms.file_mode)
+        with os.fdopen(fd, "wb", closefd=False) as out:
+            yield out
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(path.parent)
 
 
 def append_line(path: Path, line: str, perms: Permissions = PRIVATE) -> None:

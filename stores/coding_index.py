@@ -238,13 +238,18 @@ class CodingIndex:
     def _append(self, items: list[tuple[str, DocCounts]]) -> None:
         payload = "".join(counts.to_line(doc_id) + "\n" for doc_id, counts in items).encode("utf-8")
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW | CLOEXEC
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW | CLOEXEC
                          | getattr(os, "O_NONBLOCK", 0), self.perms.file_mode)
         except OSError:
             return  # read-only project or a colleague's file: the index only saves time
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 return
+            if stat.S_IMODE(st.st_mode) != self.perms.file_mode and st.st_uid == os.geteuid():
+                os.fchmod(fd, self.perms.file_mode)  # just created: the umask is never trusted
+            if st.st_size and os.pread(fd, 1, st.st_size - 1) != b"\n":
+                payload = b"\n" + payload  # after a torn line (a killed writer): start a new one
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view):]

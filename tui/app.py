@@ -63,6 +63,7 @@ class QualtuiApp(App):
             self.positions.pinned = [code.id for code in found if code is not None and code.codable]
         self.blind = blind
         self.auto_backup = auto_backup
+        self._first_frame = threading.Event()  # the automatic backup waits for it: the screen comes first
         self.keymap_overrides: dict[str, str] = {}
         self.title = f"qualtui: {self.project.name}"
 
@@ -80,6 +81,7 @@ class QualtuiApp(App):
         self.push_screen(CodingScreen(self.project, self.positions, blind=self.blind))
         self._catch_hangups()
         if self.auto_backup:
+            self.call_after_refresh(self._first_frame.set)
             self.run_worker(self._backup, thread=True, exit_on_error=False, group="backup")
 
     # bindings and help ----------------------------------------------------------------------
@@ -184,6 +186,7 @@ class QualtuiApp(App):
 
 
     def _backup(self) -> None:
+        self._first_frame.wait(timeout=5)
         try:
             from qualtui.safety.backup import automatic_backup
         except ImportError:

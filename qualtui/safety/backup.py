@@ -6,28 +6,33 @@ folder, ``<project folder>-<time>/``, which is itself a complete project:
 
     mkdir restored && tar xzf backups/backup-20250101T120000Z.tar.gz -C restored
 
-Backups leave out ``backups/`` itself, lock files and temporary files.  Archive
+Backups leave out ``backups/`` itself, lock files, temporary files and the codings index (a
+cache, rebuilt from the codings files when the restored copy is first used).  The archive is
+streamed through a temporary file, never held in memory.  Archive
 files are 0600 (the project's file mode inside a shared-group project).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
 import os
 import re
+import shutil
 import tarfile
+import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from stores import FileLock, Permissions
-from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
+from stores.atomic import PRIVATE, atomic_write_bytes, atomic_writer, ensure_dir
 from stores.links import read_bytes
-from stores.layout import AUDIT_LOG, BACKUPS_DIR, ProjectLayout, is_lock_file, is_temp_file
+from stores.layout import AUDIT_LOG, BACKUPS_DIR, CODINGS_INDEX, ProjectLayout, is_lock_file, is_temp_file
 from stores.project_lock import ProjectLock
 from stores.project_store import refuse_links
 from qualtui.errors import QualtuiError
@@ -39,13 +44,6 @@ MANUAL_PREFIX = "backup-"
 AUTO_STATE = "automatic.json"
 DEFAULT_KEEP = 5
 FORMATS = {".tar.gz": "tar", ".tgz": "tar", ".zip": "zip"}
-
-
-@dataclass(frozen=True)
-class Entry:
-    path: str  # relative, with "/" separators
-    data: bytes | None  # None for a folder
-    mtime: float
 
 
 def _permissions(root: Path) -> Permissions:
@@ -63,7 +61,8 @@ def _included(root: Path):
         relative, folder = stack.pop()
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             name = relative + entry.name
-            if entry.is_symlink() or is_temp_file(entry.name) or is_lock_file(entry.name):
+            if entry.is_symlink() or is_temp_file(entry.name) or is_lock_file(entry.name) \
+                    or name == CODINGS_INDEX:  # a cache: every entry is stale in a restored copy anyway
                 continue
             if entry.is_dir():
                 if name == BACKUPS_DIR:
@@ -83,18 +82,24 @@ def fingerprint(root: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def snapshot(root: str | os.PathLike) -> list[Entry]:
-    """Every included file's bytes, read while no project-wide change can happen."""
+def stage_snapshot(root: str | os.PathLike, out: BinaryIO, top: str) -> None:
+    """Write every included file into *out* as an uncompressed tar under folder *top*, while no
+    project-wide change can happen, one file in memory at a time (compressing comes after, unlocked)."""
     root = Path(root)
     perms = _permissions(root)
     # Shared project lock: no transaction is half-applied while we read (a dead one's .txn/ is copied
     # along and finished when the restored copy is opened).
-    with ProjectLock(root, perms).shared(), FileLock(ProjectLayout(root).marker, perms):
-        entries = []
+    with ProjectLock(root, perms).shared(), FileLock(ProjectLayout(root).marker, perms), \
+            tarfile.open(fileobj=out, mode="w") as archive:
+        folder = tarfile.TarInfo(top)
+        folder.type, folder.mode, folder.mtime = tarfile.DIRTYPE, perms.dir_mode, int(time.time())
+        archive.addfile(folder)
         for name, entry in _included(root):
-            st = entry.stat(follow_symlinks=False)
+            info = tarfile.TarInfo(f"{top}/{name}")
+            info.mtime = int(entry.stat(follow_symlinks=False).st_mtime)
             if entry.is_dir():
-                entries.append(Entry(name, None, st.st_mtime))
+                info.type, info.mode = tarfile.DIRTYPE, perms.dir_mode
+                archive.addfile(info)
                 continue
             try:
                 data = read_bytes(entry.path)
@@ -102,8 +107,8 @@ def snapshot(root: str | os.PathLike) -> list[Entry]:
                 continue
             if name == AUDIT_LOG and not data.endswith(b"\n") and b"\n" in data:
                 data = data[: data.rindex(b"\n") + 1]  # an append in progress is not part of the snapshot
-            entries.append(Entry(name, data, st.st_mtime))
-    return entries
+            info.size, info.mode = len(data), perms.file_mode
+            archive.addfile(info, io.BytesIO(data))
 
 
 def _stamp() -> str:
@@ -115,36 +120,30 @@ def _folder_name(root: Path) -> str:
     return name[:60]
 
 
-def archive_bytes(entries: list[Entry], top: str, kind: str, perms: Permissions) -> bytes:
-    buffer = io.BytesIO()
-    if kind == "zip":
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for entry in entries:
-                stamp = time.gmtime(max(entry.mtime, 315532800))[:6]
-                if entry.data is None:
-                    info = zipfile.ZipInfo(f"{top}/{entry.path}/", stamp)
-                    info.external_attr = (0o40000 | perms.dir_mode) << 16
-                    archive.writestr(info, b"")
-                else:
-                    info = zipfile.ZipInfo(f"{top}/{entry.path}", stamp)
-                    info.external_attr = (0o100000 | perms.file_mode) << 16
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    archive.writestr(info, entry.data)
-        return buffer.getvalue()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        folder = tarfile.TarInfo(top)
-        folder.type, folder.mode, folder.mtime = tarfile.DIRTYPE, perms.dir_mode, int(time.time())
-        archive.addfile(folder)
-        for entry in entries:
-            info = tarfile.TarInfo(f"{top}/{entry.path}")
-            info.mtime = int(entry.mtime)
-            if entry.data is None:
-                info.type, info.mode = tarfile.DIRTYPE, perms.dir_mode
-                archive.addfile(info)
-            else:
-                info.size, info.mode = len(entry.data), perms.file_mode
-                archive.addfile(info, io.BytesIO(entry.data))
-    return buffer.getvalue()
+def compress(staged: BinaryIO, out: BinaryIO, top: str, kind: str, perms: Permissions) -> None:
+    """The staged tar as a .tar.gz or .zip archive, streamed (the project is never held in memory)."""
+    staged.seek(0)
+    if kind != "zip":
+        with gzip.GzipFile(filename="", mode="wb", fileobj=out, compresslevel=6) as packed:
+            shutil.copyfileobj(staged, packed, 1 << 20)
+        return
+    with tarfile.open(fileobj=staged, mode="r:") as tar, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in tar:
+            if member.name == top:
+                continue
+            stamp = time.gmtime(max(member.mtime, 315532800))[:6]
+            if member.isdir():
+                info = zipfile.ZipInfo(f"{member.name}/", stamp)
+                info.external_attr = (0o40000 | perms.dir_mode) << 16
+                archive.writestr(info, b"")
+                continue
+            info = zipfile.ZipInfo(member.name, stamp)
+            info.external_attr = (0o100000 | perms.file_mode) << 16
+            info.compress_type, info.file_size = zipfile.ZIP_DEFLATED, member.size
+            source = tar.extractfile(member)
+            assert source is not None
+            with source, archive.open(info, "w") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
 
 
 def archive_kind(path: Path) -> str:
@@ -193,8 +192,10 @@ def write_backup(root: str | os.PathLike, output: str | os.PathLike | None = Non
             if not target.parent.is_dir():
                 raise QualtuiError(f"folder {target.parent} does not exist")
     top = f"{_folder_name(root)}-{_stamp()}"
-    data = archive_bytes(snapshot(root), top, kind, perms)
-    atomic_write_bytes(target, data, perms if is_inside(target, root) else PRIVATE)
+    with tempfile.TemporaryFile(dir=target.parent) as staged:  # nameless where it can be: no leftovers
+        stage_snapshot(root, staged, top)
+        with atomic_writer(target, perms if is_inside(target, root) else PRIVATE) as out:
+            compress(staged, out, top, kind, perms)
     return target
 
 
