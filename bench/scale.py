@@ -17,13 +17,19 @@ Adding a section: write ``def measure_x(ctx: Context) -> list[Result]`` and appe
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
+import pty
 import random
+import re
+import select
 import shutil
 import statistics
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -294,9 +300,108 @@ def measure_edit(ctx: Context) -> list[Result]:
             Result("add one coding: fsyncs per edit", per_edit, "")]
 
 
+# --- the coding screen ------------------------------------------------------------------------------------
+
+SCREEN_SECONDS = 0.8
+SCREEN_MB = 100
+_ESCAPES = re.compile(rb"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78DEHMNOZc])")
+
+
+def _first_screen_marker(project: Path) -> bytes:
+    """Words from the middle of the first line of the document the screen opens with (the first by name)."""
+    from qualtui.project import Project
+
+    opened = Project.open(project, coder="bench")
+    first = opened.docs.all()[0]
+    line = next(line for line in opened.docs.text(first.id).splitlines() if len(line.split()) > 3)
+    return " ".join(line.split()[1:4]).encode()
+
+
+def open_screen_once(ctx: Context, marker: bytes, home: Path) -> tuple[float, float, float]:
+    """(seconds to the first screen, RSS then, peak RSS of the whole session) of ``qualtui open`` in a pty.
+
+    Timed from the fork to the first output holding *marker* (text of the transcript, so the whole
+    first frame is drawn); then the session runs until the automatic backup it starts is written
+    (forced: the backup's fingerprint is removed first) and quits with q; the peak RSS is the
+    process's ru_maxrss.
+    """
+    state = ctx.project / "backups" / "automatic.json"
+    state.unlink(missing_ok=True)
+    env = dict(ctx.env, HOME=str(home), XDG_STATE_HOME=str(home / "state"), XDG_CONFIG_HOME=str(home / "config"),
+               TERM="xterm-256color", COLUMNS="120", LINES="40")
+    env.pop("NO_COLOR", None)
+    began = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: qualtui on the pty
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "qualtui", "open", "-p", str(ctx.project)], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    raw, first, rss, quitting = b"", None, 0.0, False
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(fd, 1 << 16)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                if first is None:
+                    raw += chunk  # stripped whole: an escape sequence may span two reads
+                    if marker in _ESCAPES.sub(b"", raw):
+                        first = time.perf_counter() - began
+                        rss = _rss_mb(pid)
+            if first is not None and not quitting and state.exists():
+                os.write(fd, b"q")
+                quitting, deadline = True, time.monotonic() + 10
+    finally:
+        if first is None or time.monotonic() >= deadline:
+            os.kill(pid, 9)
+        _pid, _status, usage = os.wait4(pid, 0)
+        os.close(fd)
+    if first is None:
+        raise SystemExit(f"qualtui open never drew {marker!r}")
+    return first, rss, usage.ru_maxrss * 1024 / MB
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def measure_screen(ctx: Context) -> list[Result]:
+    """The coding screen of the project, opened as the user does, in a 120x40 pty."""
+    if ctx.args.only and "screen" not in ctx.args.only:
+        return []
+    marker = _first_screen_marker(ctx.project)
+    home = ctx.scratch / "screen-home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    # bytecode cached as an installed qualtui has it (this checkout may run with PYTHONDONTWRITEBYTECODE)
+    ctx = Context(ctx.args, ctx.project, dict(ctx.env, PYTHONPYCACHEPREFIX=str(ctx.scratch / "pycache")),
+                  ctx.scratch, ctx.facts)
+    ctx.env.pop("PYTHONDONTWRITEBYTECODE", None)
+    open_screen_once(ctx, marker, home)  # warms the bytecode cache and the index, as any earlier session has
+    runs = [open_screen_once(ctx, marker, home) for _ in range(ctx.args.runs)]
+    first = statistics.median(r[0] for r in runs)
+    return [Result("open: first screen", first, "s", SCREEN_SECONDS,
+                   f"fork to the transcript drawn in a pty, median of {len(runs)}"),
+            Result("open: resident at first screen", max(r[1] for r in runs), "MB", SCREEN_MB),
+            Result("open: peak memory", max(r[2] for r in runs), "MB", SCREEN_MB,
+                   "whole session, the automatic backup included")]
+
+
 SECTIONS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     ("CLI over the project (whole processes)", measure_cli),
     ("Editing (core API, in-process)", measure_edit),
+    ("Coding screen (qualtui open in a pty)", measure_screen),
 ]
 
 

@@ -93,7 +93,7 @@ class CodingService:
         From the codings index: no codings file is read unless its entry is stale (see
         ``stores.coding_index``); coder names are cleaned as ``Coding.from_record`` cleans them.
         """
-        ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]
+        ids = list(doc_ids) if doc_ids is not None else self.project.docs.ids()
         return {doc_id: _clean_coders(tally) for doc_id, tally in self.store.coding_counts(ids).items()}
 
     @staticmethod
