@@ -117,7 +117,7 @@ def atomic_writer(path: Path, perms: Permissions = PRIVATE) -> Iterator[BinaryIO
     block ends without an exception; otherwise the temp file is removed and *path* is untouched.
     """
     path = Path(path)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    tmp = temp_path(path, os.getpid())
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
     try:
         fd = os.open(tmp, flags, perms.file_mode)

@@ -1,6 +1,6 @@
 """The codings index: each document's coding counts, so counting never reads every codings file.
 
-``<project>/.qualtui.index.jsonl`` holds one JSON line per state of a codings file::
+``<project>/.qualtui.index.jsonl`` (``stores.layout.CODINGS_INDEX``) holds one JSON line per state of a codings file::
 
     {"v": 1, "doc": ID, "sig": [ino, size, mtime_ns, ctime_ns],
      "codes": {coder: {code: codings}}, "covered": {coder: characters}, "all": characters}
@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, atomic_write_bytes
+from stores.layout import CODINGS_INDEX, ProjectLayout, valid_document_id
 from stores.links import CLOEXEC, NOFOLLOW
 from stores.records import CorruptFileError
 
-INDEX_NAME = ".qualtui.index.jsonl"
+INDEX_NAME = CODINGS_INDEX
 VERSION = 1
 CODINGS_TABLE = "codings"
 _COMPACT_SLACK = 64  # lines beyond one per document before the log is rewritten
@@ -105,7 +106,7 @@ def _parse_line(line: bytes) -> tuple[str, DocCounts] | None:
             return None
         doc, sig, nested = entry["doc"], entry["sig"], entry["codes"]
         covered, covered_all = entry["covered"], entry["all"]
-        if not (isinstance(doc, str) and isinstance(sig, list) and len(sig) == 4
+        if not (isinstance(doc, str) and valid_document_id(doc) and isinstance(sig, list) and len(sig) == 4
                 and all(type(n) is int for n in sig) and isinstance(nested, dict) and isinstance(covered, dict)
                 and type(covered_all) is int):
             return None
@@ -125,11 +126,12 @@ def _parse_line(line: bytes) -> tuple[str, DocCounts] | None:
 
 
 class CodingIndex:
-    """The index of one project.  ``path_of(doc_id)`` names a document's codings file."""
+    """The index of one project folder."""
 
-    def __init__(self, root: Path, path_of: Callable[[str], Path], perms: Permissions = PRIVATE) -> None:
-        self.path = Path(root) / INDEX_NAME
-        self.path_of = path_of
+    def __init__(self, root: Path, perms: Permissions = PRIVATE) -> None:
+        layout = ProjectLayout(root)
+        self.path = layout.codings_index
+        self.path_of = layout.codings
         self.perms = perms
         self._guard = threading.RLock()
         self._entries: dict[str, DocCounts] = {}

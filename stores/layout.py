@@ -9,6 +9,7 @@
       documents/<id>.json       that document's codings (small TinyDB, one per document)
       documents/<id>.json.lock  its file lock
       audit.jsonl               append-only audit trail
+      .qualtui.index.jsonl      the codings index: counts per document, a cache (see stores.coding_index)
       backups/                  automatic and manual backups
       .txn/                     a transaction's staging folder (see stores.transaction), only while one runs
       .txn-<id>/                a spent or fresh staging folder, for the one rename that retires or creates .txn/
@@ -30,6 +31,7 @@ DOCUMENTS_DIR = "documents"
 AUDIT_LOG = "audit.jsonl"
 BACKUPS_DIR = "backups"
 PROJECT_LOCK = ".qualtui.project.lock"
+CODINGS_INDEX = ".qualtui.index.jsonl"  # a cache: never backed up, rebuilt from the codings files
 
 TXN_DIR = ".txn"
 TXN_MANIFEST = "manifest.json"
@@ -157,6 +159,10 @@ class ProjectLayout:
     @property
     def project_lock(self) -> Path:
         return self.root / PROJECT_LOCK
+
+    @property
+    def codings_index(self) -> Path:
+        return self.root / CODINGS_INDEX
 
     @property
     def txn_dir(self) -> Path:

@@ -51,7 +51,7 @@ class ProjectStore:
         self.project = RecordFile(self.layout.marker, perms, self.context)
         self._document_files: dict[str, RecordFile] = {}
         self._text_cache: dict[str, tuple[tuple | None, str]] = {}
-        self.coding_index = CodingIndex(self.root, self.codings_path, perms)
+        self.coding_index = CodingIndex(self.root, perms)
 
     # lifecycle -------------------------------------------------------------
     @staticmethod
@@ -225,6 +225,8 @@ class ProjectStore:
 
     def coding_counts(self, doc_ids: list[str]) -> dict[str, DocCounts]:
         """Each document's coding counts, from the codings index (see ``stores.coding_index``)."""
+        for doc_id in doc_ids:
+            _check_id(doc_id)
         txn = self.context.active()
         if txn is None:
             return self.coding_index.counts(doc_ids)

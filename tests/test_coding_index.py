@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from stores.atomic import atomic_write_bytes
 from stores.coding_index import INDEX_NAME, signature_of
 from qualtui.cli import cli
-from qualtui import codebook_ops, edits
-from qualtui.history import History
+from qualtui.editing import codebook_ops, edits
+from qualtui.editing.history import History
 from qualtui.model import Transcript, Turn
 from qualtui.project import Project
 

@@ -128,7 +128,7 @@ class _Checker:
         self.files.data = data
         self.check_meta(data.get("meta", {}))
         self.check_codes(data.get("codes", {}))
-        self.index_entries = CodingIndex(self.root, lambda doc_id: self.root / DOCUMENTS_DIR / f"{doc_id}.json").entries()
+        self.index_entries = CodingIndex(self.root).entries()
         self.check_documents(data.get("documents", {}))
         self.check_memos(data.get("memos", {}))
         self.check_framework(data.get("framework", {}))
