@@ -109,6 +109,32 @@ def atomic_write_bytes(path: Path, data: bytes, perms: Permissions = PRIVATE) ->
     fsync_dir(folder)
 
 
+class _DescriptorWriter:
+    """A file object over one descriptor whose every write is ``os.write`` (as all other writes here)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        size = len(view)
+        while view:
+            view = view[os.write(self._fd, view):]
+        return size
+
+    def tell(self) -> int:
+        return os.lseek(self._fd, 0, os.SEEK_CUR)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return os.lseek(self._fd, offset, whence)
+
+    def seekable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        pass
+
+
 @contextmanager
 def atomic_writer(path: Path, perms: Permissions = PRIVATE) -> Iterator[BinaryIO]:
     """``atomic_write_bytes`` for what is too big to hold in memory: write to the file object given.
@@ -126,8 +152,7 @@ def atomic_writer(path: Path, perms: Permissions = PRIVATE) -> Iterator[BinaryIO
         fd = os.open(tmp, flags, perms.file_mode)
     try:
         os.fchmod(fd, perms.file_mode)
-        with os.fdopen(fd, "wb", closefd=False) as out:
-            yield out
+        yield _DescriptorWriter(fd)  # type: ignore[misc]
         os.fsync(fd)
         os.close(fd)
         fd = -1
