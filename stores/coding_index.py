@@ -144,10 +144,7 @@ class CodingIndex:
         """Bring the parsed entries up to date, reading only what was appended since last time."""
         try:
             fd = os.open(self.path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
-        except FileNotFoundError:
-            self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
-            return
-        except OSError:
+        except OSError:  # none yet, or unreadable: every document is recounted
             self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
             return
         try:
@@ -284,7 +281,10 @@ class CodingIndex:
         with self._guard:
             lines = []
             for doc_id in doc_ids:
-                counted = recount(self.path_of(doc_id))
+                try:
+                    counted = recount(self.path_of(doc_id))
+                except (CorruptFileError, OSError):
+                    continue  # check reports the file itself; it is recounted once readable
                 if counted.signature is not None:
                     lines.append(counted.to_line(doc_id) + "\n")
             atomic_write_bytes(self.path, "".join(lines).encode("utf-8"), self.perms)

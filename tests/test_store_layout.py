@@ -31,7 +31,8 @@ def test_every_file_a_project_holds_is_named_by_the_layout(project, doc):
     assert project.store.layout.root == place.root
     assert (project.store.text_path(doc.id), project.store.turns_path(doc.id),
             project.store.document_file(doc.id).path) == place.document_files(doc.id)
-    expected = {layout.MARKER, layout.lock_path(place.marker).name, layout.PROJECT_LOCK, layout.AUDIT_LOG}
+    expected = {layout.MARKER, layout.lock_path(place.marker).name, layout.PROJECT_LOCK, layout.AUDIT_LOG,
+                layout.CODINGS_INDEX}
     expected |= {f"{layout.DOCUMENTS_DIR}/{name}" for name in layout.document_file_names(doc.id)}
     expected.add(f"{layout.DOCUMENTS_DIR}/{layout.lock_path(place.codings(doc.id)).name}")
     assert set(_files(project.root)) == expected
