@@ -384,10 +384,6 @@ def measure_screen(ctx: Context) -> list[Result]:
     home = ctx.scratch / "screen-home"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir()
-    # bytecode cached as an installed qualtui has it (this checkout may run with PYTHONDONTWRITEBYTECODE)
-    ctx = Context(ctx.args, ctx.project, dict(ctx.env, PYTHONPYCACHEPREFIX=str(ctx.scratch / "pycache")),
-                  ctx.scratch, ctx.facts)
-    ctx.env.pop("PYTHONDONTWRITEBYTECODE", None)
     open_screen_once(ctx, marker, home)  # warms the bytecode cache and the index, as any earlier session has
     runs = [open_screen_once(ctx, marker, home) for _ in range(ctx.args.runs)]
     first = statistics.median(r[0] for r in runs)

@@ -56,7 +56,7 @@ async def test_the_first_screen_parses_only_the_open_documents_codings(tmp_path,
         assert codings_files == {f"{opened}.json"}
         assert recounted == []
         assert codebook_counts(app) == ["2/4"]  # this document / the project, both coders
-        assert app.screen.coders() == ["other"]
+        assert app.screen.sync.coders() == ["other"]
 
 
 @sync
