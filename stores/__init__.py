@@ -6,10 +6,6 @@ returns (temp file in the same folder, fsync, os.replace, fsync the folder).
 """
 
 from stores.atomic import (
-    DEFAULT_DIR_MODE,
-    DEFAULT_FILE_MODE,
-    SHARED_DIR_MODE,
-    SHARED_FILE_MODE,
     Permissions,
     append_line,
     atomic_write_bytes,
@@ -25,10 +21,6 @@ from stores.project_store import (
 )
 
 __all__ = [
-    "DEFAULT_DIR_MODE",
-    "DEFAULT_FILE_MODE",
-    "SHARED_DIR_MODE",
-    "SHARED_FILE_MODE",
     "Permissions",
     "append_line",
     "atomic_write_bytes",

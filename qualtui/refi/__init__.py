@@ -5,5 +5,5 @@
 
 Exports are strict (valid against the REFI-QDA 1.0 schemas, deterministic);
 imports are lenient (vendor variants) and report everything they could not
-carry over, as the standard asks.  See ``shared/docs/refi-qda.md``.
+carry over, as the standard asks (REFI-QDA 1.0, www.qdasoftware.org).
 """

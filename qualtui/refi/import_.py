@@ -1,6 +1,6 @@
 """Import a REFI-QDA project (.qdpx / .qde) as a new qualtui project, or a codebook (.qdc) into one.
 
-Lenient about vendor variants (see ``shared/docs/refi-qda.md`` section 7),
+Lenient about vendor variants (``qualtui.refi.reader``, ``qualtui.refi.offsets``),
 strict about safety (``safezip``; no DTDs), and honest: the report lists what
 was imported, what was skipped and why, and which offset convention was used.
 """

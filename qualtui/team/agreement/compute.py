@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from qualtui.team.agreement.stats import Agreement, MeanAgreement, Tally, agreement, mean_agreement
 from qualtui.team.agreement.units import Span, char_patterns, merge_spans, segments, unit_masks
-from qualtui.analysis.corpus import distinct_speakers, turn_extent, turns_overlapping
+from qualtui.analysis.corpus import distinct_speakers, turns_overlapping
 from qualtui.errors import QualtuiError
 from qualtui.team.identity import coder_key
 from qualtui.model import Turn
 from qualtui.text.lines import line_starts, lines_of_span
 from qualtui.text.normalise import clean_label
+from qualtui.text.units import turn_extent
 
 if TYPE_CHECKING:
     from qualtui.project import Project
