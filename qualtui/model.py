@@ -42,10 +42,15 @@ class _Record:
     SCALARS: ClassVar[bool] = False   # every field is a str, int or None: nothing to copy
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]):
+    def field_names(cls) -> frozenset[str]:
         names = _FIELD_NAMES.get(cls)
         if names is None:
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
+        return names
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]):
+        names = cls.field_names()
         made = cls(**{k: _copy(v) for k, v in record.items() if k in names})
         return made.cleaned() if cls._needs_cleaning(record) else made
 
@@ -58,10 +63,15 @@ class _Record:
         (nothing to copy: every value is a str, an int or None, and objects never change a value in place).
         """
         records = records if isinstance(records, list) else list(records)
-        names = _FIELD_NAMES.get(cls) or _FIELD_NAMES.setdefault(cls, frozenset(f.name for f in fields(cls)))
-        if cls.SCALARS and all(r.keys() <= names for r in records) and not cls._any_needs_cleaning(records):
+        if cls.SCALARS and cls.usable_as_stored(records):
             return [cls(**r) for r in records]
         return [cls.from_record(r) for r in records]
+
+    @classmethod
+    def usable_as_stored(cls, records: list) -> bool:
+        """Whether every record is a dict of known fields with nothing to clean (checked for all at once)."""
+        names = cls.field_names()
+        return all(isinstance(r, dict) and r.keys() <= names for r in records) and not cls._any_needs_cleaning(records)
 
     @classmethod
     def _any_needs_cleaning(cls, records: list[dict[str, Any]]) -> bool:

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from qualtui.project import Project
 
 TABLE = "documents"
-_TURN_FIELDS = frozenset(Turn.__dataclass_fields__)
 
 
 def resolve(items: list, ref: str, what: str, key=lambda item: item.name):
@@ -88,8 +87,7 @@ class DocumentService:
         object per turn; records that need cleaning (or are odd) go through ``turns``.
         """
         records = self.store.read_json(self.store.turns_path(doc_id), default=[])
-        if not isinstance(records, list) or not all(type(r) is dict and r.keys() <= _TURN_FIELDS for r in records) \
-                or Turn._any_needs_cleaning(records):
+        if not isinstance(records, list) or not Turn.usable_as_stored(records):
             turns = self.turns(doc_id)
             rows = [(t.start if t.label_start is None else min(t.label_start, t.start), t.end, t.speaker, t.begin_ms)
                     for t in turns]
