@@ -12,7 +12,7 @@ from qualtui.progress import track
 from qualtui.team.identity import coder_key
 from qualtui.model import Code, Coding, Memo, Turn
 from qualtui.project import Project
-from qualtui.text.lines import line_starts, lines_of_span
+from qualtui.text.lines import cite_lines, line_starts, lines_of_span
 from qualtui.text.units import clock
 
 # Attributes charted by default: those that split the documents into a few groups.
@@ -33,10 +33,9 @@ class Quote:
     @property
     def citation(self) -> str:
         """'SU02, Sam, ll. 118-120' ('l. 41' for one line), then the time if any."""
-        lines = f"l. {self.first_line}" if self.first_line == self.last_line else f"ll. {self.first_line}-{self.last_line}"
         who = f", {self.speaker}" if self.speaker else ""
         when = f", {self.time}" if self.time else ""
-        return f"{self.document}{who}, {lines}{when}"
+        return f"{self.document}{who}, {cite_lines(self.first_line, self.last_line)}{when}"
 
 
 @dataclass

@@ -37,7 +37,11 @@ def lines_of_span(starts: list[int], start: int, end: int) -> tuple[int, int]:
     return line_of(starts, start), line_of(starts, max(start, end - 1))
 
 
+def cite_lines(first: int, last: int) -> str:
+    """How citations name lines *first* to *last*: "l. 5" or "ll. 77-79"."""
+    return f"l. {first}" if first == last else f"ll. {first}-{last}"
+
+
 def lines_label(starts: list[int], start: int, end: int) -> str:
     """How citations name the lines of [start, end): "l. 5" or "ll. 77-79"."""
-    first, last = lines_of_span(starts, start, end)
-    return f"l. {first}" if first == last else f"ll. {first}-{last}"
+    return cite_lines(*lines_of_span(starts, start, end))
