@@ -16,7 +16,7 @@ from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
 from stores.coding_index import CodingIndex, DocCounts
-from stores.layout import AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, ProjectLayout, valid_document_id
+from stores.layout import FOLDERS, MARKER, ProjectLayout, document_of, valid_document_id
 from stores.links import planted_links, read_bytes
 from stores.project_lock import ProjectLock
 from stores.records import CorruptFileError, RecordFile, file_signature
@@ -24,8 +24,8 @@ from stores.transaction import StoreContext, Transaction, recover
 
 SCHEMA_VERSION = 1
 META_ID = "project"
-__all__ = ["AUDIT_LOG", "BACKUPS_DIR", "DOCUMENTS_DIR", "MARKER", "META_ID", "SCHEMA_VERSION", "ProjectStore",
-           "StoreError", "NewerSchemaError", "refuse_links"]
+__all__ = ["META_ID", "SCHEMA_VERSION", "ProjectStore", "StoreError", "NewerSchemaError", "permissions_for",
+           "read_permissions", "refuse_links"]
 
 
 class StoreError(Exception):
@@ -61,7 +61,7 @@ class ProjectStore:
     @classmethod
     def create(cls, root: Path, *, shared_group: bool = False, meta: Mapping[str, Any] | None = None) -> "ProjectStore":
         root = Path(root)
-        perms = Permissions.shared() if shared_group else PRIVATE
+        perms = permissions_for({"shared_group": shared_group})
         if cls.is_project(root):
             raise StoreError(f"{root} is already a qualtui project")
         if root.exists() and not root.is_dir():
@@ -101,7 +101,8 @@ class ProjectStore:
                 f"this project was written by a newer qualtui (schema {schema}, this version reads up to "
                 f"{SCHEMA_VERSION}); upgrade qualtui to open it"
             )
-        store = cls(root, Permissions.shared()) if meta.get("shared_group") else probe
+        perms = permissions_for(meta)
+        store = probe if perms == probe.perms else cls(root, perms)
         store.recover_if_dead()
         return store
 
@@ -170,9 +171,9 @@ class ProjectStore:
         """doc id -> data of the codings files a transaction wrote as records."""
         written = {}
         for path, entry in txn.entries.items():
-            if entry[0] == "data" and path.parent == self.documents_dir and path.name.endswith(".json") \
-                    and not path.name.endswith(".turns.json"):
-                written[path.name[:-len(".json")]] = entry[1]
+            if entry[0] == "data" and path.parent == self.documents_dir \
+                    and (found := document_of(path.name)) is not None and found[0] == "codings":
+                written[found[1]] = entry[1]
         return written
 
     def editing(self):
@@ -333,6 +334,20 @@ class ProjectStore:
 
     def ensure_dir(self, path: Path) -> Path:
         return ensure_dir(path, self.perms)
+
+
+def permissions_for(meta: Mapping[str, Any] | None) -> Permissions:
+    """A project's file and folder modes, from its meta record: a shared-group project's are the team's."""
+    return Permissions.shared() if meta and meta.get("shared_group") else PRIVATE
+
+
+def read_permissions(root: Path) -> Permissions:
+    """``permissions_for`` the project at *root*, its marker read leniently (damaged or missing: private)."""
+    try:
+        meta = (json.loads(read_bytes(ProjectLayout(root).marker)).get("meta") or {}).get(META_ID)
+    except (OSError, ValueError, AttributeError):
+        meta = None
+    return permissions_for(meta if isinstance(meta, dict) else None)
 
 
 def refuse_links(root: Path) -> None:

@@ -34,9 +34,8 @@ from stores.atomic import PRIVATE, atomic_write_bytes, atomic_writer, ensure_dir
 from stores.links import read_bytes
 from stores.layout import AUDIT_LOG, BACKUPS_DIR, CODINGS_INDEX, ProjectLayout, is_lock_file, is_temp_file
 from stores.project_lock import ProjectLock
-from stores.project_store import refuse_links
+from stores.project_store import read_permissions, refuse_links
 from qualtui.errors import QualtuiError
-from qualtui.safety.integrity import project_permissions
 from qualtui.safeio.output_paths import is_inside, refuse_inside_project
 
 AUTO_PREFIX = "auto-"
@@ -44,14 +43,6 @@ MANUAL_PREFIX = "backup-"
 AUTO_STATE = "automatic.json"
 DEFAULT_KEEP = 5
 FORMATS = {".tar.gz": "tar", ".tgz": "tar", ".zip": "zip"}
-
-
-def _permissions(root: Path) -> Permissions:
-    try:
-        meta = (json.loads(read_bytes(ProjectLayout(root).marker)).get("meta") or {}).get("project")
-    except (OSError, ValueError, AttributeError):
-        meta = None
-    return project_permissions(meta if isinstance(meta, dict) else None)
 
 
 def _included(root: Path):
@@ -86,7 +77,7 @@ def stage_snapshot(root: str | os.PathLike, out: BinaryIO, top: str) -> None:
     """Write every included file into *out* as an uncompressed tar under folder *top*, while no
     project-wide change can happen, one file in memory at a time (compressing comes after, unlocked)."""
     root = Path(root)
-    perms = _permissions(root)
+    perms = read_permissions(root)
     # Shared project lock: no transaction is half-applied while we read (a dead one's .txn/ is copied
     # along and finished when the restored copy is opened).
     with ProjectLock(root, perms).shared(), FileLock(ProjectLayout(root).marker, perms), \
@@ -175,7 +166,7 @@ def write_backup(root: str | os.PathLike, output: str | os.PathLike | None = Non
     if not ProjectLayout(root).marker.is_file():
         raise QualtuiError(f"{root} is not a qualtui project")
     refuse_links(root)  # never pack, or write into, what a planted link points to
-    perms = _permissions(root)
+    perms = read_permissions(root)
     suffix = ".zip" if kind == "zip" else ".tar.gz"
     if output is None:
         target = _unique(ensure_dir(ProjectLayout(root).backups_dir, perms), prefix, suffix)
@@ -218,7 +209,7 @@ def automatic_backup(project_or_root, keep: int = DEFAULT_KEEP) -> Path | None:
     root = Path(project_or_root if isinstance(project_or_root, (str, os.PathLike)) else project_or_root.root)
     if not ProjectLayout(root).marker.is_file():
         raise QualtuiError(f"{root} is not a qualtui project")
-    perms = _permissions(root)
+    perms = read_permissions(root)
     state_path = ProjectLayout(root).backups_dir / AUTO_STATE
     current = fingerprint(root)
     try:

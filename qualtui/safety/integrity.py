@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from stores import SCHEMA_VERSION, Permissions
-from stores.atomic import PRIVATE, atomic_write_bytes, ensure_dir
+from stores.atomic import PRIVATE
 from stores.coding_index import INDEX_NAME, CodingIndex, disagrees, signature_of
 from stores.layout import (AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, TXN_DIR, ProjectLayout,
                            is_leftover_temp_file, is_lock_file, is_temp_file, is_unknown_in_documents,
                            known_document_names, valid_document_id)
 from stores.links import planted_links, read_bytes
 from stores.project_lock import ProjectLock, live
-from stores.project_store import META_ID
+from stores.project_store import META_ID, permissions_for
 from stores.transaction import pending
 from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
 from qualtui.progress import track
@@ -56,10 +56,6 @@ class ProjectFiles:
     documents: dict[str, dict] = field(default_factory=dict)
     codes: dict[str, dict] = field(default_factory=dict)
     coding_ids: set[str] = field(default_factory=set)
-
-
-def project_permissions(meta: dict | None) -> Permissions:
-    return Permissions.shared() if meta and meta.get("shared_group") else PRIVATE
 
 
 def _read_regular(path: Path) -> bytes:
@@ -101,7 +97,7 @@ class _Checker:
             return self.problems, self.files
         try:
             meta = (_load_json(self.layout.marker).get("meta") or {}).get(META_ID)
-            lock = ProjectLock(self.root, project_permissions(meta if isinstance(meta, dict) else None))
+            lock = ProjectLock(self.root, permissions_for(meta if isinstance(meta, dict) else None))
             lock.acquire(False)
         except (OSError, ValueError, UnicodeDecodeError, AttributeError):
             lock = None  # not a project, a damaged one, or a folder we may not write: check without the lock
@@ -166,7 +162,7 @@ class _Checker:
         if not isinstance(meta, dict):
             self.add("meta", MARKER, "has no project metadata")
             return
-        self.files.perms = project_permissions(meta)
+        self.files.perms = permissions_for(meta)
         schema = meta.get("schema")
         if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
             self.add("meta", MARKER, f"schema version {schema!r} is not valid", False)
@@ -384,8 +380,3 @@ def load_files(root: Path) -> tuple[list[Problem], ProjectFiles]:
     return _Checker(Path(root)).run()
 
 
-def save_removed(folder: Path, name: str, payload: bytes, perms: Permissions) -> Path:
-    ensure_dir(folder, perms)
-    target = folder / name
-    atomic_write_bytes(target, payload, perms)
-    return target

@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from stores import ProjectStore, SCHEMA_VERSION
+from stores.atomic import atomic_write_bytes, ensure_dir
 from stores.layout import ProjectLayout, document_of, is_leftover_temp_file
-from stores.project_store import META_ID
+from stores.project_store import META_ID, read_permissions
 from qualtui.safety.integrity import (
     INTERRUPTED,
     Problem,
     ProjectFiles,
     load_files,
-    save_removed,
 )
 from qualtui.safety.rules import find_cycles, invalid_coding, is_torn_audit_fragment
 from qualtui.team.identity import resolve_coder
@@ -44,7 +44,7 @@ def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
     report = RepairReport()
     problems, files = load_files(root)
     if any(p.kind == INTERRUPTED and p.repairable for p in problems):
-        store = ProjectStore(root, _permissions(root))
+        store = ProjectStore(root, read_permissions(root))
         report.fixed.extend(f"interrupted: {line}" for line in store.finish_interrupted())
         problems, files = load_files(root)
     if not problems:
@@ -63,12 +63,6 @@ def repair(root: str | os.PathLike, coder: str | None = None) -> RepairReport:
     if report.saved is not None and not report.saved.exists():
         report.saved = None
     return report
-
-
-def _permissions(root: Path):
-    from qualtui.safety.backup import _permissions as from_meta
-
-    return from_meta(root)
 
 
 def _audit(root: Path, files: ProjectFiles, report: RepairReport, coder: str | None) -> None:
@@ -90,7 +84,8 @@ class _Fixer:
 
     def keep(self, name: str, payload: bytes) -> None:
         assert self.report.saved is not None
-        save_removed(self.report.saved, name, payload, self.files.perms)
+        ensure_dir(self.report.saved, self.files.perms)
+        atomic_write_bytes(self.report.saved / name, payload, self.files.perms)
 
     def fix(self, problems: list[Problem]) -> None:
         kinds = defaultdict(list)
