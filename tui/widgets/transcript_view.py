@@ -1,105 +1,76 @@
 """The transcript pane: a Line-API ``ScrollView`` that draws rows from a Strip cache.
 
-Only rows whose look changed are repainted (the old and new cursor rows, the rows
-where the selection grew or shrank, rows whose codings changed), which keeps the
+Only the cells whose look changed are repainted (the old and new cursor, where
+the selection grew or shrank, rows whose codings changed), which keeps the
 bytes sent over SSH per keypress small. Wrapping and offset maths live in
 ``tui.transcript_layout`` (no Textual); the drawing of one row lives in
-``tui.transcript_render``; cursor motions and selections in
-``tui.widgets.transcript_motions``.
+``tui.transcript_render``; where a motion goes and what t, s and p select in
+``tui.transcript_caret`` (a ``Caret`` this view owns).
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-
+from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualtui.model import Code, Coding, Document, Turn
-from qualtui.text.lines import line_starts
-from qualtui.text.units import clock, turn_extent
 from tui.keymap import binding_maker
-from tui.transcript_layout import (CodingIndex, Layout, find_hits, next_in, previous_in, spans_touching,
-                                   word_starts)
+from tui.transcript_caret import Caret, cells_of, changed_spans
+from tui.transcript_layout import Layout, next_in, previous_in
 from tui.transcript_render import RowPainter
-from tui.widgets.transcript_motions import TranscriptMotions
-
-MAX_SEARCH_HITS = 20_000
-LABEL_LENGTH = 60  # gutter labels keep whole names; the painter abbreviates them to the room there is
+from tui.transcript_shown import ShownText, compile_search
 
 
 _b = binding_maker("transcript")
 
 
-class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
-    """One document's text with line numbers, coded spans, a cursor and a selection.
-
-    Cursor motions and selections (the ``action_*`` methods) are in ``TranscriptMotions``.
-    """
+class TranscriptView(ScrollView, can_focus=True):
+    """One document's text with line numbers, coded spans, a cursor and a selection."""
 
     DEFAULT_CSS = """
     TranscriptView {
-        overflow-y: scroll;
-        overflow-x: hidden;
-        scrollbar-size-vertical: 1;
-        background: $surface;
-        color: $foreground;
+        overflow-y: scroll; overflow-x: hidden; scrollbar-size-vertical: 1;
+        background: $surface; color: $foreground;
     }
-    TranscriptView > .transcript-view--gutter {
-        color: $foreground 50%;
-    }
-    TranscriptView > .transcript-view--speaker {
-        text-style: bold;
-        color: $accent;
-    }
-    TranscriptView > .transcript-view--search {
-        background: $warning 70%;
-        color: $text;
-        text-style: bold;
-    }
-    TranscriptView > .transcript-view--labels {
-        color: $foreground 70%;
-    }
+    TranscriptView > .transcript-view--gutter { color: $foreground 50%; }
+    TranscriptView > .transcript-view--speaker { text-style: bold; color: $accent; }
+    TranscriptView > .transcript-view--search { background: $warning 70%; color: $text; text-style: bold; }
+    TranscriptView > .transcript-view--labels { color: $foreground 70%; }
     """
-
-    COMPONENT_CLASSES = {
-        "transcript-view--gutter",
-        "transcript-view--speaker",
-        "transcript-view--search",
-        "transcript-view--labels",
-    }
+    COMPONENT_CLASSES = {"transcript-view--gutter", "transcript-view--speaker", "transcript-view--search",
+                         "transcript-view--labels"}
 
     BINDINGS = [
-        _b("down,j", "cursor_down", "Cursor down a row", "cursor_down"),
-        _b("up,k", "cursor_up", "Cursor up a row", "cursor_up"),
-        _b("left,h", "cursor_left", "Cursor left", "cursor_left"),
-        _b("right,l", "cursor_right", "Cursor right", "cursor_right"),
-        _b("w", "word_next", "Next word", "word_next"),
-        _b("b", "word_previous", "Previous word", "word_previous"),
-        _b("pagedown", "page_down", "Page down", "page_down"),
-        _b("pageup", "page_up", "Page up", "page_up"),
-        _b("g", "document_start", "Start of document", "document_start"),
-        _b("G", "document_end", "End of document", "document_end"),
-        _b("home", "line_start", "Start of line", "line_start"),
-        _b("end", "line_end", "End of line", "line_end"),
+        _b("down,j", "move('down')", "Cursor down a row", "cursor_down"),
+        _b("up,k", "move('up')", "Cursor up a row", "cursor_up"),
+        _b("left,h", "move('left')", "Cursor left", "cursor_left"),
+        _b("right,l", "move('right')", "Cursor right", "cursor_right"),
+        _b("w", "move('word_next')", "Next word", "word_next"),
+        _b("b", "move('word_previous')", "Previous word", "word_previous"),
+        _b("pagedown", "page(1)", "Page down", "page_down"),
+        _b("pageup", "page(-1)", "Page up", "page_up"),
+        _b("g", "move('document_start')", "Start of document", "document_start"),
+        _b("G", "move('document_end')", "End of document", "document_end"),
+        _b("home", "move('line_start')", "Start of line", "line_start"),
+        _b("end", "move('line_end')", "End of line", "line_end"),
         _b("shift+down", "extend('down')", "Extend selection down", "extend_down"),
         _b("shift+up", "extend('up')", "Extend selection up", "extend_up"),
         _b("shift+left", "extend('left')", "Extend selection left", "extend_left"),
         _b("shift+right", "extend('right')", "Extend selection right", "extend_right"),
         _b("v", "toggle_selection", "Start/stop selecting at the cursor", "toggle_selection"),
-        _b("t", "select_turn", "Select the speaker turn (on a blank line: the next turn)", "select_turn"),
-        _b("s", "select_sentence", "Select the sentence (on a blank line: the next one)", "select_sentence"),
-        _b("p", "select_paragraph", "Select the paragraph, i.e. the stored line (on a blank line: the next one)",
+        _b("t", "select('turn')", "Select the speaker turn (on a blank line: the next turn)", "select_turn"),
+        _b("s", "select('sentence')", "Select the sentence (on a blank line: the next one)", "select_sentence"),
+        _b("p", "select('paragraph')", "Select the paragraph, i.e. the stored line (on a blank line: the next one)",
            "select_paragraph"),
         _b("escape", "clear_selection", "Clear the selection", "clear_selection"),
-        _b("right_square_bracket", "next_coded", "Next coded span", "next_coded"),
-        _b("left_square_bracket", "previous_coded", "Previous coded span", "previous_coded"),
-        _b("n", "search_next", "Next search hit", "search_next"),
-        _b("N", "search_previous", "Previous search hit", "search_previous"),
+        _b("right_square_bracket", "coded(1)", "Next coded span", "next_coded"),
+        _b("left_square_bracket", "coded(-1)", "Previous coded span", "previous_coded"),
+        _b("n", "search(1)", "Next search hit", "search_next"),
+        _b("N", "search(-1)", "Previous search hit", "search_previous"),
     ]
 
     class CursorMoved(Message):
@@ -107,55 +78,31 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
 
         def __init__(self, view: "TranscriptView", offset: int, line: int) -> None:
             super().__init__()
-            self.view = view
-            self.offset = offset
-            self.line = line
+            self.view, self.offset, self.line = view, offset, line
 
-        @property
-        def control(self) -> "TranscriptView":
-            return self.view
+        control = property(lambda self: self.view)
 
     class SelectionChanged(Message):
         """The selection changed; ``selection`` is a half-open span or None."""
 
         def __init__(self, view: "TranscriptView", selection: tuple[int, int] | None) -> None:
             super().__init__()
-            self.view = view
-            self.selection = selection
+            self.view, self.selection = view, selection
 
-        @property
-        def control(self) -> "TranscriptView":
-            return self.view
+        control = property(lambda self: self.view)
 
     def __init__(self, *, gutter_width: int = 18, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.gutter_width = gutter_width
         self._document: Document | None = None
-        self._text = ""
-        self._turns: list[Turn] = []
-        self._label_spans: list[tuple[int, int]] = []
-        self._label_span_starts: list[int] = []
-        self._codings: list[Coding] = []
-        self._codes: dict[str, Code] = {}
-        self._own_coder: str | None = None
-        self._line_starts: list[int] = [0]
-        self._index = CodingIndex([0], 0, [], {}, None)
-        self._words: list[int] = []
+        self.shown = ShownText()
+        self.caret = Caret()
         self._layout: Layout | None = None
         self._painter: RowPainter | None = None
-        self._cursor = 0
-        self._anchor: int | None = None
-        self._goal_column: int | None = None
-        self._pending_top: int | None = None
-        self._pending_center = False
-        self._search: re.Pattern[str] | None = None
-        self._hits: list[tuple[int, int]] = []
-        self._hit_starts: list[int] = []
-        self._show_times = False
-        self._time_starts: list[int] = []  # where each timed turn begins (its label included) ...
-        self._times: list[str] = []        # ... and its start time as hh:mm:ss
-        self._version = 0
+        self._pending_top: int | None = None  # where to scroll once laid out (a reopened document) ...
+        self._pending_center = False          # ... or centre the cursor
+        self._show_times, self._version = False, 0
         self._cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
 
     # public API ----------------------------------------------------------------
@@ -165,110 +112,73 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         """Show *document*; *top_offset* (from ``top_offset``) restores the scroll position."""
         old_selection = self.selection
         self._document = document
-        self._text = text
-        self._turns = sorted(turns, key=lambda t: t.label_start if t.label_start is not None else t.start)
-        self._own_coder = own_coder
-        self._label_spans = [(t.label_start, t.start) for t in self._turns
-                             if t.label_start is not None and t.label_start < t.start]
-        self._label_span_starts = [s for s, _ in self._label_spans]
-        timed = [(turn_extent(t)[0], clock(t.begin_ms)) for t in self._turns if t.begin_ms is not None]
-        self._time_starts = [start for start, time in timed if time]
-        self._times = [time for _, time in timed if time]
-        self._line_starts = line_starts(text)
-        self._words = word_starts(text)
-        self._codings = list(codings)
-        self._codes = dict(codes)
-        self._index = CodingIndex(self._line_starts, len(text), self._codings, self._codes, own_coder,
-                                  label_length=LABEL_LENGTH)
+        shown = self.shown = ShownText(text, turns, codings, codes, own_coder, self.shown.search)
         self._layout = None
-        self._cursor = self._clamp(cursor)
-        self._anchor = None
-        self._goal_column = None
-        self._hits, self._hit_starts = find_hits(self._search, self._text, MAX_SEARCH_HITS)
+        self.caret = Caret(text, shown.line_starts, shown.turns, cursor)
         self._pending_top = top_offset
         self._pending_center = top_offset is None
         self._invalidate_all()
         self._relayout()
-        self.post_message(self.CursorMoved(self, self._cursor, self.current_line))
+        self.post_message(self.CursorMoved(self, self.caret.cursor, self.current_line))
         if old_selection is not None:
             self.post_message(self.SelectionChanged(self, None))
 
     def update_codings(self, codings: list[Coding], codes: dict[str, Code]) -> None:
         """New codings or codebook for the shown document: repaint only rows that look different."""
-        old = self._index
-        self._codings = list(codings)
-        self._codes = dict(codes)
-        self._index = CodingIndex(self._line_starts, len(self._text), self._codings, self._codes,
-                                  self._own_coder, label_length=LABEL_LENGTH)
+        changed = self.shown.set_codings(codings, codes)
         layout = self._layout
         if layout is None:
             return
         width = self._content_width()
-        for line in range(1, len(self._line_starts) + 1):
-            if old.line_signature(line) != self._index.line_signature(line):
-                rows = layout.rows_of_line(line)
-                for row in rows:
-                    self._cache.discard(self._cache_key(row, width))
-                self.refresh_lines(rows.start, len(rows))
+        for line in changed:
+            rows = layout.rows_of_line(line)
+            for row in rows:
+                self._cache.discard(self._cache_key(row, width))
+            self.refresh_lines(rows.start, len(rows))
 
     def move_to(self, offset: int, *, center: bool = True) -> None:
-        self._goal_column = None
-        self._set_cursor(self._clamp(offset), center=center)
+        self.caret.goal_column = None
+        self._set_cursor(self.caret.clamp(offset), center=center)
 
     def go_to_line(self, line: int) -> None:
         """Put the cursor at the start of stored line *line* (clamped), centred."""
-        line = min(max(line, 1), len(self._line_starts))
-        self.move_to(self._line_starts[line - 1], center=True)
+        line = min(max(line, 1), self.line_count)
+        self.move_to(self.shown.line_starts[line - 1], center=True)
 
     def select_span(self, start: int, end: int) -> None:
         """Select [start, end); the cursor goes to the last selected character."""
-        start, end = self._clamp(min(start, end)), self._clamp(max(start, end))
+        start, end = self.caret.clamp(min(start, end)), self.caret.clamp(max(start, end))
         if end <= start:
             self.clear_selection()
             self.move_to(start, center=False)
             return
-        self._goal_column = None
+        self.caret.goal_column = None
         self._set_cursor(end - 1, anchor=start, center=False)
 
     def clear_selection(self) -> None:
-        if self._anchor is not None:
-            self._set_cursor(self._cursor, anchor=None)
+        if self.caret.anchor is not None:
+            self._set_cursor(self.caret.cursor, anchor=None)
 
     def set_search(self, pattern: str, *, regex: bool = False, case_sensitive: bool = False) -> int:
         """Highlight every match of *pattern*; returns the number of hits. Empty clears."""
-        if not pattern:
-            compiled = None
-        else:
-            flags = 0 if case_sensitive else re.IGNORECASE
-            try:
-                compiled = re.compile(pattern if regex else re.escape(pattern), flags)
-            except re.error as error:
-                where = f" at position {error.pos + 1}" if error.pos is not None else ""
-                raise ValueError(f"bad regular expression: {error.msg}{where}") from None
-        self._search = compiled
-        self._hits, self._hit_starts = find_hits(compiled, self._text, MAX_SEARCH_HITS)
+        hits = self.shown.set_search(compile_search(pattern, regex=regex, case_sensitive=case_sensitive))
         self._invalidate_all()
         self.refresh()
-        return len(self._hits)
+        return hits
 
     def search_next(self, forward: bool = True) -> bool:
         """Move to the next (or previous) hit, wrapping around; False when there are none."""
-        if not self._hit_starts:
-            return False
-        found = (next_in if forward else previous_in)(self._hit_starts, self._cursor)
-        if found is None:
-            found = self._hit_starts[0 if forward else -1]
-        self.move_to(found, center=True)
-        return True
+        found = self.shown.next_hit(self.caret.cursor, forward)
+        if found is not None:
+            self.move_to(found, center=True)
+        return found is not None
 
     @property
     def has_times(self) -> bool:
         """Whether any turn of the shown document has a start time."""
-        return bool(self._times)
+        return bool(self.shown.times)
 
-    @property
-    def showing_times(self) -> bool:
-        return self._show_times
+    showing_times = property(lambda self: self._show_times)
 
     def show_times(self, on: bool) -> None:
         """Show (or hide) each timed turn's start time in the left gutter, at the turn's first row
@@ -278,33 +188,30 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
             self._painter = None  # the gutter is wider or narrower: new painter, new layout, every row anew
             self._relayout()
 
-    @property
-    def document(self) -> Document | None:
-        return self._document
+    document = property(lambda self: self._document)
 
-    @property
-    def cursor(self) -> int:
-        return self._cursor
+    cursor = property(lambda self: self.caret.cursor)
 
     @property
     def selection(self) -> tuple[int, int] | None:
-        if self._anchor is None:
-            return None
-        start = min(self._anchor, self._cursor)
-        end = min(max(self._anchor, self._cursor) + 1, len(self._text))
-        return (start, end) if end > start else None
+        return self.caret.selection
 
     @property
     def current_line(self) -> int:
-        return bisect_right(self._line_starts, self._cursor)
+        return self.caret.line
+
+    @property
+    def turn_at_cursor(self) -> Turn | None:
+        """The turn ``t`` would select at the cursor, or None."""
+        return self.caret.units.turn_near(self.caret.cursor) if self._document is not None else None
 
     @property
     def line_count(self) -> int:
-        return len(self._line_starts)
+        return len(self.shown.line_starts)
 
     @property
     def codings_at_cursor(self) -> list[Coding]:
-        return self._index.at(self._cursor, self.current_line)
+        return self.shown.index.at(self.caret.cursor, self.current_line)
 
     @property
     def top_offset(self) -> int:
@@ -315,7 +222,7 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
 
     @property
     def search_hits(self) -> int:
-        return len(self._hits)
+        return len(self.shown.hits)
 
     # rendering -----------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -327,28 +234,13 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         key = self._cache_key(row, width)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._painter.paint(layout, row, self._row_state(layout, row))
+            state = self.shown.row_state(layout, row, self.caret.cursor, self.caret.selection, self._show_times)
+            strip = self._painter.paint(layout, row, state)
             self._cache.set(key, strip)
         return strip
 
     def _cache_key(self, row: int, width: int) -> tuple[int, int, int, bool]:
         return row, width, self._version, self._show_times
-
-    def _row_state(self, layout: Layout, row: int) -> dict:
-        first, last = layout.row_offsets(row)
-        time = ""
-        if self._show_times and self._time_starts:
-            i = bisect_right(self._time_starts, last) - 1
-            if i >= 0 and self._time_starts[i] >= first:
-                time = self._times[i]
-        return {
-            "cursor": self._cursor if first <= self._cursor <= last else None,
-            "selection": self.selection,
-            "hits": spans_touching(self._hits, self._hit_starts, first, last + 1),
-            "painted": self._index.overlapping(layout.row_lines[row], first, last + 1),
-            "speakers": spans_touching(self._label_spans, self._label_span_starts, first, last + 1),
-            "time": time,
-        }
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -374,13 +266,13 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         width = self._content_width()
         if self._document is None or width <= 0:
             return
-        painter = RowPainter(self, width, len(self._line_starts), self.gutter_width, self.app.no_color,
+        painter = RowPainter(self, width, len(self.shown.line_starts), self.gutter_width, self.app.no_color,
                              times=self._show_times and self.has_times)
         keep_top = self._pending_top
         if keep_top is None and self._layout is not None:
             keep_top = self.top_offset
         if self._layout is None or self._layout.width != painter.text_width:
-            self._layout = Layout(self._text, painter.text_width, self._line_starts)
+            self._layout = Layout(self.shown.text, painter.text_width, self.shown.line_starts)
         self._painter = painter
         self._invalidate_all()
         self.virtual_size = Size(width, self._layout.row_count)
@@ -397,8 +289,110 @@ class TranscriptView(TranscriptMotions, ScrollView, can_focus=True):
         self._version += 1
         self._cache.clear()
 
+    # moving the cursor ---------------------------------------------------------
+    _KEEP = object()
+
+    def _set_cursor(self, offset: int, *, anchor: object = _KEEP, center: bool = False) -> None:
+        caret = self.caret
+        old_cursor, old_selection = caret.cursor, caret.selection
+        caret.cursor = offset
+        if anchor is not self._KEEP:
+            caret.anchor = anchor  # type: ignore[assignment]
+        new_selection = caret.selection
+        layout = self._layout
+        if layout is not None:
+            self._repaint_changes(layout, old_cursor, old_selection, new_selection)
+            self._scroll_to_cursor(center=center)
+        if offset != old_cursor:
+            self.post_message(self.CursorMoved(self, offset, self.current_line))
+        if new_selection != old_selection:
+            self.post_message(self.SelectionChanged(self, new_selection))
+
+    def _repaint_changes(self, layout: Layout, old_cursor: int, old_sel, new_sel) -> None:
+        """Repaint only the cells whose look changed: Textual sends just those over SSH."""
+        spans = changed_spans(old_cursor, self.caret.cursor, old_sel, new_sel)
+        cells = cells_of(layout, spans, max(self.scrollable_content_region.height, 1))
+        if cells is None:
+            self._invalidate_all()
+            self.refresh()
+            return
+        width, scroll_y = self._content_width(), int(self.scroll_y)
+        left = self._painter.number_width if self._painter is not None else 0
+        for row, x0, cells_wide in cells:
+            self._cache.discard(self._cache_key(row, width))
+            if cells_wide:
+                self.refresh(Region(left + x0, row - scroll_y, cells_wide, 1))
+
+    def _scroll_to_cursor(self, *, center: bool) -> None:
+        layout = self._layout
+        if layout is None:
+            return
+        row = layout.row_of(self.caret.cursor)
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            self._pending_center = center
+            return
+        top = int(self.scroll_y)
+        if top <= row < top + height and not (center and self._pending_center):
+            return
+        # Off screen: re-centre rather than creep one row at a time, so a run of
+        # cursor moves costs one full repaint per half page, not one per key.
+        self.scroll_to(y=max(row - height // 2, 0), animate=False, force=True)
+
+    def action_move(self, motion: str, extend: bool = False) -> None:
+        if self._document is None:
+            return
+        caret = self.caret
+        target = caret.target(motion, self._layout, max(self.scrollable_content_region.height - 1, 1))
+        self._set_cursor(target, anchor=caret.cursor if extend and caret.anchor is None else self._KEEP)
+
+    def action_extend(self, direction: str) -> None:
+        if direction in ("up", "down", "left", "right"):
+            self.action_move(direction, extend=True)
+
+    def action_page(self, direction: int) -> None:
+        """Scroll a page and keep the cursor on the same screen row (like a pager)."""
+        if self._layout is None:
+            return
+        page = max(self.scrollable_content_region.height - 1, 1)
+        self.scroll_to(y=max(int(self.scroll_y) + direction * page, 0), animate=False, force=True)
+        self.action_move("page_down" if direction > 0 else "page_up")
+
+    def on_click(self, event: events.Click) -> None:
+        layout = self._layout
+        if layout is None or self._painter is None:
+            return
+        row = int(self.scroll_y) + event.y
+        if 0 <= row < layout.row_count:
+            caret = self.caret
+            caret.goal_column = None
+            offset = layout.offset_at(row, event.x - self._painter.number_width)
+            anchor = (caret.cursor if caret.anchor is None else caret.anchor) if event.shift else None
+            self._set_cursor(offset, anchor=anchor)
+
+    def action_toggle_selection(self) -> None:
+        if self._document is not None:
+            caret = self.caret
+            self._set_cursor(caret.cursor, anchor=None if caret.anchor is not None else caret.cursor)
+
+    def action_clear_selection(self) -> None:
+        self.clear_selection()
+
+    def action_select(self, unit: str) -> None:
+        found = self.caret.unit(unit) if self._document is not None else None
+        if found is not None:
+            self.select_span(*found)
+
+    def action_coded(self, step: int) -> None:
+        found = (next_in if step > 0 else previous_in)(self.shown.index.starts, self.caret.cursor)
+        if found is not None:
+            self.move_to(found)
+
+    def action_search(self, step: int) -> None:
+        self.search_next(step > 0)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_selection":
-            return self._anchor is not None  # let escape reach the app when nothing is selected
+            return self.caret.anchor is not None  # let escape reach the app when nothing is selected
         return True
 
