@@ -267,3 +267,26 @@ def test_index_counts_equal_a_full_recount_after_any_edit_sequence(tmp_path_fact
             codebook_ops.merge_codes(project, code.id, codes[(c + 1) % 3].id)
             codes[c] = project.codes.create(code.name)  # the merged code is gone: a new one takes its name
         assert_exact(project, warm=False)
+
+
+WRITER = """
+import sys
+from qualtui.project import Project
+project = Project.open(sys.argv[1], coder=sys.argv[2])
+doc_id, code_id = sys.argv[3], sys.argv[4]
+for start in range(0, 40):
+    project.codings.add(doc_id, code_id, start, start + 10)
+"""
+
+
+def test_two_coders_writing_one_document_at_once_leave_the_index_exact_and_warm(study):
+    import subprocess
+    import sys
+
+    project, docs, codes = study
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(project.root), coder, docs[0].id, codes[0].id],
+                                env=env) for coder in ("alice", "bob")]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    assert_exact(project)
+    assert Project.open(project.root).codings.per_coder() == {"alice": 40, "bob": 40}

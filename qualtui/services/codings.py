@@ -101,6 +101,14 @@ class CodingService:
         """The tally of codings already in memory (one document's, as ``for_document`` read them)."""
         return count_records((c.__dict__ for c in codings), signature)
 
+    def per_coder(self) -> Counter[str]:
+        """coder -> codings across the project, from the codings index."""
+        coders: Counter[str] = Counter()
+        for tally in self.tallies().values():
+            for (_code, coder), n in tally.codes.items():
+                coders[coder] += n
+        return coders
+
     def counts(self) -> dict[str, tuple[int, int]]:
         """code id -> (segments, documents) across the project."""
         segments: Counter[str] = Counter()

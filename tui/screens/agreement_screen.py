@@ -72,7 +72,7 @@ class AgreementScreen(ProjectScreen):
         return self.query_one("#ag-disagreements", BarTable)
 
     def coder_counts(self) -> Counter[str]:
-        return Counter(c.coder for c in self.project.codings.iter_all())
+        return self.project.codings.per_coder()
 
     def on_mount(self) -> None:
         self.codes_table.focus()

@@ -10,7 +10,6 @@ show figures computed over the whole project).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -104,7 +103,7 @@ class ProjectScreen(Screen):
     def choose_coder(self, title: str, chosen: Callable[[str | None], None]) -> None:
         """Ask which coder's codings to keep (or every coder's); *chosen* gets the name, or None for every coder."""
         try:
-            coders = Counter(c.coder for c in self.project.codings.iter_all())
+            coders = self.project.codings.per_coder()
         except Exception as exc:
             self.report("read the codings", exc)
             return
