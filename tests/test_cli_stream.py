@@ -127,3 +127,14 @@ def test_codings_json_is_one_coding_per_line_with_every_field(built):
     assert [list(r) for r in rows] == [["id", "document", "code", "lines", "start", "end", "coder", "created",
                                          "memo", "text"]] * len(rows)
     assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == rows
+
+
+def test_the_retrieve_csv_is_the_csv_emit_prints(built):
+    code = built.project.codes.get("Difficulty").id
+    for extra, timestamps, context in (([], False, 0), (["--timestamps", "--context", "1"], True, 1)):
+        out = run(built, "retrieve", "Difficulty", "--format", "csv", *extra)
+        segments = retrieve(Corpus(built.project), [code], context=context, timestamps=timestamps)
+        with CliRunner().isolation() as (captured, _err, *_):
+            emit([_row(s, timestamps, context) for s in segments], _columns("csv", timestamps, context), "csv")
+            expected = captured.getvalue().decode()
+        assert out == expected

@@ -78,8 +78,11 @@ def _json_lines(batch, timestamps: bool, context: int) -> list[str]:
     return out
 
 
-def _table_cells(batch, timestamps: bool) -> list[list[str]]:
-    """One document's segments as table cells, made safe (values the segments share made safe once)."""
+def _cells(batch, fmt: str, timestamps: bool, context: int) -> list[list[str]]:
+    """One document's segments as table or csv cells, in ``_columns`` order, made safe (``common.safe``).
+
+    The values a document's segments share are made safe once.
+    """
     shared: dict = {}
 
     def once(value) -> str:
@@ -89,10 +92,19 @@ def _table_cells(batch, timestamps: bool) -> list[list[str]]:
 
     rows = []
     for s in batch:
-        row = [once(s.document), once(s.lines)]
+        if fmt == "table":
+            row = [once(s.document), once(s.lines)]
+        else:
+            row = [safe(s.coding_id), once(s.document_id), once(s.document), once(s.code_id), once(s.code),
+                   str(s.start), str(s.end), str(s.first_line), str(s.last_line), once(s.lines)]
         if timestamps:
             row.append(once(s.time))
-        row += [once(s.speakers), once(s.code), once(s.coder), safe(s.memo), safe(s.text)]
+        if fmt == "table":
+            row += [once(s.speakers), once(s.code), once(s.coder), safe(s.memo), safe(s.text)]
+        else:
+            row += [once(s.speakers), once(s.coder), once(s.created), safe(s.memo), safe(s.text)]
+            if context:
+                row += [safe(s.before), safe(s.after)]
         rows.append(row)
     return rows
 
@@ -152,10 +164,7 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
         out = writer(fmt, _columns(fmt, timestamps, context))
         for batch in batches:
             count += len(batch)
-            if fmt == "table":
-                out.write_cells(_table_cells(batch, timestamps))
-            else:
-                out.write([_row(s, timestamps, context) for s in batch])
+            out.write_cells(_cells(batch, fmt, timestamps, context))
         out.close()
     if fmt == "table":
         click.echo(f"{count} segment{'s' * (count != 1)} of {safe(label)}", err=True)

@@ -60,6 +60,10 @@ class CsvRows:
         columns = self.columns
         self.writer.writerows([safe(row.get(c)) for c in columns] for row in rows)
 
+    def write_cells(self, rows: Iterable[Sequence[str]]) -> None:
+        """Rows of cells already made safe (``common.safe``), in column order."""
+        self.writer.writerows(rows)
+
     def close(self) -> None:
         pass
 
