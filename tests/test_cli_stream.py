@@ -138,3 +138,24 @@ def test_the_retrieve_csv_is_the_csv_emit_prints(built):
             emit([_row(s, timestamps, context) for s in segments], _columns("csv", timestamps, context), "csv")
             expected = captured.getvalue().decode()
         assert out == expected
+
+
+def test_an_export_written_in_parts_replaces_the_file_only_when_complete(tmp_path, project):
+    import os
+
+    import pytest
+
+    from qualtui.safeio.output_paths import write_export_parts
+
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"old")
+
+    def parts():
+        yield b"a,b\n"
+        raise RuntimeError("disk gone")
+
+    with pytest.raises(RuntimeError):
+        write_export_parts(target, parts(), project_root=project.root)
+    assert target.read_bytes() == b"old" and sorted(os.listdir(tmp_path)) == sorted(["out.csv", "proj"])
+    assert write_export_parts(target, iter([b"a,b\n", b"1,2\n"]), project_root=project.root) == 8
+    assert target.read_bytes() == b"a,b\n1,2\n" and target.stat().st_mode & 0o777 == 0o600

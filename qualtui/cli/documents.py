@@ -120,12 +120,13 @@ def add(project, files: tuple[Path, ...], attrs: tuple[str, ...], name: str | No
 def docs(project, fmt: str) -> None:
     """List documents: id, name, words, turns, speakers, attributes, codings."""
     rows = []
+    tallies = project.codings.tallies()   # from the codings index: no codings file parsed
     for doc in project.docs.all():
         rows.append({
             "id": doc.id[:8] if fmt == "table" else doc.id, "name": doc.name, "words": doc.words,
             "turns": doc.turns, "speakers": sorted({project.speakers.canonical(s) for s in doc.speakers}, key=str.casefold),
             "attributes": doc.attributes,
-            "codings": project.codings.count(doc.id),
+            "codings": sum(tallies[doc.id].codes.values()) if doc.id in tallies else project.codings.count(doc.id),
         })
     emit(rows, ["id", "name", "words", "turns", "speakers", "attributes", "codings"], fmt)
 

@@ -131,7 +131,10 @@ def export_csv(project, output: Path | None) -> None:
         for part in parts:   # printed as each document is read
             click.echo(strip_controls(part), nl=False)
         return
-    _write(project, output, b"".join(part.encode("utf-8") for part in parts), binary=False, what="csv")
+    from qualtui.safeio.output_paths import write_export_parts
+
+    size = write_export_parts(output, (part.encode("utf-8") for part in parts), project_root=project.root)
+    click.echo(f"wrote {safe(str(output))} ({size:,} bytes, readable only by you)", err=True)
 
 
 @click.command("framework")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from qualtui.errors import QualtuiError
@@ -61,10 +62,29 @@ def write_export_file(path: Path, data: bytes, *, project_root: str | os.PathLik
     """Write *data* to *path* atomically with mode 0600, or raise a one-line QualtuiError."""
     from stores.atomic import atomic_write_bytes
 
+    atomic_write_bytes(_export_target(path, project_root), data)
+
+
+def write_export_parts(path: Path, parts: Iterable[bytes], *, project_root: str | os.PathLike) -> int:
+    """``write_export_file`` for an export too large to hold: *parts* written as they come; the bytes written.
+
+    Until the last part is written the file at *path* is untouched (a failure leaves it as it was).
+    """
+    from stores.atomic import atomic_writer
+
+    size = 0
+    with atomic_writer(_export_target(path, project_root)) as out:
+        for part in parts:
+            out.write(part)
+            size += len(part)
+    return size
+
+
+def _export_target(path: Path, project_root: str | os.PathLike) -> Path:
     path = Path(path)
     refuse_inside_project(path, project_root)
     if path.is_dir():
         raise QualtuiError(f"{safe_for_terminal(str(path))} is a folder; give a file name with -o")
     if not path.parent.is_dir():
         raise QualtuiError(f"folder {safe_for_terminal(str(path.parent))} does not exist")
-    atomic_write_bytes(path, data)
+    return path
