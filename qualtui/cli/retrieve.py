@@ -28,14 +28,14 @@ def _quote(text: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in text.split("\n"))
 
 
-def _segment_markdown(segments, code_label: str, context: int) -> str:
-    docs = len({s.document_id for s in segments})
-    parts = [f"# {_md(code_label)}\n\n{len(segments)} segment{'s' * (len(segments) != 1)} "
-             f"from {docs} document{'s' * (docs != 1)}\n"]
-    for s in segments:
-        body = f"{_md(s.before)}**{_md(s.text).strip()}**{_md(s.after)}" if context else _md(s.text).strip()
-        parts.append(f"{_quote(body.strip())}\n\n\u2014 {_md(s.citation())}\n")
-    return "\n".join(parts)
+def _md_heading(code_label: str, segments: int, docs: int) -> str:
+    return (f"# {_md(code_label)}\n\n{segments} segment{'s' * (segments != 1)} "
+            f"from {docs} document{'s' * (docs != 1)}\n")
+
+
+def _md_quote(s, context: int) -> str:
+    body = f"{_md(s.before)}**{_md(s.text).strip()}**{_md(s.after)}" if context else _md(s.text).strip()
+    return f"{_quote(body.strip())}\n\n\u2014 {_md(s.citation())}\n"
 
 
 def _row(s, timestamps: bool, context: int) -> dict:
@@ -145,9 +145,15 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
                             exclude_roles=("interviewer",) if no_interviewer else ())
     label = corpus.path(code_ids[0]) + (" (with sub-codes)" if children and len(code_ids) > 1 else "")
     count = 0
-    if fmt == "md":   # the heading counts segments and documents: the whole list first
-        segments = [s for batch in batches for s in batch]
-        sys.stdout.write(_segment_markdown(segments, label, context))
+    if fmt == "md":   # the heading counts segments and documents: the quotes are kept (as text) until then
+        quotes: list[str] = []
+        docs_quoted = 0
+        for batch in batches:
+            docs_quoted += bool(batch)
+            quotes.extend(_md_quote(s, context) for s in batch)
+        sys.stdout.write(_md_heading(label, len(quotes), docs_quoted))
+        for start in range(0, len(quotes), 1000):
+            sys.stdout.write("".join("\n" + quote for quote in quotes[start:start + 1000]))
         return
     if fmt == "table" and context:
         for batch in batches:
