@@ -8,6 +8,7 @@ from qualtui.analysis.corpus import Corpus, distinct_speakers
 from qualtui.importers.plain import read_plain
 from qualtui.model import Coding, Turn
 from qualtui.text.units import turn_extent
+from test_analysis_project import built  # noqa: F401  (fixture)
 
 LABEL = st.text(alphabet=st.sampled_from("ab \t\n\x00\x1b\x85\u202e\u00e9:"), max_size=6)
 
@@ -52,3 +53,15 @@ def test_escaping_controls_for_json_finds_every_del_and_c1(text):
 
     expected = "".join(f"\\u{ord(c):04x}" if "\x7f" <= c <= "\x9f" else c for c in text)
     assert escape_json_controls(text) == expected
+
+
+def test_counts_from_the_index_are_what_frequencies_counts(built):
+    from qualtui.analysis.corpus import Scope
+    from qualtui.analysis.frequencies import frequencies, segment_counts
+
+    project = built.project
+    for scope in (Scope(), Scope.build(project, coders=["alice"]), Scope.build(project, attributes=["group=staff"])):
+        corpus = Corpus(project, scope)
+        for rollup in (False, True):
+            assert segment_counts(corpus, rollup=rollup) == {
+                f.code_id: (f.segments, f.documents) for f in frequencies(corpus, rollup=rollup)}

@@ -110,12 +110,19 @@ def build_framework(project, *, by_attr: str | None = None, codes: list[str] | N
     cells: dict[tuple[str, str], Cell] = {}
     views = {v.id: v for v in corpus.documents}
     for case in cases:
-        codings = [c for doc_id in case.documents for c in views[doc_id].codings]
+        codings = [c for doc_id in case.documents for c in _read_once(views[doc_id])]
         for column in columns:
             cell = Cell(case, column, [c for c in codings if c.code in column.codes],
                         summaries.get((case.key, column.code_id)))
             cells[(case.key, column.code_id)] = cell
     return FrameworkMatrix(by_attr, cases, columns, cells)
+
+
+def _read_once(view) -> list:
+    """The document's codings; what was read for them (and the store's cache of it) is let go."""
+    codings = view.codings
+    view.release()
+    return codings
 
 
 def find_case(matrix: FrameworkMatrix, project, ref: str) -> Case:

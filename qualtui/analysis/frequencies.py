@@ -36,6 +36,26 @@ def _targets(corpus: Corpus, rollup: bool) -> dict[str, tuple[str, ...]]:
     return {code_id: tuple(rows) for code_id, rows in targets.items()}
 
 
+def segment_counts(corpus: Corpus, *, rollup: bool = False) -> dict[str, tuple[int, int]]:
+    """code id -> (segments, documents) in the corpus's scope, from the codings index (no codings file read).
+
+    What ``frequencies`` counts as ``segments`` and ``documents``, for codes in the codebook.
+    """
+    targets = _targets(corpus, rollup)
+    coders = corpus.scope.coders
+    segments: Counter[str] = Counter()
+    documents: Counter[str] = Counter()
+    for tally in corpus.project.codings.tallies([v.id for v in corpus.documents]).values():
+        here: Counter[str] = Counter()
+        for (code, coder), n in tally.codes.items():
+            if coders is None or coder.casefold() in coders:
+                for row in targets.get(code, ()):
+                    here[row] += n
+        segments.update(here)
+        documents.update(here.keys())
+    return {code.id: (segments[code.id], documents[code.id]) for code in corpus.codes}
+
+
 def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Union of half-open spans as sorted, disjoint spans."""
     out: list[tuple[int, int]] = []

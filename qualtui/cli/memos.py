@@ -123,6 +123,7 @@ def memos(project, kind: str | None, needle: str | None, fmt: str) -> None:
                     about = f"{name}, {lines_label(starts, c.start, c.end)}: {code_names.get(c.code, '?')}"
                     rows.append({"id": c.id, "kind": "coding", "about": about, "title": "", "author": c.coder,
                                  "modified": c.created, "text": c.memo})
+            project.store.release_document(doc_id)   # one document's codings held at a time
     if kind:
         rows = [r for r in rows if r["kind"] == kind]
     if needle:

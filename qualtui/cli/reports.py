@@ -74,7 +74,7 @@ def _thematic_map(project, coders, cooccur: int | None):
     from qualtui.analysis.corpus import Corpus, Scope
     from qualtui.reports.thematic_map import build_map
 
-    corpus = Corpus(project, Scope.build(project, coders=coders))
+    corpus = Corpus(project, Scope.build(project, coders=coders), streaming=True)
     return build_map(corpus, cooccur=cooccur, title=project.name)
 
 

@@ -130,7 +130,7 @@ class _ProjectBuilder:
     def sources(self, parent: ET.Element, keys: list[str]) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
         sources_el = self.w.element(parent, "Sources")
-        coding_ids: dict[str, Coding] = {}
+        coding_ids: set[str] = set()
         for doc in track(self.docs, "exporting documents"):
             text = self.project.docs.text(doc.id)
             guid = _guid(doc.id, "document")
@@ -149,7 +149,7 @@ class _ProjectBuilder:
             for coding in codings:
                 if coding not in skipped:
                     spans.setdefault((coding.start, coding.end), []).append(coding)
-                    coding_ids[coding.id] = coding
+                    coding_ids.add(coding.id)
             if spans and _ASTRAL.search(text):
                 self.counts["documents_with_astral"] += 1
             for (start, end), group in spans.items():
@@ -165,6 +165,7 @@ class _ProjectBuilder:
                     self._coding(sel, coding)
             for note in self.doc_notes.get(doc.id, []):
                 self.w.element(el, "NoteRef", [("targetGUID", note)])
+            self.project.store.release_document(doc.id)   # its text is in files, its codings in the tree
             for key in keys:
                 if key in doc.attributes:
                     value = self.w.element(el, "VariableValue")
@@ -230,7 +231,7 @@ class _ProjectBuilder:
             self.coding_notes[memo.target].append(_guid(memo.id, "memo"))
         files = self.sources(root, keys) if self.docs else {}
         if not self.docs:
-            self.coding_index = {}
+            self.coding_index = set()
         for memo in self.pending_coding_memos:
             if memo.target in self.coding_index:
                 self.notes.append((_guid(memo.id, "memo"), memo, None))

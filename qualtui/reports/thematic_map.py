@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from qualtui.analysis.cooccurrence import cooccurrence
 from qualtui.analysis.corpus import Corpus
-from qualtui.analysis.frequencies import frequencies
+from qualtui.analysis.frequencies import segment_counts
 from qualtui.reports.model import outline_numbers
 from qualtui.reports.wording import counted
 from qualtui.text.normalise import clean_label
@@ -57,12 +57,12 @@ class ThematicMap:
 
 
 def build_map(corpus: Corpus, *, cooccur: int | None = None, title: str = "") -> ThematicMap:
-    own = {f.code_id: f for f in frequencies(corpus)}
-    rolled = {f.code_id: f for f in frequencies(corpus, rollup=True)}
+    own = segment_counts(corpus)
+    rolled = segment_counts(corpus, rollup=True)
     numbers = outline_numbers(corpus.tree)
     nodes = tuple(
-        MapNode(code.id, code.name, numbers[code.id], depth, not code.codable, own[code.id].segments,
-                rolled[code.id].segments, rolled[code.id].documents)
+        MapNode(code.id, code.name, numbers[code.id], depth, not code.codable, own[code.id][0],
+                rolled[code.id][0], rolled[code.id][1])
         for depth, code in corpus.tree
     )
     links: tuple[MapLink, ...] = ()
