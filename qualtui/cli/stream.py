@@ -90,14 +90,14 @@ class Table:
     def close(self) -> None:
         heads, rows = self.headers, self.rows
         widths = [min(MAX_WIDTH, max([len(h), *(len(r[i]) for r in rows)])) for i, h in enumerate(heads)]
-
-        def line(values: Sequence[str]) -> str:
-            return "  ".join(fit(v, w) for v, w in zip(values, widths)).rstrip()
-
         out = sys.stdout
-        out.write(line(heads) + "\n")
+        out.write("  ".join(fit(v, w) for v, w in zip(heads, widths)).rstrip() + "\n")
         for start in range(0, len(rows), 2000):
-            out.write("".join(line(r) + "\n" for r in rows[start:start + 2000]))
+            # column by column (fit inline): tens of thousands of rows, no call per cell
+            chunk = rows[start:start + 2000]
+            columns = [[v.ljust(w) if len(v) <= w else v[:w - 1] + "\u2026" for v in column]
+                       for column, w in zip(zip(*chunk), widths)]
+            out.write("".join("  ".join(cells).rstrip() + "\n" for cells in zip(*columns)))
         self.rows = []
 
 
