@@ -29,7 +29,7 @@ _LABEL_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")  # nor TA
 
 
 class _Record:
-    """Mixin: build from a store record, ignoring unknown keys (forward compatible).
+    """The base of every record dataclass: built from a store record, ignoring unknown keys (forward compatible).
 
     ``cleaned()`` applies the one rule for stored strings: one-line fields (``LABELS``, with
     their length limits) as ``clean_label``, multi-line ones (``TEXTS``) keep LF and TAB and

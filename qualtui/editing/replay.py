@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from qualtui.editing.explain import refusal
 from qualtui.editing.references import broken_reference
-from qualtui.editing.touches import STAMPS, Record, Touch, UndoConflict, canon, record_file
+from qualtui.editing.touches import STAMPS, Record, Touch, canon, record_file
+from qualtui.errors import QualtuiError
 from qualtui.model import now_iso
 from qualtui.text.normalise import clean_label
 
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from qualtui.project import Project
 
 __all__ = ["UndoConflict", "replay"]
+
+
+class UndoConflict(QualtuiError):
+    """Undo or redo refused: a record it would overwrite changed since (nothing was written)."""
 
 
 def _matches(item: Touch, current: Record | None, expected: Record | None) -> bool:

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qualtui.errors import QualtuiError
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -23,10 +22,6 @@ Record = dict[str, Any]
 # Bookkeeping fields: never a conflict by themselves; put back only if nobody else touched the record.
 STAMPS = {"memos": ("modified",), "framework": ("modified", "author")}
 DESCRIBED_BY = {"codings": ("code",), "codes": ("name",), "memos": ("title",), "framework": ("code",)}
-
-
-class UndoConflict(QualtuiError):
-    """Undo or redo refused: a record it would overwrite changed since (nothing was written)."""
 
 
 @dataclass(frozen=True)
