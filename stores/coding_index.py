@@ -1,13 +1,17 @@
-"""The codings index: each document's coding counts, so counting never reads every codings file.
+"""The codings index: a summary of each document's codings file, so summing never reads every file.
 
 ``<project>/.qualtui.index.jsonl`` (``stores.layout.CODINGS_INDEX``) holds one JSON line per state of a codings file::
 
-    {"v": 1, "doc": ID, "sig": [ino, size, mtime_ns, ctime_ns],
-     "codes": {coder: {code: codings}}, "covered": {coder: characters}, "all": characters}
+    {"v": 1, "doc": ID, "sig": [ino, size, mtime_ns, ctime_ns], ...the summary's own fields}
+
+What a summary holds is not the store's business: the ``Summary`` it is given says how to make one
+from a file's data and how to write and read it (``qualtui.services.coding_counts``: counts per code
+and coder).  An index without one reads and writes nothing; its entries then go stale, and are
+recounted when next read.
 
 It is a cache, never a source of truth, and it is never trusted:
 
-* every write of a codings file appends the counts of what it wrote, with the file's signature
+* every write of a codings file appends the summary of what it wrote, with the file's signature
   taken under the file's lock (a transaction appends after its commit, under the project lock);
 * a reader uses the last entry of a document only when its signature is the signature the
   codings file has now.  Any other state (a crash between the write and the append, an append lost
@@ -27,9 +31,8 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from stores.atomic import PRIVATE, Permissions, atomic_write_bytes
 from stores.layout import CODINGS_INDEX, ProjectLayout, valid_document_id
@@ -38,89 +41,46 @@ from stores.records import CorruptFileError
 
 INDEX_NAME = CODINGS_INDEX
 VERSION = 1
-CODINGS_TABLE = "codings"
 _COMPACT_SLACK = 64  # lines beyond one per document before the log is rewritten
 
 Signature = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
-class DocCounts:
-    """The counts of one codings file in the state ``signature`` names (None: there is no file)."""
+class Summary(Protocol):
+    """What the index keeps for one state of a codings file (a value with a ``signature`` attribute)."""
 
-    signature: Signature | None
-    codes: dict[tuple[str, str], int] = field(default_factory=dict)  # (code, coder) -> codings
-    covered: dict[str, int] = field(default_factory=dict)  # coder -> characters inside that coder's codings
-    covered_all: int = 0  # characters inside any coding (overlaps counted once)
+    def summarise(self, data: Mapping[str, Any] | None, signature: Signature | None) -> Any:
+        """The summary of a codings file's *data* (None: there is no file) in the state *signature*."""
 
-    def to_line(self, doc_id: str) -> str:
-        nested: dict[str, dict[str, int]] = {}
-        for (code, coder), n in self.codes.items():
-            nested.setdefault(coder, {})[code] = n
-        return json.dumps({"v": VERSION, "doc": doc_id, "sig": list(self.signature or ()), "codes": nested,
-                           "covered": self.covered, "all": self.covered_all},
-                          ensure_ascii=False, separators=(",", ":"))
+    def to_json(self, summary: Any) -> dict[str, Any]:
+        """The summary's fields of an index line (any keys but ``v``, ``doc`` and ``sig``)."""
+
+    def from_json(self, entry: Mapping[str, Any], signature: Signature) -> Any | None:
+        """The summary an index line holds, or None when it is not well-formed (may raise KeyError,
+        TypeError or ValueError for that too)."""
 
 
 def signature_of(st: os.stat_result) -> Signature:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def _union(spans: list[tuple[int, int]]) -> int:
-    covered, reach = 0, 0
-    for start, end in sorted(spans):
-        start = max(start, reach)
-        if end > start:
-            covered += end - start
-            reach = end
-    return covered
+def _line(summary: Summary, doc_id: str, value: Any) -> str:
+    return json.dumps({"v": VERSION, "doc": doc_id, "sig": list(value.signature or ()), **summary.to_json(value)},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
-def count_records(records: Iterable[Mapping[str, Any]], signature: Signature | None) -> DocCounts:
-    """The counts of a codings table (its records), for the file state *signature*."""
-    codes: dict[tuple[str, str], int] = {}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for record in records:
-        if not isinstance(record, Mapping):
-            continue
-        key = (str(record.get("code")), str(record.get("coder")))
-        codes[key] = codes.get(key, 0) + 1
-        start, end = record.get("start"), record.get("end")
-        if type(start) is int and type(end) is int:
-            spans.setdefault(key[1], []).append((start, end))
-    covered = {coder: _union(items) for coder, items in spans.items()}
-    return DocCounts(signature, codes, covered, _union([s for items in spans.values() for s in items]))
-
-
-def count_data(data: Mapping[str, Any] | None, signature: Signature | None) -> DocCounts:
-    """The counts of a whole codings file's data (table name -> id -> record)."""
-    table = (data or {}).get(CODINGS_TABLE) or {}
-    return count_records(table.values() if isinstance(table, Mapping) else (), signature)
-
-
-def _parse_line(line: bytes) -> tuple[str, DocCounts] | None:
+def _parse_line(summary: Summary, line: bytes) -> tuple[str, Any] | None:
     """A well-formed entry, or None (a torn, foreign or damaged line is skipped, never half-used)."""
     try:
         entry = json.loads(line)
         if not isinstance(entry, dict) or entry.get("v") != VERSION:
             return None
-        doc, sig, nested = entry["doc"], entry["sig"], entry["codes"]
-        covered, covered_all = entry["covered"], entry["all"]
+        doc, sig = entry["doc"], entry["sig"]
         if not (isinstance(doc, str) and valid_document_id(doc) and isinstance(sig, list) and len(sig) == 4
-                and all(type(n) is int for n in sig) and isinstance(nested, dict) and isinstance(covered, dict)
-                and type(covered_all) is int):
+                and all(type(n) is int for n in sig)):
             return None
-        codes: dict[tuple[str, str], int] = {}
-        for coder, by_code in nested.items():
-            if not isinstance(by_code, dict):
-                return None
-            for code, n in by_code.items():
-                if type(n) is not int or n <= 0:
-                    return None
-                codes[code, coder] = n
-        if not all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in covered.items()):
-            return None
-        return doc, DocCounts(tuple(sig), codes, dict(covered), covered_all)  # type: ignore[arg-type]
+        value = summary.from_json(entry, tuple(sig))  # type: ignore[arg-type]
+        return None if value is None else (doc, value)
     except (ValueError, KeyError, TypeError, RecursionError):
         return None
 
@@ -128,13 +88,14 @@ def _parse_line(line: bytes) -> tuple[str, DocCounts] | None:
 class CodingIndex:
     """The index of one project folder."""
 
-    def __init__(self, root: Path, perms: Permissions = PRIVATE) -> None:
+    def __init__(self, root: Path, perms: Permissions = PRIVATE, summary: Summary | None = None) -> None:
         layout = ProjectLayout(root)
+        self.summary = summary
         self.path = layout.codings_index
         self.path_of = layout.codings
         self.perms = perms
         self._guard = threading.RLock()
-        self._entries: dict[str, DocCounts] = {}
+        self._entries: dict[str, Any] = {}
         self._lines = 0  # entries read from the file, valid or not (how long the log has grown)
         self._ino: int | None = None
         self._offset = 0  # how far the file has been read (only whole lines)
@@ -142,6 +103,8 @@ class CodingIndex:
     # reading the log ----------------------------------------------------------------------
     def _load(self) -> None:
         """Bring the parsed entries up to date, reading only what was appended since last time."""
+        if self.summary is None:
+            return
         try:
             fd = os.open(self.path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
         except OSError:  # none yet, or unreadable: every document is recounted
@@ -173,41 +136,44 @@ class CodingIndex:
             if not line.strip():
                 continue
             self._lines += 1
-            parsed = _parse_line(line)
+            parsed = _parse_line(self.summary, line)
             if parsed is not None:
                 self._entries[parsed[0]] = parsed[1]
         self._offset += end + 1
 
     # counting -------------------------------------------------------------------------------
     def counts(self, doc_ids: Iterable[str], *, staged: Callable[[Path], Any] | None = None,
-               write_back: bool = True) -> dict[str, DocCounts]:
-        """Each document's counts, from the index where its entry matches the file, else recounted.
+               write_back: bool = True) -> dict[str, Any]:
+        """Each document's summary, from the index where its entry matches the file, else recounted.
 
         *staged* (inside a transaction) returns a codings file's staged data, or None when the
         transaction has not touched it; staged files are counted from that data and not indexed.
         """
-        found: dict[str, DocCounts] = {}
-        fresh: list[tuple[str, DocCounts]] = []
+        summary = self.summary
+        if summary is None:
+            raise RuntimeError("a codings index asked for summaries without a Summary")
+        found: dict[str, Any] = {}
+        fresh: list[tuple[str, Any]] = []
         with self._guard:
             self._load()
             for doc_id in doc_ids:
                 path = self.path_of(doc_id)
                 entry = staged(path) if staged is not None else None
                 if entry is not None:
-                    found[doc_id] = count_staged(entry)
+                    found[doc_id] = summarise_staged(summary, entry)
                     continue
                 try:
                     sig: Signature | None = signature_of(os.stat(path, follow_symlinks=False))
                 except FileNotFoundError:
                     sig = None
                 if sig is None:
-                    found[doc_id] = DocCounts(None)
+                    found[doc_id] = summary.summarise(None, None)
                     continue
                 known = self._entries.get(doc_id)
                 if known is not None and known.signature == sig:
                     found[doc_id] = known
                     continue
-                counted = recount(path)
+                counted = summary.summarise(*recount(path))
                 found[doc_id] = counted
                 if counted.signature is not None:
                     fresh.append((doc_id, counted))
@@ -219,23 +185,26 @@ class CodingIndex:
 
     def record(self, doc_id: str, data: Mapping[str, Any] | None, signature: Signature | None) -> None:
         """A codings file was just written with *data* and now has *signature*: index it (best effort)."""
-        if signature is not None:
-            self._append([(doc_id, count_data(data, signature))])
+        if signature is not None and self.summary is not None:
+            self._append([(doc_id, self.summary.summarise(data, signature))])
 
     def record_files(self, written: Mapping[str, Mapping[str, Any] | None]) -> None:
         """After a transaction's commit: index the codings files it wrote (doc id -> data written)."""
+        if self.summary is None:
+            return
         fresh = []
         for doc_id, data in written.items():
             try:
                 sig = signature_of(os.stat(self.path_of(doc_id), follow_symlinks=False))
             except OSError:
                 continue
-            fresh.append((doc_id, count_data(data, sig)))
+            fresh.append((doc_id, self.summary.summarise(data, sig)))
         if fresh:
             self._append(fresh)
 
-    def _append(self, items: list[tuple[str, DocCounts]]) -> None:
-        payload = "".join(counts.to_line(doc_id) + "\n" for doc_id, counts in items).encode("utf-8")
+    def _append(self, items: list[tuple[str, Any]]) -> None:
+        assert self.summary is not None
+        payload = "".join(_line(self.summary, doc_id, value) + "\n" for doc_id, value in items).encode("utf-8")
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW | CLOEXEC
                          | getattr(os, "O_NONBLOCK", 0), self.perms.file_mode)
@@ -262,7 +231,8 @@ class CodingIndex:
         when the log holds more than twice the lines it needs)."""
         self._load()
         keep = {doc_id: entry for doc_id, entry in self._entries.items() if self.path_of(doc_id).exists()}
-        payload = "".join(entry.to_line(doc_id) + "\n" for doc_id, entry in keep.items()).encode("utf-8")
+        assert self.summary is not None
+        payload = "".join(_line(self.summary, doc_id, entry) + "\n" for doc_id, entry in keep.items()).encode("utf-8")
         try:
             atomic_write_bytes(self.path, payload, self.perms)
         except OSError:
@@ -270,7 +240,7 @@ class CodingIndex:
         self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
 
     # checking -------------------------------------------------------------------------------
-    def entries(self) -> dict[str, DocCounts]:
+    def entries(self) -> dict[str, Any]:
         """The last entry of each document, as the index holds them (for checking and tests)."""
         with self._guard:
             self._load()
@@ -278,25 +248,29 @@ class CodingIndex:
 
     def rebuild(self, doc_ids: Iterable[str]) -> None:
         """Recount every document and rewrite the index (``check --repair``)."""
+        summary = self.summary
+        if summary is None:
+            raise RuntimeError("a codings index rebuilt without a Summary")
         with self._guard:
             lines = []
             for doc_id in doc_ids:
                 try:
-                    counted = recount(self.path_of(doc_id))
+                    data, signature = recount(self.path_of(doc_id))
                 except (CorruptFileError, OSError):
                     continue  # check reports the file itself; it is recounted once readable
-                if counted.signature is not None:
-                    lines.append(counted.to_line(doc_id) + "\n")
+                if signature is not None:
+                    lines.append(_line(summary, doc_id, summary.summarise(data, signature)) + "\n")
             atomic_write_bytes(self.path, "".join(lines).encode("utf-8"), self.perms)
             self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
 
 
-def recount(path: Path) -> DocCounts:
-    """Count one codings file from its bytes, with the signature of exactly the bytes read."""
+def recount(path: Path) -> tuple[dict | None, Signature | None]:
+    """Read one codings file again (its entry was stale): its data and the signature of exactly the
+    bytes read; (None, None) when there is no file."""
     try:
         fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        return DocCounts(None)
+        return None, None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -316,10 +290,10 @@ def recount(path: Path) -> DocCounts:
         raise CorruptFileError(f"{path} is not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise CorruptFileError(f"{path} does not hold a JSON object")
-    return count_data(data, signature_of(st))
+    return data, signature_of(st)
 
 
-def disagrees(entry: DocCounts | None, data: Mapping[str, Any], read_signature: Signature | None,
+def disagrees(summary: Summary, entry: Any, data: Mapping[str, Any], read_signature: Signature | None,
               path: Path) -> bool:
     """Whether *entry* claims the state of a codings file just read as *data* (its signature was
     *read_signature* before the read and still is now), yet holds other counts."""
@@ -330,14 +304,14 @@ def disagrees(entry: DocCounts | None, data: Mapping[str, Any], read_signature: 
             return False  # written while it was being checked
     except OSError:
         return False
-    return count_data(data, read_signature) != entry
+    return summary.summarise(data, read_signature) != entry
 
 
-def count_staged(entry: Any) -> DocCounts:
-    """Counts of what a transaction staged for a codings file (see ``Transaction.staged``)."""
+def summarise_staged(summary: Summary, entry: Any) -> Any:
+    """The summary of what a transaction staged for a codings file (see ``Transaction.staged``)."""
     kind = entry[0]
     if kind == "data":
-        return count_data(entry[1], None)
+        return summary.summarise(entry[1], None)
     if kind == "file":
-        return count_data(json.loads(Path(entry[1]).read_bytes() or b"{}"), None)
-    return DocCounts(None)
+        return summary.summarise(json.loads(Path(entry[1]).read_bytes() or b"{}"), None)
+    return summary.summarise(None, None)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
-from stores.coding_index import CodingIndex, DocCounts
+from stores.coding_index import CodingIndex, Summary
 from stores.layout import FOLDERS, MARKER, ProjectLayout, document_of, valid_document_id
 from stores.links import planted_links, read_bytes
 from stores.project_lock import ProjectLock
@@ -41,7 +41,7 @@ def _now() -> str:
 
 
 class ProjectStore:
-    def __init__(self, root: Path, perms: Permissions = PRIVATE) -> None:
+    def __init__(self, root: Path, perms: Permissions = PRIVATE, codings_summary: Summary | None = None) -> None:
         self.root = Path(root)
         self.layout = ProjectLayout(self.root)
         self.perms = perms
@@ -51,7 +51,8 @@ class ProjectStore:
         self.project = RecordFile(self.layout.marker, perms, self.context)
         self._document_files: dict[str, RecordFile] = {}
         self._text_cache: dict[str, tuple[tuple | None, str]] = {}
-        self.coding_index = CodingIndex(self.root, perms)
+        # what the codings index keeps per codings file: the core's business (qualtui.services.coding_counts)
+        self.coding_index = CodingIndex(self.root, perms, codings_summary)
 
     # lifecycle -------------------------------------------------------------
     @staticmethod
@@ -59,7 +60,8 @@ class ProjectStore:
         return ProjectLayout(path).marker.is_file()
 
     @classmethod
-    def create(cls, root: Path, *, shared_group: bool = False, meta: Mapping[str, Any] | None = None) -> "ProjectStore":
+    def create(cls, root: Path, *, shared_group: bool = False, meta: Mapping[str, Any] | None = None,
+               codings_summary: Summary | None = None) -> "ProjectStore":
         root = Path(root)
         perms = permissions_for({"shared_group": shared_group})
         if cls.is_project(root):
@@ -70,7 +72,7 @@ class ProjectStore:
             os.chmod(root, perms.dir_mode)
         else:
             ensure_dir(root, perms)
-        store = cls(root, perms)
+        store = cls(root, perms, codings_summary)
         ensure_dir(store.layout.documents_dir, perms)
         record = {
             "id": META_ID,
@@ -83,12 +85,12 @@ class ProjectStore:
         return store
 
     @classmethod
-    def open(cls, root: Path) -> "ProjectStore":
+    def open(cls, root: Path, codings_summary: Summary | None = None) -> "ProjectStore":
         root = Path(root)
         if not cls.is_project(root):
             raise StoreError(f"{root} is not a qualtui project (no {MARKER})")
         refuse_links(root)
-        probe = cls(root)
+        probe = cls(root, codings_summary=codings_summary)
         try:
             meta = probe.project.get("meta", META_ID)
         except CorruptFileError as exc:
@@ -102,7 +104,7 @@ class ProjectStore:
                 f"{SCHEMA_VERSION}); upgrade qualtui to open it"
             )
         perms = permissions_for(meta)
-        store = probe if perms == probe.perms else cls(root, perms)
+        store = probe if perms == probe.perms else cls(root, perms, codings_summary)
         store.recover_if_dead()
         return store
 
@@ -224,8 +226,8 @@ class ProjectStore:
         _check_id(doc_id)
         return self.layout.codings(doc_id)
 
-    def coding_counts(self, doc_ids: list[str]) -> dict[str, DocCounts]:
-        """Each document's coding counts, from the codings index (see ``stores.coding_index``)."""
+    def coding_counts(self, doc_ids: list[str]) -> dict[str, Any]:
+        """Each document's codings summary, from the codings index (see ``stores.coding_index``)."""
         for doc_id in doc_ids:
             _check_id(doc_id)
         txn = self.context.active()

@@ -30,6 +30,7 @@ from stores.project_store import META_ID, permissions_for
 from stores.transaction import pending
 from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
 from qualtui.progress import track
+from qualtui.services.coding_counts import COUNTS
 from qualtui.safety.rules import (check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment,
                                   parse_record)
 
@@ -124,7 +125,7 @@ class _Checker:
         self.files.data = data
         self.check_meta(data.get("meta", {}))
         self.check_codes(data.get("codes", {}))
-        self.index_entries = CodingIndex(self.root).entries()
+        self.index_entries = CodingIndex(self.root, summary=COUNTS).entries()
         self.check_documents(data.get("documents", {}))
         self.check_memos(data.get("memos", {}))
         self.check_framework(data.get("framework", {}))
@@ -263,7 +264,7 @@ class _Checker:
                 self.add("coding", f"coding {key} in {doc.name!r}", reason)
             else:
                 self.files.coding_ids.add(key)
-        if disagrees(self.index_entries.get(doc.id), data, before, path):
+        if disagrees(COUNTS, self.index_entries.get(doc.id), data, before, path):
             self.add("codings-index", INDEX_NAME, f"disagrees with the codings of {doc.name!r} (the index was "
                      "edited by hand or damaged); it is rebuilt from the codings files")
 

@@ -26,6 +26,7 @@ from qualtui.safety.integrity import (
     load_files,
 )
 from qualtui.safety.rules import find_cycles, invalid_coding, is_torn_audit_fragment
+from qualtui.services.coding_counts import COUNTS
 from qualtui.team.identity import resolve_coder
 
 
@@ -77,7 +78,7 @@ class _Fixer:
         self.root = root
         self.files = files
         self.report = report
-        self.store = ProjectStore(root, files.perms)
+        self.store = ProjectStore(root, files.perms, COUNTS)
 
     def done(self, kind: str, message: str) -> None:
         self.report.fixed.append(f"{kind}: {message}")

@@ -7,16 +7,16 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from stores.coding_index import DocCounts, count_records
 from qualtui.errors import NotFoundError, QualtuiError
 from qualtui.model import Coding, new_id, now_iso
 from qualtui.progress import track
+from qualtui.services.coding_counts import CODINGS_TABLE, DocCounts, count_records
 from qualtui.text.normalise import clean_label
 
 if TYPE_CHECKING:
     from qualtui.project import Project
 
-TABLE = "codings"
+TABLE = CODINGS_TABLE
 
 
 def _check_span(start: int, end: int, length: int) -> None:
