@@ -36,7 +36,7 @@ from typing import Any, Protocol
 
 from stores.atomic import PRIVATE, Permissions, atomic_write_bytes
 from stores.layout import CODINGS_INDEX, ProjectLayout, valid_document_id
-from stores.links import CLOEXEC, NOFOLLOW
+from stores.links import CLOEXEC, NOFOLLOW, read_rest
 from stores.records import CorruptFileError
 
 INDEX_NAME = CODINGS_INDEX
@@ -120,15 +120,9 @@ class CodingIndex:
             if st.st_size == self._offset:
                 return
             os.lseek(fd, self._offset, os.SEEK_SET)
-            chunks = []
-            while True:
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
+            data = read_rest(fd)
         finally:
             os.close(fd)
-        data = b"".join(chunks)
         end = data.rfind(b"\n")
         if end < 0:
             return  # only a line still being written (or a torn one): read it when it is whole
@@ -275,15 +269,9 @@ def recount(path: Path) -> tuple[dict | None, Signature | None]:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise CorruptFileError(f"{path} is not a regular file")
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
+        raw = read_rest(fd)
     finally:
         os.close(fd)
-    raw = b"".join(chunks)
     try:
         data = json.loads(raw) if raw.strip() else {}
     except ValueError as exc:

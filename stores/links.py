@@ -22,18 +22,21 @@ def link_error(path: str | os.PathLike) -> OSError:
     return OSError(errno.ELOOP, "is a symbolic link", str(path))
 
 
+def read_rest(fd: int) -> bytes:
+    """Everything from the descriptor's offset to the end of its file."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def read_bytes(path: str | os.PathLike) -> bytes:
     """The bytes of a regular file, never through a link (ELOOP) and never blocking on a FIFO."""
     fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "is not a regular file", str(path))
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
+        return read_rest(fd)
     finally:
         os.close(fd)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualtui.editing.touches import STAMPS, Record, Touch, canon
 from qualtui.text.normalise import clean_label
-from stores.links import CLOEXEC, NOFOLLOW
+from stores.links import CLOEXEC, NOFOLLOW, read_rest
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -110,10 +110,7 @@ def _tail(path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "is not a regular file", str(path))
         os.lseek(fd, max(0, info.st_size - AUDIT_TAIL), os.SEEK_SET)
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return read_rest(fd)
     finally:
         os.close(fd)
 
