@@ -65,3 +65,18 @@ def test_counts_from_the_index_are_what_frequencies_counts(built):
         for rollup in (False, True):
             assert segment_counts(corpus, rollup=rollup) == {
                 f.code_id: (f.segments, f.documents) for f in frequencies(corpus, rollup=rollup)}
+
+
+def test_retrieve_reads_only_the_documents_the_index_finds_the_code_in(built, monkeypatch):
+    from qualtui.analysis.retrieval import retrieve
+    from qualtui.project import Project
+
+    project = Project.open(built.project.root)
+    code = project.codes.get("Staff support").id
+    expected = retrieve(Corpus(project), [code])
+    read: list[str] = []
+    original = project.codings.for_document
+    monkeypatch.setattr(project.codings, "for_document",
+                        lambda doc_id, codes=None: read.append(doc_id) or original(doc_id, codes))
+    assert retrieve(Corpus(project), [code]) == expected
+    assert sorted(set(read)) == sorted({s.document_id for s in expected}) and len(read) < len(project.docs.all())

@@ -63,12 +63,17 @@ def iter_segments(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, 
                   exclude_roles: Iterable[str] = ()) -> Iterator[list[Segment]]:
     """``retrieve``, one document's segments at a time (documents without any are skipped).
 
-    With a streaming corpus only the current document is held, whatever the project's size.
+    With a streaming corpus only the current document is held, whatever the project's size; documents
+    the codings index counts no coding of the codes in are not read at all.
     """
     wanted = frozenset(code_ids)
     excluded = frozenset(r.casefold() for r in exclude_roles)
     role = corpus.project.speakers.role
+    tallies = corpus.project.codings.tallies([v.id for v in corpus.documents])
+    coded = {doc_id for doc_id, tally in tallies.items() if any(code in wanted for code, _coder in tally.codes)}
     for view in corpus.visit():
+        if view.id not in coded:
+            continue
         matching = view.codings_of(wanted)
         if matching:
             yield _segments(corpus, view, matching, context, timestamps, excluded, role)
