@@ -8,6 +8,7 @@ import click
 
 from qualtui.cli.common import confirm, emit, format_option, match_id, project_options, safe
 from qualtui.errors import QualtuiError
+from qualtui.model import Coding
 
 
 def _target(project, document: str | None, code: str | None) -> tuple[str, str | None, str]:
@@ -51,8 +52,11 @@ def memo_add(project, text: str | None, document: str | None, code: str | None, 
 
 
 def _find(project, ref: str):
+    """A memo, or a coding with a memo: ``qualtui memos`` lists a coding's memo under the coding's id."""
     memos = {m.id: m for m in project.memos.all()}
-    return memos[match_id(list(memos), ref, "memo")]
+    codings = {c.id: c for c in project.codings.iter_all() if c.memo}
+    found = match_id([*memos, *codings], ref, "memo")
+    return memos.get(found) or codings[found]
 
 
 @memo.command("show")
@@ -61,6 +65,10 @@ def _find(project, ref: str):
 def memo_show(project, memo_id: str) -> None:
     """Print one memo."""
     found = _find(project, memo_id)
+    if isinstance(found, Coding):
+        click.echo(f"# coding memo  ({safe(found.coder)}, {found.created})")
+        click.echo(safe_block(found.memo or ""))
+        return
     click.echo(f"# {safe(found.title or found.kind + ' memo')}  ({safe(found.author)}, {found.modified})")
     click.echo(safe_block(found.text))
 
@@ -79,7 +87,12 @@ def safe_block(text: str) -> str:
 def memo_edit(project, memo_id: str, text: str | None, title: str | None) -> None:
     """Replace a memo's text (TEXT or stdin with '-')."""
     found = _find(project, memo_id)
-    project.memos.update(found.id, text=_text(text) if text is not None or title is None else None, title=title)
+    if isinstance(found, Coding):
+        if title is not None:
+            raise QualtuiError("a coding memo has no title: give only the text")
+        project.codings.update(found.document, found.id, memo=_text(text))
+    else:
+        project.memos.update(found.id, text=_text(text) if text is not None or title is None else None, title=title)
     click.echo(f"memo {found.id[:8]} updated")
 
 
@@ -90,9 +103,13 @@ def memo_edit(project, memo_id: str, text: str | None, title: str | None) -> Non
 def memo_delete(project, memo_id: str, yes: bool) -> None:
     """Delete a memo."""
     found = _find(project, memo_id)
+    coding = isinstance(found, Coding)
     if not yes:
-        confirm(f"Delete memo {found.id[:8]} ({len(found.text)} characters)?")
-    project.memos.delete(found.id)
+        confirm(f"Delete memo {found.id[:8]} ({len(found.memo or '' if coding else found.text)} characters)?")
+    if coding:
+        project.codings.update(found.document, found.id, memo=None)  # the coding itself stays
+    else:
+        project.memos.delete(found.id)
     click.echo(f"memo {found.id[:8]} deleted")
 
 
