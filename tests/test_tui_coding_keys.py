@@ -293,3 +293,41 @@ async def test_typing_colon_number_enter_ahead_of_the_prompt_still_goes_to_the_l
         assert not isinstance(prompt, LinePrompt), (prompt.query_one("#line-input").value,
                                                     str(prompt.query_one("#line-hint").render()))
         assert app.screen.view.current_line == 4
+
+
+@sync
+async def test_a_coding_key_that_cannot_act_yet_says_why_and_the_palette_leaves_it_out(tmp_path):
+    """c with nothing selected, x/r/e with no coding under the cursor, f on one coding: each key answers with
+    a hint (a researcher pressing c first must learn how to select), but the palette offers none of them."""
+    from tui.commands import palette_entries
+
+    project = build_project(tmp_path)
+    code = project.codes.create("Hope")
+    project.codings.add(project.docs.get("SU01").id, code.id, *span("It was, it was hard at first."))
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.view.selection is None and not app.screen.view.codings_at_cursor
+        titles = [title for title, _, _ in palette_entries(app.screen)]
+        assert not [t for t in titles if t.startswith(("Code the selection", "Remove the coding", "Recode",
+                                                        "Adjust the coding"))]
+
+        def hints() -> list[str]:
+            return [n.message for n in app._notifications if n.severity == "warning"]
+
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, CodePicker)
+        assert any(h.startswith("Select text first") for h in hints())
+        for key in ("x", "r", "e"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert any(h.startswith("No coding under the cursor") for h in hints()), key
+        app.screen.view.move_to(SU01.index("hard at first"))
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("f")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Only one coding here."]
+        assert not [t for t in (title for title, _, _ in palette_entries(app.screen)) if t.startswith("Pick")]

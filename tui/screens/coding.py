@@ -324,8 +324,9 @@ class CodingScreen(Screen):
         self.app.edits.report(what, exc, once=once)
 
     # actions: bindings stay here (ids, help, keymap); the work is the editor's and the navigator's ---------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Whether an action applies right now: keys that do not apply do nothing, the palette leaves them out."""
+    def applies(self, action: str) -> bool:
+        """Whether an action would act right now: the palette offers only these. A key always runs its action,
+        which says what to do first when it cannot act ("Select text first: ..."), so a key is never ignored."""
         has_doc = self.doc is not None
         if action in ("code", "recent"):
             return has_doc and self.view.selection is not None
