@@ -74,3 +74,19 @@ async def test_a_codings_file_changed_behind_the_index_is_recounted_for_the_firs
         assert app.screen.doc.name == "SU01"
         assert recounted == [path.name]
         assert codebook_counts(app) == ["2/2"]
+
+
+@sync
+async def test_another_process_coding_another_document_shows_in_the_project_counts(tmp_path):
+    from qualtui.project import Project
+
+    project, hope = coded_project(tmp_path)
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert codebook_counts(app) == ["2/4"]
+        colleague = Project.open(project.root, coder="other")
+        colleague.codings.add(next(d.id for d in colleague.docs.all() if d.name == "SU02"), hope.id, 40, 50)
+        app.screen.sync.poll()  # what the 2-second timer runs
+        await pilot.pause()
+        assert codebook_counts(app) == ["2/5"]

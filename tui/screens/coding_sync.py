@@ -63,17 +63,21 @@ class CodingSync:
         else:
             self.reload_codings()
 
-    def refresh_summaries(self) -> None:
+    def refresh_summaries(self) -> bool:
         """Recount documents whose codings file changed: a stat per document, counts from the codings
-        index (no codings file is read unless its index entry is stale)."""
+        index (no codings file is read unless its index entry is stale).  Whether any count changed."""
         tallies = self.screen.project.codings.tallies()
+        changed = False
         for doc_id in list(self.summaries):
             if doc_id not in tallies:
                 del self.summaries[doc_id]
+                changed = True
         for doc_id, tally in tallies.items():
             summary = self.summaries.get(doc_id)
             if summary is None or summary.signature != tally.signature:
                 self.summaries[doc_id] = DocSummary(tally)
+                changed = True
+        return changed
 
     def counts(self, summary: DocSummary, coder: str | None) -> Counter[str]:
         """Codings per code in *summary*, of *coder* only (None: every coder)."""
@@ -143,8 +147,8 @@ class CodingSync:
             screen.show_codings()
         if screen.doc is not None and project.docs.signature(screen.doc.id) != self.doc_signature:
             self.reload_codings()
-        elif screen.doc is not None:
-            self.refresh_summaries()
+        elif screen.doc is not None and self.refresh_summaries():
+            screen.refresh_side()  # another process coded another document: the project counts show it
 
 
 def _as_list(records) -> list[Coding]:
