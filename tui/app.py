@@ -212,6 +212,13 @@ class QualtuiApp(App):
             event.stop()
             target = top.focused or next(iter(top.query(Input)), None) or top
             target.post_message(events.Key(event.key, event.character))
+            return
+        # A key shown dimmed (its screen's check_action said None: not now) would do nothing; say why instead.
+        active = top.active_bindings.get(event.key)
+        why_not = getattr(active.node, "why_not", None) if active is not None and not active.enabled else None
+        hint = why_not(active.binding.action.partition("(")[0]) if why_not is not None else None
+        if hint:
+            self.notify(hint, severity="warning", timeout=3)
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget

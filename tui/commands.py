@@ -30,17 +30,16 @@ def palette_entries(screen: "CodingScreen") -> list[tuple[str, str, Callable[[],
 
     The actions come from the screen's and the app's bindings (description as
     the title, the current keys as help), so the palette, the help screen and
-    the user's keymap always agree; the screen's ``applies`` (the app's
-    ``check_action``) drops what would not act at this moment (nothing to undo,
-    no selection, ...), where the key would answer with a hint instead.
+    the user's keymap always agree; each owner's ``check_action`` drops what
+    does not apply at this moment (nothing to undo, no selection, ...); the key
+    itself is then shown dimmed and, pressed, says what to do first.
     """
     app = screen.app
     entries: list[tuple[str, str, Callable[[], object]]] = []
     for owner, binding in [(screen, b) for b in bindings_of(type(screen))] + \
             [(app, b) for b in bindings_of(type(app))]:
         _, name, params = parse(binding.action)
-        applies = screen.applies(name) if owner is screen else owner.check_action(name, params)
-        if not _shows_in_palette(binding) or not applies:
+        if not _shows_in_palette(binding) or not owner.check_action(name, params):
             continue
         if name in ("undo", "redo") and not getattr(app.history, f"can_{name}"):
             continue  # u always answers a key ("Nothing to undo."); the palette offers it only when it would act

@@ -324,19 +324,14 @@ class CodingScreen(Screen):
         self.app.edits.report(what, exc, once=once)
 
     # actions: bindings stay here (ids, help, keymap); the work is the editor's and the navigator's ---------
-    def applies(self, action: str) -> bool:
-        """Whether an action would act right now: the palette offers only these. A key always runs its action,
-        which says what to do first when it cannot act ("Select text first: ..."), so a key is never ignored."""
-        has_doc = self.doc is not None
-        if action in ("code", "recent"):
-            return has_doc and self.view.selection is not None
-        if action in ("remove", "recode", "adjust"):
-            return has_doc and bool(self.view.codings_at_cursor)
-        if action == "cycle_coding":
-            return has_doc and len(self.view.codings_at_cursor) > 1
-        if action in ("search", "memo", "goto_line"):
-            return has_doc
-        return True
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """None (not False) for an edit that does not apply now: its key stays in the footer, dimmed, and
+        pressing it says what to do first (``QualtuiApp.on_key``); the palette leaves it out."""
+        return True if self.editor.why_not(action) is None else None
+
+    def why_not(self, action: str) -> str | None:
+        """What to do first when *action* does not apply now (the app says it when its key is pressed)."""
+        return self.editor.why_not(action)
 
     def action_code(self) -> None:
         self.editor.code()

@@ -70,13 +70,27 @@ class CodingEditor:
             self.picker(f"Code {end - start} characters (l.{line_of(self.screen.starts, start)}) with:",
                         lambda picked: self.apply_picked(picked, selection))
 
-    def selection_or_hint(self) -> tuple[int, int] | None:
-        if self.screen.doc is None:
-            self.notify("No document is open (d opens one).", severity="warning")
+    def why_not(self, action: str) -> str | None:
+        """What to do first when *action* does not apply now; None when it does (``CodingScreen.check_action``)."""
+        screen = self.screen
+        needs_doc = ("search", "memo", "goto_line", "code", "recent", "remove", "recode", "adjust", "cycle_coding")
+        if action not in needs_doc:
             return None
-        selection = self.screen.view.selection
+        if screen.doc is None:
+            return "No document is open (d opens one)."
+        here = screen.view.codings_at_cursor
+        if action in ("code", "recent") and screen.view.selection is None:
+            return "Select text first: t turn, s sentence, p paragraph, or v then move."
+        if action in ("remove", "recode", "adjust") and not here:
+            return "No coding under the cursor (] and [ jump to coded spans)."
+        if action == "cycle_coding" and len(here) < 2:
+            return "Only one coding here." if here else "No coding under the cursor."
+        return None
+
+    def selection_or_hint(self) -> tuple[int, int] | None:
+        selection = self.screen.view.selection if self.screen.doc is not None else None
         if selection is None:
-            self.notify("Select text first: t turn, s sentence, p paragraph, or v then move.", severity="warning")
+            self.notify(self.why_not("code") or "", severity="warning")
         return selection
 
     def apply_picked(self, picked: Picked | None, selection: tuple[int, int]) -> None:
@@ -173,7 +187,7 @@ class CodingEditor:
             return
         here = self.ordered_codings_here()
         if not here:
-            self.notify("No coding under the cursor (] and [ jump to coded spans).", severity="warning")
+            self.notify(self.why_not("remove") or "", severity="warning")
             return
         picked = next((c for c in here if c.id == screen.picked_coding), None)
         if picked is not None or len(here) == 1:
@@ -187,7 +201,7 @@ class CodingEditor:
         screen = self.screen
         here = self.ordered_codings_here()
         if len(here) < 2:
-            self.notify("Only one coding here." if here else "No coding under the cursor.", timeout=2)
+            self.notify(self.why_not("cycle_coding") or "", timeout=2)
             return
         current = self.current_coding()
         index = next(i for i, c in enumerate(here) if current is not None and c.id == current.id)
