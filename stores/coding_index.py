@@ -268,16 +268,16 @@ def recount(path: Path) -> tuple[dict | None, Signature | None]:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise CorruptFileError(f"{path} is not a regular file")
+            raise CorruptFileError(f"{path} is not a regular file; run 'qualtui check --repair'")
         raw = read_rest(fd)
     finally:
         os.close(fd)
     try:
         data = json.loads(raw) if raw.strip() else {}
     except ValueError as exc:
-        raise CorruptFileError(f"{path} is not valid JSON ({exc})") from None
+        raise CorruptFileError(f"{path} is not valid JSON ({exc}); run 'qualtui check --repair'") from None
     if not isinstance(data, dict):
-        raise CorruptFileError(f"{path} does not hold a JSON object")
+        raise CorruptFileError(f"{path} does not hold a JSON object; run 'qualtui check --repair'")
     return data, signature_of(st)
 
 

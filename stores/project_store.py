@@ -16,6 +16,7 @@ from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
 from stores.coding_index import CodingIndex, Summary
+from stores.errors import StoreError
 from stores.layout import FOLDERS, MARKER, ProjectLayout, document_of, valid_document_id
 from stores.links import planted_links, read_bytes
 from stores.project_lock import ProjectLock
@@ -26,10 +27,6 @@ SCHEMA_VERSION = 1
 META_ID = "project"
 __all__ = ["META_ID", "SCHEMA_VERSION", "ProjectStore", "StoreError", "NewerSchemaError", "permissions_for",
            "read_permissions", "refuse_links"]
-
-
-class StoreError(Exception):
-    """A problem with the project files that the user can understand."""
 
 
 class NewerSchemaError(StoreError):
@@ -94,7 +91,7 @@ class ProjectStore:
         try:
             meta = probe.project.get("meta", META_ID)
         except CorruptFileError as exc:
-            raise StoreError(f"the project file is damaged: {exc}; run 'qualtui check --repair'") from None
+            raise StoreError(f"the project file is damaged: {exc}") from None  # exc says to run check --repair
         if meta is None:
             raise StoreError(f"{ProjectLayout(root).marker} has no project metadata; run 'qualtui check --repair'")
         schema = meta.get("schema", 0)

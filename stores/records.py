@@ -29,6 +29,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from stores.atomic import PRIVATE, Permissions, atomic_write_bytes
+from stores.errors import StoreError
 from stores.links import read_bytes
 from stores.locking import FileLock
 from stores.transaction import StoreContext
@@ -37,8 +38,9 @@ Record = dict[str, Any]
 Tables = dict[str, dict[str, Any]]
 
 
-class CorruptFileError(Exception):
-    """A store file exists but is not valid JSON of the expected shape."""
+class CorruptFileError(StoreError):
+    """A store file exists but is not valid JSON of the expected shape (a ``StoreError``, so every command
+    and the coding screen report it as one line instead of failing with a traceback)."""
 
 
 def file_signature(path: Path) -> tuple[int, int, int, int] | None:
@@ -129,9 +131,9 @@ class AtomicJSONStorage(Storage):
             try:
                 data = json.loads(raw)
             except ValueError as exc:
-                raise CorruptFileError(f"{self.path} is not valid JSON ({exc})") from None
+                raise CorruptFileError(f"{self.path} is not valid JSON ({exc}); run 'qualtui check --repair'") from None
             if not isinstance(data, dict):
-                raise CorruptFileError(f"{self.path} does not hold a JSON object")
+                raise CorruptFileError(f"{self.path} does not hold a JSON object; run 'qualtui check --repair'")
         if not fresh:  # a fresh parse is a writer's private copy: it is cached once written
             self._cached, self._cached_sig = data, sig
         return data

@@ -134,3 +134,20 @@ def test_pseudonymise_on_a_full_disk_changes_nothing_and_can_be_run_again(coded,
     code, out, err = run_cli(["-p", str(project.root), "pseudonymise", "--map", str(names)], capsys)
     assert code == 0, err
     assert "Sam" not in project.docs.text(doc.id) and check(project.root) == []
+
+
+def test_a_damaged_codings_file_is_one_line_naming_it_and_the_repair_not_a_traceback(coded, capsys):
+    """A codings file cut short (a disk that filled under another tool, a hand edit): every command that reads
+    it says which file and what fixes it, in one line, and changes nothing."""
+    project, doc = coded
+    path = project.store.codings_path(doc.id)
+    path.write_bytes(path.read_bytes()[:40])
+    before = snapshot(project.root)
+    for command in (["freq"], ["retrieve", "Hope"], ["codings"], ["export", "md"], ["cooccur"],
+                    ["code", "SU01", "Hope", "--lines", "1"]):
+        code, out, err = run_cli(["-p", str(project.root), *command], capsys)
+        lines = err.strip().splitlines()
+        assert code == 1 and len(lines) == 1, (command, err)
+        assert lines[0].startswith("qualtui: error: ") and path.name in lines[0] and "check --repair" in lines[0]
+        assert "Traceback" not in err
+    assert snapshot(project.root) == before

@@ -483,3 +483,35 @@ def test_code_picker_offers_a_new_name_first_unless_an_existing_code_really_matc
     assert picker.options_for("hope")[-1].id == NEW          # ... and creating stays possible
     assert picker.options_for("homo")[0].id == NEW           # letters scattered in 'Hope and role models'
     assert [o.id for o in picker.options_for("stigma")] == ["s"]  # exact name: nothing to create
+
+
+@sync
+async def test_a_document_whose_codings_file_is_damaged_is_an_error_not_a_crash(tmp_path):
+    """Opening a document whose codings file was cut short says which file and that check --repair fixes it;
+    the coding screen keeps running and the other documents open."""
+    project = build_project(tmp_path)
+    su01 = project.docs.get("SU01")
+    project.codings.add(su01.id, project.codes.create("Hope").id, 0, 11)
+    path = project.store.codings_path(su01.id)
+    path.write_bytes(path.read_bytes()[:40])
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # SU01 is the first document: the screen opens it at start
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and path.name in errors[0] and "check --repair" in errors[0]
+        assert app.screen.doc is None
+        await pilot.press("d")
+        await pilot.pause()
+        await type_text(pilot, "SU02")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.view.document.name == "SU02"
+        app.clear_notifications()
+        await pilot.press("d")
+        await pilot.pause()
+        await type_text(pilot, "SU01")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.view.document.name == "SU02"  # still showing the one that opened
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert errors and all(path.name in m and "check --repair" in m for m in errors)

@@ -189,11 +189,16 @@ class CodingScreen(Screen):
 
     def open_document(self, doc_id: str) -> None:
         self.remember_position()
-        doc = self.project.docs.by_id(doc_id)
-        text = self.project.docs.text(doc_id)
-        turns = self.project.docs.turns(doc_id)
-        signature = self.sync.doc_signature = self.project.docs.signature(doc_id)
-        codings = self.project.codings.for_document(doc_id)
+        try:
+            doc = self.project.docs.by_id(doc_id)
+            text = self.project.docs.text(doc_id)
+            turns = self.project.docs.turns(doc_id)
+            signature = self.project.docs.signature(doc_id)
+            codings = self.project.codings.for_document(doc_id)
+        except EDIT_ERRORS as exc:  # a damaged or unreadable file: say which, keep showing what is shown
+            self.report("open the document", exc)
+            return
+        self.sync.doc_signature = signature
         self.doc, self.text, self.all_codings = doc, text, codings
         self.starts = line_starts(text)
         self.sync.summaries[doc_id] = DocSummary(self.project.codings.summarise(codings, signature))

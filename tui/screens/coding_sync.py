@@ -15,7 +15,8 @@ from typing import Any
 from textual.screen import Screen
 
 from qualtui.model import Coding
-from tui.edit_pipeline import CODEBOOK, CODING_CHANGED, CODINGS_ADDED, CODINGS_REMOVED, UNDONE, Outcome
+from tui.edit_pipeline import CODEBOOK, CODING_CHANGED, CODINGS_ADDED, CODINGS_REMOVED, EDIT_ERRORS, UNDONE, \
+    Outcome
 
 
 class DocSummary:
@@ -66,7 +67,11 @@ class CodingSync:
     def refresh_summaries(self) -> bool:
         """Recount documents whose codings file changed: a stat per document, counts from the codings
         index (no codings file is read unless its index entry is stale).  Whether any count changed."""
-        tallies = self.screen.project.codings.tallies()
+        try:
+            tallies = self.screen.project.codings.tallies()
+        except EDIT_ERRORS as exc:  # a damaged codings file: say so once, keep the counts shown
+            self.screen.report("count the codings", exc, once=True)
+            return False
         changed = False
         for doc_id in list(self.summaries):
             if doc_id not in tallies:
