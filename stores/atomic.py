@@ -68,6 +68,17 @@ def ensure_dir(path: Path, perms: Permissions = PRIVATE, *, follow_link: bool = 
     return path
 
 
+def _open_temp(path: Path, perms: Permissions) -> tuple[Path, int]:
+    """A new temp file beside *path* (``layout`` names it), opened for writing; never a link followed."""
+    tmp = temp_path(path, os.getpid())
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
+    try:
+        return tmp, os.open(tmp, flags, perms.file_mode)
+    except FileExistsError:  # left by a killed writer with our pid, or a planted link: never write through it
+        os.unlink(tmp)
+        return tmp, os.open(tmp, flags, perms.file_mode)
+
+
 def atomic_write_bytes(path: Path, data: bytes, perms: Permissions = PRIVATE) -> None:
     """Replace *path* with *data* so that a crash leaves either the old or the new file.
 
@@ -76,13 +87,7 @@ def atomic_write_bytes(path: Path, data: bytes, perms: Permissions = PRIVATE) ->
     """
     path = Path(path)
     folder = path.parent
-    tmp = temp_path(path, os.getpid())
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
-    try:
-        fd = os.open(tmp, flags, perms.file_mode)
-    except FileExistsError:  # left by a killed writer with our pid, or a planted link: never write through it
-        os.unlink(tmp)
-        fd = os.open(tmp, flags, perms.file_mode)
+    tmp, fd = _open_temp(path, perms)
     try:
         os.fchmod(fd, perms.file_mode)
         view = memoryview(data)
@@ -143,13 +148,7 @@ def atomic_writer(path: Path, perms: Permissions = PRIVATE) -> Iterator[BinaryIO
     block ends without an exception; otherwise the temp file is removed and *path* is untouched.
     """
     path = Path(path)
-    tmp = temp_path(path, os.getpid())
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
-    try:
-        fd = os.open(tmp, flags, perms.file_mode)
-    except FileExistsError:  # left by a killed writer with our pid, or a planted link: never write through it
-        os.unlink(tmp)
-        fd = os.open(tmp, flags, perms.file_mode)
+    tmp, fd = _open_temp(path, perms)
     try:
         os.fchmod(fd, perms.file_mode)
         yield _DescriptorWriter(fd)  # type: ignore[misc]
