@@ -109,3 +109,16 @@ def test_automatic_backup_skips_when_unchanged_and_rotates(coded):
     automatic_backup(coded, keep=2)
     assert len(backups(coded.root, "backup-")) == 1  # manual backups are never rotated away
     assert check(coded.root) == []
+
+
+def test_a_zip_backup_has_an_entry_for_the_project_folder_itself_with_its_mode(coded):
+    """unzip restores each folder's mode from its entry: without one for the project folder, a restored zip
+    came back 0755 and 'qualtui check' reported it (the .tar.gz has one)."""
+    assert CliRunner().invoke(cli, ["-p", str(coded.root), "backup", "--zip"]).exit_code == 0
+    (archive,) = backups(coded.root)
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+        folders = {i.filename: i.external_attr >> 16 for i in z.infolist() if i.is_dir()}
+    top = names[-1].split("/", 1)[0]
+    assert f"{top}/" in folders and f"{top}/documents/" in folders
+    assert set(folders.values()) == {0o40700}

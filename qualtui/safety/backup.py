@@ -111,7 +111,7 @@ def _folder_name(root: Path) -> str:
     return name[:60]
 
 
-def compress(staged: BinaryIO, out: BinaryIO, top: str, kind: str, perms: Permissions) -> None:
+def compress(staged: BinaryIO, out: BinaryIO, kind: str, perms: Permissions) -> None:
     """The staged tar as a .tar.gz or .zip archive, streamed (the project is never held in memory)."""
     staged.seek(0)
     if kind != "zip":
@@ -119,9 +119,7 @@ def compress(staged: BinaryIO, out: BinaryIO, top: str, kind: str, perms: Permis
             shutil.copyfileobj(staged, packed, 1 << 20)
         return
     with tarfile.open(fileobj=staged, mode="r:") as tar, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member in tar:
-            if member.name == top:
-                continue
+        for member in tar:  # the project folder too: unzip gives a folder without an entry the umask's mode
             stamp = time.gmtime(max(member.mtime, 315532800))[:6]
             if member.isdir():
                 info = zipfile.ZipInfo(f"{member.name}/", stamp)
@@ -186,7 +184,7 @@ def write_backup(root: str | os.PathLike, output: str | os.PathLike | None = Non
     with tempfile.TemporaryFile(dir=target.parent) as staged:  # nameless where it can be: no leftovers
         stage_snapshot(root, staged, top)
         with atomic_writer(target, perms if is_inside(target, root) else PRIVATE) as out:
-            compress(staged, out, top, kind, perms)
+            compress(staged, out, kind, perms)
     return target
 
 
