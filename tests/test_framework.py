@@ -151,7 +151,7 @@ def test_summaries_merge_keep_both_on_conflict(tmp_path, project, doc):
 
 def test_summaries_are_pseudonymised_checked_and_exported_to_refi(project, doc, tmp_path):
     from qualtui.safety.integrity import check
-    from qualtui.text.pseudonymise import NameMap, pseudonymise_project
+    from qualtui.editing.pseudonymise import NameMap, pseudonymise_project
 
     theme, peer, staff, other = setup(project, doc)
     project.framework.set(doc_case(doc.id), theme.id, "Sam says peers help.")

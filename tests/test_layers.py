@@ -175,3 +175,12 @@ def test_no_module_is_longer_than_the_limit():
             for path in (root / package).rglob("*.py")
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > LINE_LIMIT}
     assert sorted(set(long) - OVER_THE_LIMIT_BEING_SPLIT) == []
+
+
+def test_the_text_package_stands_on_the_model_alone():
+    """Text units, spans and cleaning are what everything else is built on; they never reach up into it."""
+    graph = _import_graph()
+    reaching_up = {(module, target) for module, targets in graph.items() if module.startswith("qualtui.text")
+                   for target in targets
+                   if not target.startswith("qualtui.text") and target not in ("qualtui.errors", "qualtui.model")}
+    assert reaching_up == set()

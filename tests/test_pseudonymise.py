@@ -13,7 +13,7 @@ from qualtui.cli import cli
 from qualtui.errors import QualtuiError
 from qualtui.importers.plain import read_plain
 from qualtui.safety.integrity import check
-from qualtui.text.pseudonymise import NameMap, OffsetMap, apply_edits, parse_mapping, pseudonymise_project
+from qualtui.editing.pseudonymise import NameMap, OffsetMap, apply_edits, parse_mapping, pseudonymise_project
 from qualtui.safety.repair import repair
 
 TEXT = ("Interviewer: Hello John, and thank you.\n"
@@ -108,7 +108,7 @@ def test_mapping_file_inside_the_project_is_refused(study):
 
 def test_a_crash_before_the_commit_point_changes_nothing(study, monkeypatch):
     project, doc, ids = study
-    import qualtui.text.pseudonymise as module
+    import qualtui.editing.pseudonymise as module
 
     original_text = project.docs.text(doc.id)
     real = module._rewrite_audit

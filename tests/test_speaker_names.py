@@ -14,7 +14,7 @@ from qualtui.errors import QualtuiError
 from qualtui.editing.history import History
 from qualtui.importers.plain import read_plain
 from qualtui.project import Project
-from qualtui.text.pseudonymise import NameMap, pseudonymise_project
+from qualtui.editing.pseudonymise import NameMap, pseudonymise_project
 from tui.dialogs.simple import ChooseDialog
 from tui.screens.search_screen import SearchScreen
 

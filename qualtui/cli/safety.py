@@ -103,7 +103,7 @@ def pseudonymise(map_path: Path, dry_run: bool, case_insensitive: bool, project_
     """
     from qualtui.safeio.output_paths import is_inside
     from qualtui.project import Project
-    from qualtui.text.pseudonymise import load_mapping, pseudonymise_project
+    from qualtui.editing.pseudonymise import load_mapping, pseudonymise_project
 
     parent = click.get_current_context().find_root().obj or {}
     root = _root(project_path)

@@ -1,1 +1,2 @@
-"""Undoable edits: what the TUI and CLI change, the undo history, live editing of typed text, codebook restructuring."""
+"""Changing a project: undoable edits and their history, live editing of typed text, codebook restructuring,
+and pseudonymisation (which changes transcript text and re-anchors every coding)."""

@@ -1,1 +1,1 @@
-"""Text: cleaning what comes in, lines, sentences and turns, spans, and pseudonymisation (which re-anchors codings)."""
+"""Text: cleaning what comes in, lines, sentences and turns, and spans. Imports nothing above the model."""
