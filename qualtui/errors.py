@@ -15,5 +15,9 @@ class NotFoundError(QualtuiError):
     pass
 
 
+class ChangedMeanwhile(QualtuiError):
+    """A record being written as it is typed was changed by someone else since this editor last saved it."""
+
+
 class ImportRejected(QualtuiError):
     """A file could not be imported; nothing was changed."""

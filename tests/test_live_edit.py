@@ -118,7 +118,7 @@ def test_a_coding_memo_whose_coding_is_deleted_meanwhile_becomes_a_journal_entry
     edit.save("turning point, surely")
     [entry] = Project.open(project.root).memos.all()
     assert edit.rescued and entry.kind == "project" and entry.text == "turning point, surely"
-    assert entry.title == f"Memo of a deleted coding in {doc.name}"
+    assert entry.title == f"Your memo of a coding in {doc.name}" and edit.rescue_reason == "deleted"
     history.record(edit.change())
     history.undo()
     assert project.memos.all() == []

@@ -140,6 +140,29 @@ async def test_a_coding_deleted_while_its_memo_is_typed_leaves_the_text_in_the_j
 
 
 @sync
+async def test_a_document_memo_a_colleague_edits_while_i_type_keeps_both_texts(tmp_path):
+    project = build_project(tmp_path)
+    doc = project.docs.get("SU01")
+    app = make_app(project, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await type_text(pilot, "Sam sounds")
+        await pilot.pause(PAUSE)                              # saved: the memo exists
+        memo = Project.open(project.root).memos.about("document", doc.id)
+        Project.open(project.root, coder="alice").memos.update(memo.id, text="alice was here")
+        await type_text(pilot, " relieved")
+        await pilot.pause(PAUSE)
+        assert any(n.severity == "warning" and "changed by someone else" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        reopened = Project.open(project.root)
+        assert reopened.memos.get(memo.id).text == "alice was here"
+        [entry] = reopened.memos.all(kind="project")
+        assert entry.text == "Sam sounds relieved"
+
+
+@sync
 async def test_flush_all_saves_text_typed_a_moment_ago(tmp_path, monkeypatch):
     """What the app runs on SIGHUP/SIGTERM: no waiting for the pause."""
     # no timed save may come first, however slowly a loaded machine delivers the keys

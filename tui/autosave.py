@@ -76,8 +76,10 @@ class Autosave:
         self._error = None
         if self.edit.rescued and not self._told_rescue:
             self._told_rescue = True
-            self.owner.notify("What you are writing about was deleted meanwhile (by another coder?): your text is "
-                              "kept as a journal entry (J lists it).", severity="warning", timeout=12)
+            why = "changed by someone else while you typed (their text is kept as they left it)" \
+                if self.edit.rescue_reason == "changed" else "deleted meanwhile (by another coder?)"
+            self.owner.notify(f"What you are writing about was {why}: your text is kept as a journal entry "
+                              "(J lists it).", severity="warning", timeout=12)
         if wrote and self.saved is not None:
             self.saved()
         return True

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualtui.editing.history import Change
 from qualtui.editing.touches import touch
-from qualtui.errors import NotFoundError
+from qualtui.errors import ChangedMeanwhile, NotFoundError
 from qualtui.model import Memo
 
 if TYPE_CHECKING:
@@ -54,6 +54,11 @@ class StoredMemo:
         self.record = memo
         return memo.text
 
+    def rescue(self) -> "StoredMemo":
+        """Where the text goes if the memo was deleted or changed by someone else meanwhile: a journal entry."""
+        what = self.record.title if self.record is not None and self.record.title else "a memo"
+        return StoredMemo(self.project, "project", None, None, title=f"Your version of {what}"[:120])
+
     def normalise(self, value: str | None, before: str | None) -> str | None:
         if value is not None and before is None and not value.strip():
             return None  # a new memo left empty is no memo
@@ -65,7 +70,8 @@ class StoredMemo:
         if value is None:
             return (memos.delete(self.memo_id) or [None])[0] if exists else None, None
         if exists:
-            before, self.record = memos.update_pair(self.memo_id, text=value, audit=audit)
+            expected = self.record.text if self.record is not None else None
+            before, self.record = memos.update_pair(self.memo_id, text=value, audit=audit, expect_text=expected)
             return before, self.record
         if self.record is not None:  # deleted by an undo: the redo brings back the same memo
             self.record = replace(self.record, text=value)
@@ -85,23 +91,28 @@ class StoredCodingMemo:
     def __init__(self, project: "Project", doc_id: str, coding_id: str) -> None:
         self.project, self.doc_id, self.coding_id = project, doc_id, coding_id
         self.where = doc_id
+        self.stored: str | None = None  # the memo as stored when last read or written
 
     def read(self) -> str | None:
-        return self.project.codings.get(self.doc_id, self.coding_id).memo or None
+        self.stored = self.project.codings.get(self.doc_id, self.coding_id).memo
+        return self.stored or None
 
     def normalise(self, value: str | None, before: str | None) -> str | None:
         return value or None
 
     def write(self, value: str | None, audit: bool) -> tuple:
-        return self.project.codings.update_pair(self.doc_id, self.coding_id, memo=value, audit=audit)
+        found, left = self.project.codings.update_pair(self.doc_id, self.coding_id, memo=value, audit=audit,
+                                                       expect={"memo": self.stored})
+        self.stored = left.memo
+        return found, left
 
     def rescue(self) -> StoredMemo:
-        """Where the text goes if the coding was deleted meanwhile (by another coder): a journal entry."""
+        """Where the text goes if the coding was deleted, or its memo changed, by another coder: a journal entry."""
         try:
             name = self.project.docs.get(self.doc_id).name
         except Exception:
             name = "a deleted document"
-        return StoredMemo(self.project, "project", None, None, title=f"Memo of a deleted coding in {name}")
+        return StoredMemo(self.project, "project", None, None, title=f"Your memo of a coding in {name}")
 
 
 class StoredCodeEntry:
@@ -111,17 +122,37 @@ class StoredCodeEntry:
 
     def __init__(self, project: "Project", code_id: str, fields: tuple[str, ...]) -> None:
         self.project, self.code_id, self.fields = project, code_id, fields
-        self.label = f"edit code {project.codes.by_id(code_id).name!r}"
+        self.name = project.codes.by_id(code_id).name
+        self.label = f"edit code {self.name!r}"
+        self.stored: dict[str, str] = {}  # the fields as stored when last read or written
 
     def read(self) -> dict[str, str]:
         code = self.project.codes.by_id(self.code_id)
-        return {field: getattr(code, field) for field in self.fields}
+        self.stored = {field: getattr(code, field) for field in self.fields}
+        return dict(self.stored)
 
     def normalise(self, value: dict[str, str], before: dict[str, str]) -> dict[str, str]:
         return {field: text.strip() for field, text in value.items()}
 
     def write(self, value: dict[str, str], audit: bool) -> tuple:
-        return self.project.codes.update_pair(self.code_id, audit=audit, **value)
+        found, left = self.project.codes.update_pair(self.code_id, audit=audit, expect=self.stored, **value)
+        self.stored = {field: getattr(left, field) for field in self.fields}
+        return found, left
+
+    def rescue(self) -> "StoredMemo":
+        return _JournalOfFields(self.project, f"Your codebook entry for {self.name}"[:120])
+
+
+class _JournalOfFields(StoredMemo):
+    """A journal entry holding the fields of a codebook entry that a colleague changed while they were typed."""
+
+    def __init__(self, project: "Project", title: str) -> None:
+        super().__init__(project, "project", None, None, title=title)
+
+    def normalise(self, value, before):
+        if isinstance(value, dict):
+            value = "\n\n".join(f"{field.capitalize()}: {text.strip()}" for field, text in value.items() if text.strip())
+        return super().normalise(value, before)
 
 
 class StoredFrameworkSummary:
@@ -132,16 +163,28 @@ class StoredFrameworkSummary:
 
     def __init__(self, project: "Project", case: str, code_id: str) -> None:
         self.project, self.case, self.code_id = project, case, code_id
+        self.stored: str | None = None  # the summary as stored when last read or written
 
     def read(self) -> str | None:
         summary = self.project.framework.get(self.case, self.code_id)
-        return summary.text if summary else None
+        self.stored = summary.text if summary else None
+        return self.stored
 
     def normalise(self, value: str | None, before: str | None) -> str | None:
         return value if value and value.strip() else None
 
     def write(self, value: str | None, audit: bool) -> tuple:
-        return self.project.framework.set_pair(self.case, self.code_id, value or "", audit=audit)
+        found, left = self.project.framework.set_pair(self.case, self.code_id, value or "", audit=audit,
+                                                      expect=(self.stored,))
+        self.stored = left.text if left is not None else None
+        return found, left
+
+    def rescue(self) -> "StoredMemo":
+        try:
+            code = self.project.codes.by_id(self.code_id).name
+        except Exception:
+            code = "a deleted code"
+        return StoredMemo(self.project, "project", None, None, title=f"Your Framework summary for {code}"[:120])
 
 
 class LiveEdit:
@@ -152,7 +195,8 @@ class LiveEdit:
         self.clock = clock
         self.before = target.read()
         self.saved = self.before
-        self.rescued = False  # the target was deleted meanwhile and the text went to a journal entry
+        self.rescued = False  # the target was deleted or changed meanwhile and the text went to a journal entry
+        self.rescue_reason = ""  # "deleted" or "changed"
         self._audited_at: float | None = None
         self._touched: dict[str, list] = {}  # record id -> [as the first write found it, as the last left it]
 
@@ -169,12 +213,13 @@ class LiveEdit:
         audit = self._audited_at is None or now - self._audited_at >= AUDIT_EVERY
         try:
             self._note(self.target.write(value, audit))
-        except NotFoundError:
+        except (NotFoundError, ChangedMeanwhile) as exc:
             rescue = getattr(self.target, "rescue", None)
             if rescue is None:
                 raise
-            # The text must not be lost (nor the editor be stuck failing): it becomes a journal entry,
-            # and the session goes on there.
+            # Neither text may be lost (nor the editor be stuck failing): a colleague's change stays as they
+            # left it, and what is being typed becomes a journal entry, where the session goes on.
+            self.rescue_reason = "changed" if isinstance(exc, ChangedMeanwhile) else "deleted"
             self.target, self.before, self.rescued, audit = rescue(), None, True, True
             self._touched = {}
             value = self.target.normalise(value, None)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from qualtui.errors import NotFoundError, QualtuiError
+from qualtui.errors import ChangedMeanwhile, NotFoundError, QualtuiError
 from qualtui.model import Code, new_id, now_iso
 from qualtui.services.documents import resolve
 from qualtui.text.normalise import clean_label, clean_text
@@ -171,8 +171,10 @@ class CodeService:
         """Change fields of a code (*audit* False: see MemoService.update)."""
         return self.update_pair(code_id, audit=audit, **changes)[1]
 
-    def update_pair(self, code_id: str, *, audit: bool = True, **changes: Any) -> tuple[Code, Code]:
-        """Like ``update``; (the code as this write found it, as it left it), for undo."""
+    def update_pair(self, code_id: str, *, audit: bool = True, expect: dict | None = None,
+                    **changes: Any) -> tuple[Code, Code]:
+        """Like ``update``; (the code as this write found it, as it left it), for undo.  *expect*: fields the
+        stored code must still hold (checked inside the lock), else ``ChangedMeanwhile``, nothing written."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise QualtuiError(f"cannot change {', '.join(sorted(unknown))} of a code")
@@ -194,6 +196,8 @@ class CodeService:
             if changes.get("parent") is not None and changes["parent"] not in table:
                 raise NotFoundError(f"no code with id {changes['parent']}")
             found = table[code_id]
+            if expect and any(found.get(field, "") != value for field, value in expect.items()):
+                raise ChangedMeanwhile(f"code {code_id} was changed by someone else meanwhile")
             table[code_id] = dict(found, **changes)
             return found, table[code_id]
 

@@ -7,7 +7,7 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from qualtui.errors import NotFoundError, QualtuiError
+from qualtui.errors import ChangedMeanwhile, NotFoundError, QualtuiError
 from qualtui.model import Coding, new_id, now_iso
 from qualtui.progress import track
 from qualtui.services.coding_counts import CODINGS_TABLE, DocCounts, count_records
@@ -226,8 +226,13 @@ class CodingService:
         """Change memo, code or span of one coding (*audit* False: see MemoService.update)."""
         return self.update_pair(doc_id, coding_id, audit=audit, **changes)[1]
 
-    def update_pair(self, doc_id: str, coding_id: str, *, audit: bool = True, **changes) -> tuple[Coding, Coding]:
-        """Like ``update``; (the coding as this write found it, as it left it), for undo."""
+    def update_pair(self, doc_id: str, coding_id: str, *, audit: bool = True, expect: dict | None = None,
+                    **changes) -> tuple[Coding, Coding]:
+        """Like ``update``; (the coding as this write found it, as it left it), for undo.
+
+        *expect*: fields the stored coding must still hold (checked inside the lock), else ``ChangedMeanwhile``
+        and nothing is written (an editor saving a coding memo as you type never overwrites a colleague).
+        """
         allowed = {"memo", "code", "start", "end"}
         if set(changes) - allowed:
             raise QualtuiError(f"cannot change {', '.join(sorted(set(changes) - allowed))} of a coding")
@@ -238,6 +243,8 @@ class CodingService:
             if coding_id not in table:
                 raise NotFoundError(f"no coding with id {coding_id}")
             found = table[coding_id]
+            if expect and any(found.get(field) != value for field, value in expect.items()):
+                raise ChangedMeanwhile(f"coding {coding_id} was changed by someone else meanwhile")
             table[coding_id] = dict(found, **changes)
             return found, table[coding_id]
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from qualtui.errors import ChangedMeanwhile
 from qualtui.model import new_id, now_iso
 from qualtui.services.memos import clean_memo_text
 from qualtui.text.normalise import clean_label
@@ -76,9 +77,11 @@ class FrameworkService:
         """
         return self.set_pair(case, code_id, text, audit=audit)[1]
 
-    def set_pair(self, case: str, code_id: str, text: str, *,
-                 audit: bool = True) -> tuple[Summary | None, Summary | None]:
-        """Like ``set``; (the summary as this write found it, as it left it; None: none), for undo."""
+    def set_pair(self, case: str, code_id: str, text: str, *, audit: bool = True,
+                 expect: tuple[str | None] | None = None) -> tuple[Summary | None, Summary | None]:
+        """Like ``set``; (the summary as this write found it, as it left it; None: none), for undo.
+        *expect*: ``(text,)`` the cell must still hold (None: no summary), checked inside the lock, else
+        ``ChangedMeanwhile`` and nothing is written."""
         text = clean_memo_text(text).rstrip()
         stamp = now_iso()
         author = clean_label(self.project.coder)
@@ -86,6 +89,8 @@ class FrameworkService:
         def apply(table: dict) -> tuple[Summary | None, Summary | None]:
             current = next((k for k, r in table.items() if r.get("case") == case and r.get("code") == code_id), None)
             found = Summary.from_record(table[current]) if current is not None else None
+            if expect is not None and (found.text if found is not None else None) != expect[0]:
+                raise ChangedMeanwhile(f"the summary of {case} x {code_id} was changed by someone else meanwhile")
             if not text.strip():
                 if current is not None:
                     del table[current]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from qualtui.errors import NotFoundError, QualtuiError
+from qualtui.errors import ChangedMeanwhile, NotFoundError, QualtuiError
 from qualtui.model import MEMO_KINDS, Memo, new_id, now_iso
 from qualtui.text.normalise import clean_label, clean_text
 
@@ -61,8 +61,12 @@ class MemoService:
         return self.update_pair(memo_id, text=text, title=title, audit=audit)[1]
 
     def update_pair(self, memo_id: str, *, text: str | None = None, title: str | None = None,
-                    audit: bool = True) -> tuple[Memo, Memo]:
-        """Like ``update``; (the memo as this write found it, as it left it), for undo."""
+                    audit: bool = True, expect_text: str | None = None) -> tuple[Memo, Memo]:
+        """Like ``update``; (the memo as this write found it, as it left it), for undo.
+
+        *expect_text*: write only if the stored text is still this (checked inside the lock), else raise
+        ``ChangedMeanwhile`` and write nothing: an editor saving as you type never overwrites a colleague.
+        """
         changes: dict = {"modified": now_iso()}
         if text is not None:
             changes["text"] = clean_memo_text(text)
@@ -73,6 +77,8 @@ class MemoService:
             if memo_id not in table:
                 raise NotFoundError(f"no memo with id {memo_id}")
             found = table[memo_id]
+            if expect_text is not None and found.get("text") != expect_text:
+                raise ChangedMeanwhile(f"memo {memo_id} was changed by someone else meanwhile")
             table[memo_id] = dict(found, **changes)
             return found, table[memo_id]
 
