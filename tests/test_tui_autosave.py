@@ -159,7 +159,7 @@ async def test_a_document_memo_a_colleague_edits_while_i_type_keeps_both_texts(t
         reopened = Project.open(project.root)
         assert reopened.memos.get(memo.id).text == "alice was here"
         [entry] = reopened.memos.all(kind="project")
-        assert entry.text == "Sam sounds relieved"
+        assert entry.text == "Sam sounds relieved" and entry.title == "Your version of the memo on SU01"
 
 
 @sync

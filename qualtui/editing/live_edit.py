@@ -56,8 +56,19 @@ class StoredMemo:
 
     def rescue(self) -> "StoredMemo":
         """Where the text goes if the memo was deleted or changed by someone else meanwhile: a journal entry."""
-        what = self.record.title if self.record is not None and self.record.title else "a memo"
-        return StoredMemo(self.project, "project", None, None, title=f"Your version of {what}"[:120])
+        return StoredMemo(self.project, "project", None, None, title=f"Your version of {self._describe()}"[:120])
+
+    def _describe(self) -> str:
+        if self.record is not None and self.record.title:
+            return self.record.title
+        try:
+            if self.kind == "document":
+                return f"the memo on {self.project.docs.by_id(self.target).name}"
+            if self.kind == "code":
+                return f"the memo on {self.project.codes.by_id(self.target).name}"
+        except Exception:  # deleted meanwhile: the text matters, not the title
+            pass
+        return "a memo"
 
     def normalise(self, value: str | None, before: str | None) -> str | None:
         if value is not None and before is None and not value.strip():
