@@ -27,15 +27,19 @@ def runtime_imports(tree: ast.AST):
             yield from runtime_imports(child)
 
 
+SUBPACKAGES: set[str] = set()  # qualtui.text, tui.screens, ...: filled by ``modules``
+
+
 def package_of(module: str) -> str:
-    """``qualtui.text.units`` -> ``qualtui.text``; a module directly in a top package is that package."""
+    """``qualtui.text.units`` and ``qualtui.text`` -> ``qualtui.text``; ``qualtui.model`` -> ``qualtui``."""
     parts = module.split(".")
-    return ".".join(parts[:2]) if len(parts) > 2 else parts[0]
+    return ".".join(parts[:2]) if ".".join(parts[:2]) in SUBPACKAGES else parts[0]
 
 
 def modules(root: Path) -> list[tuple[str, int, set[str]]]:
     found = []
     for top in PACKAGES:
+        SUBPACKAGES.update(".".join(init.parent.relative_to(root).parts[:2]) for init in (root / top).glob("*/__init__.py"))
         for path in sorted((root / top).rglob("*.py")):
             name = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
             source = path.read_text(encoding="utf-8")
