@@ -8,7 +8,11 @@ only says what differs (a wider box, a taller list).  Textual matches the
 
 from __future__ import annotations
 
+from textual import on
 from textual.screen import ModalScreen, ScreenResultType
+from textual.widgets import TextArea
+
+from tui.autosave import Autosave
 
 
 class Dialog(ModalScreen[ScreenResultType]):
@@ -22,3 +26,19 @@ class Dialog(ModalScreen[ScreenResultType]):
     Dialog .hint { color: $foreground 60%; height: auto; }
     Dialog OptionList { height: auto; max-height: 20; border: none; }
     """
+
+
+class TypingDialog(Dialog[ScreenResultType]):
+    """A dialog whose text areas are saved as they are typed: each subclass makes ``self.autosave`` on mount."""
+
+    autosave: Autosave | None = None
+
+    @on(TextArea.Changed)
+    def text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self.autosave is not None:
+            self.autosave.changed()
+
+    def save_open_memo(self) -> bool:
+        """For the app before quitting: save what is not saved yet; False if that failed."""
+        return self.autosave is None or self.autosave.flush()

@@ -16,14 +16,14 @@ from qualtui.editing.live_edit import LiveEdit
 from qualtui.model import Code
 from qualtui.text.normalise import clean_label
 from tui.autosave import Autosave
-from tui.dialogs.base import Dialog
+from tui.dialogs.base import Dialog, TypingDialog
 from tui.widgets.on_off import OnOff
 
 ENTRY_FIELDS = (("description", "Definition"), ("inclusion", "Include when"),
                 ("exclusion", "Exclude when"), ("example", "Example quote"))
 
 
-class CodeEntryForm(Dialog[dict | None]):
+class CodeEntryForm(TypingDialog[dict | None]):
     """Definition, inclusion, exclusion and example in TextAreas, saved as they are typed.
 
     *edit* is a ``LiveEdit`` on a ``StoredCodeEntry`` of ENTRY_FIELDS.  ctrl+s (or
@@ -68,16 +68,6 @@ class CodeEntryForm(Dialog[dict | None]):
 
     def values(self) -> dict[str, str]:
         return {field: self.query_one(f"#entry-{field}", TextArea).text for field, _ in ENTRY_FIELDS}
-
-    @on(TextArea.Changed)
-    def text_area_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        if self.autosave is not None:
-            self.autosave.changed()
-
-    def save_open_memo(self) -> bool:
-        """For the app before quitting: save unsaved fields; False if that failed."""
-        return self.autosave is None or self.autosave.flush()
 
     def action_save(self) -> None:
         if self.autosave is not None and not self.autosave.close():

@@ -7,7 +7,6 @@ when the text is on disk, so a failed write leaves it in front of the user.
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,10 +15,10 @@ from textual.widgets import Static, TextArea
 from qualtui.editing.history import History
 from qualtui.editing.live_edit import LiveEdit
 from tui.autosave import Autosave
-from tui.dialogs.base import Dialog
+from tui.dialogs.base import TypingDialog
 
 
-class MemoEditDialog(Dialog[str | None]):
+class MemoEditDialog(TypingDialog[str | None]):
     """Returns the saved text, or None if the session changed nothing."""
 
     DEFAULT_CSS = """
@@ -50,16 +49,6 @@ class MemoEditDialog(Dialog[str | None]):
         area.focus()
         area.move_cursor(area.document.end)
         self.autosave = Autosave(self, self.edit, lambda: area.text, self.history, "save the memo")
-
-    @on(TextArea.Changed)
-    def text_area_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        if self.autosave is not None:
-            self.autosave.changed()
-
-    def save_open_memo(self) -> bool:
-        """For the app before quitting: save unsaved text; False if that failed."""
-        return self.autosave is None or self.autosave.flush()
 
     def action_save(self) -> None:
         if self.autosave is None or self.autosave.close():
