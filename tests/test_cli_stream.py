@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+from contextlib import redirect_stdout
 
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
@@ -11,8 +13,8 @@ from qualtui.analysis.corpus import Corpus
 from qualtui.analysis.retrieval import Segment, iter_segments, retrieve
 from qualtui.cli import cli
 from qualtui.cli.common import emit
-from qualtui.cli.retrieve import _columns, _json_lines, _row
-from qualtui.cli.stream import CsvRows, JsonArray, Table
+from qualtui.cli.retrieve import _cells, _columns, _json_lines, _row
+from qualtui.cli.stream import CsvRows, JsonArray, Table, writer
 from qualtui.project import Project
 from test_analysis_project import built  # noqa: F401  (fixture)
 
@@ -91,6 +93,30 @@ def test_the_streamed_table_and_csv_are_the_tables_emit_prints(capsys):
     csv_rows.write(ROWS[1:])
     csv_rows.close()
     assert capsys.readouterr().out == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.text() | st.sampled_from(["plain words\nand a second line", "tab\there " * 9,
+                                                   "\x1b[31mred\x1b[0m", "caf\u00e9 \u202eevil", "x" * 70]),
+                      min_size=1, max_size=4),
+       memo=st.none() | st.text(max_size=80), speakers=st.lists(st.text(max_size=5), max_size=3),
+       fmt=st.sampled_from(["table", "csv"]), timestamps=st.booleans(), context=st.integers(0, 1))
+def test_cells_made_a_column_at_a_time_are_what_safe_makes_of_each(texts, memo, speakers, fmt, timestamps, context):
+    batch = [_segment(text, memo if i % 2 else None, tuple(speakers)) for i, text in enumerate(texts)]
+    columns = _columns(fmt, timestamps, context)
+    if fmt == "table":
+        rows = [{"document": s.document, "lines": s.lines, "time": s.time, "speakers": list(s.speakers),
+                 "code": s.code, "coder": s.coder, "memo": s.memo, "text": s.text} for s in batch]
+    else:
+        rows = [_row(s, timestamps, context) for s in batch]
+    with redirect_stdout(io.StringIO()) as expected:
+        emit(rows, columns, fmt)
+    with redirect_stdout(io.StringIO()) as printed:
+        out = writer(fmt, columns)
+        out.write_columns(_cells(batch[:1], fmt, timestamps, context))
+        out.write_columns(_cells(batch[1:], fmt, timestamps, context))
+        out.close()
+    assert printed.getvalue() == expected.getvalue()
 
 
 def test_the_retrieve_table_is_unchanged(built):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from qualtui.analysis.corpus import Corpus, distinct_speakers
@@ -36,7 +37,7 @@ def test_turn_spans_and_speaker_lookups_match_the_turns(project):
     doc = project.docs.add(read_plain(text.encode(), "a.txt"), "A")
     project.speakers.set(["Sam"], "Samira", "participant")
     turns = sorted(project.docs.turns(doc.id), key=turn_extent)
-    assert project.docs.turn_spans(doc.id) == [(*turn_extent(t), t.speaker, t.begin_ms) for t in turns]
+    assert project.docs.turn_spans(doc.id) == _columns(turns)
     fast, plain = Corpus(project).documents[0], Corpus(project).documents[0]   # fast: never loads Turn objects
     for start in range(len(text) + 1):
         for end in range(start, min(len(text), start + 30) + 1):
@@ -44,6 +45,40 @@ def test_turn_spans_and_speaker_lookups_match_the_turns(project):
             assert fast.speakers(start, end) == distinct_speakers(touched)
             assert fast.start_ms(start, end) == next((t.begin_ms for t in touched if t.begin_ms is not None), None)
     assert fast._turns is None
+
+
+def _columns(turns: list[Turn]) -> tuple[list, ...]:
+    rows = [(*turn_extent(t), t.speaker, t.begin_ms) for t in turns]
+    return tuple(map(list, zip(*rows))) if rows else ([], [], [], [])
+
+
+ODD = st.none() | st.text(max_size=2) | st.floats(allow_nan=False) | st.booleans()
+
+
+@settings(max_examples=300, deadline=None)
+@given(records=st.lists(st.fixed_dictionaries(
+    {"start": st.integers(0, 50) | ODD, "end": st.integers(0, 50)},
+    optional={"speaker": st.none() | LABEL | st.integers(0, 3), "label_start": st.none() | st.integers(0, 50) | ODD,
+              "begin_ms": st.none() | st.integers(0, 10**6) | ODD, "end_ms": st.none(), "unknown": st.just(1)}),
+    max_size=5) | st.sampled_from([{}, {"start": 1}, [[1, 2]], ["x"], "text"]))
+def test_turn_spans_of_a_hand_made_turns_file_are_the_turns_columns(tmp_path_factory, records):
+    """Stored records of any shape: the columns taken at C speed, or the cleaned and checked ``turns``."""
+    import json
+
+    from qualtui.project import Project
+    from stores import StoreError
+
+    project = Project.init(tmp_path_factory.mktemp("p") / "proj", name="p", coder="t")
+    doc = project.docs.add(read_plain(b"Sam: hello there", "a.txt"), "A")
+    project.speakers.set(["Sam"], "Samira", "participant")
+    project.store.turns_path(doc.id).write_text(json.dumps(records), encoding="utf-8")
+    try:
+        turns = project.docs.turns(doc.id)
+    except StoreError:   # turns itself refuses the damaged file: so does turn_spans
+        with pytest.raises(StoreError):
+            project.docs.turn_spans(doc.id)
+        return
+    assert project.docs.turn_spans(doc.id) == _columns(sorted(turns, key=turn_extent))
 
 
 @settings(max_examples=300, deadline=None)

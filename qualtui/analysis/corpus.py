@@ -158,10 +158,11 @@ class DocumentView:
     def turn_spans(self) -> tuple[list[int], list[int], list[str | None], list[int | None]]:
         """(extent starts, ends, speakers, begin_ms) of the turns in order: a lookup per segment, no objects."""
         if self._spans is None:
-            rows = ([(*turn_extent(t), t.speaker, t.begin_ms) for t in self._turns] if self._turns is not None
-                    else self.corpus.project.docs.turn_spans(self.doc.id))
-            columns = tuple(map(list, zip(*rows))) if rows else ([], [], [], [])
-            self._spans = columns  # type: ignore[assignment]
+            if self._turns is None:
+                self._spans = self.corpus.project.docs.turn_spans(self.doc.id)
+            else:
+                rows = [(*turn_extent(t), t.speaker, t.begin_ms) for t in self._turns]
+                self._spans = tuple(map(list, zip(*rows))) if rows else ([], [], [], [])  # type: ignore[assignment]
         return self._spans
 
     def _touched(self, start: int, end: int) -> range:

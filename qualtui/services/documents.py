@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
+from stores import StoreError
 from qualtui.model import Document, Transcript, Turn, new_id, now_iso
 from qualtui.text.normalise import clean_label, count_words, has_controls
 
@@ -14,6 +16,15 @@ if TYPE_CHECKING:
     from qualtui.project import Project
 
 TABLE = "documents"
+_SPAN_KEYS = ("start", "end", "speaker", "label_start", "begin_ms")
+_INT_OR_NONE = {int, type(None)}
+_STR_OR_NONE = {str, type(None)}
+
+
+def _is_turn(record: object) -> bool:
+    return isinstance(record, dict) and type(record.get("start")) is int and type(record.get("end")) is int \
+        and type(record.get("speaker")) in _STR_OR_NONE \
+        and all(type(record.get(key)) in _INT_OR_NONE for key in ("label_start", "begin_ms", "end_ms"))
 
 
 def resolve(items: list, ref: str, what: str, key=lambda item: item.name):
@@ -77,27 +88,45 @@ class DocumentService:
 
     def turns(self, doc_id: str, *, raw: bool = False) -> list[Turn]:
         """The document's turns, speakers under their canonical names (``qualtui speaker``) unless *raw*."""
-        stored = Turn.from_records(self.store.read_json(self.store.turns_path(doc_id), default=[]))
+        path = self.store.turns_path(doc_id)
+        records = self.store.read_json(path, default=[])
+        if not isinstance(records, list) or not all(map(_is_turn, records)):
+            raise StoreError(f"{path} is damaged (not a list of turns with whole-number offsets)")
+        stored = Turn.from_records(records)
         return stored if raw else self.project.speakers.apply(stored)
 
-    def turn_spans(self, doc_id: str) -> list[tuple[int, int, str | None, int | None]]:
-        """(start with the label, end, canonical speaker, begin_ms) of each turn, by position.
+    def turn_spans(self, doc_id: str) -> tuple[list[int], list[int], list[str | None], list[int | None]]:
+        """(extent starts (label included), ends, canonical speakers, begin_ms) of the turns, by position.
 
-        What analyses of a large project look up for every segment, read without a ``Turn``
-        object per turn; records that need cleaning (or are odd) go through ``turns``.
+        What analyses of a large project look up for every segment: four columns taken from the stored
+        records at C speed, without a ``Turn`` per turn; a file that is odd in any way (a missing or
+        mistyped field) goes through ``turns``, which cleans and checks every record.
         """
         records = self.store.read_json(self.store.turns_path(doc_id), default=[])
-        if not isinstance(records, list) or not Turn.usable_as_stored(records):
+        starts = None
+        if isinstance(records, list):
+            try:
+                starts, ends, labels, label_starts, begins = (list(map(itemgetter(key), records)) for key in _SPAN_KEYS)
+            except (KeyError, TypeError, IndexError):
+                pass
+        if starts is None or not {*map(type, starts), *map(type, ends)} <= {int} \
+                or not {*map(type, label_starts), *map(type, begins)} <= _INT_OR_NONE \
+                or not set(map(type, labels)) <= _STR_OR_NONE:
             turns = self.turns(doc_id)
-            rows = [(t.start if t.label_start is None else min(t.label_start, t.start), t.end, t.speaker, t.begin_ms)
-                    for t in turns]
+            starts = [t.start if t.label_start is None else min(t.label_start, t.start) for t in turns]
+            ends = [t.end for t in turns]
+            speakers = [t.speaker for t in turns]
+            begins = [t.begin_ms for t in turns]
         else:
-            names = {label: self.project.speakers.canonical(label) for label in {r.get("speaker") for r in records}}
-            rows = [(r["start"] if (label := r.get("label_start")) is None or label > r["start"] else label,
-                     r["end"], names[r.get("speaker")], r.get("begin_ms")) for r in records]
-        if any(b[0] < a[0] or (b[0] == a[0] and b[1] < a[1]) for a, b in zip(rows, rows[1:])):   # stored in order
-            rows.sort(key=lambda row: (row[0], row[1]))
-        return rows
+            canonical = self.project.speakers.canonical
+            names = {label: canonical(Turn.from_record({"start": 0, "end": 0, "speaker": label}).speaker)
+                     for label in set(labels)}   # cleaned as ``turns`` cleans them
+            speakers = list(map(names.__getitem__, labels))
+            starts = [start if label is None or label > start else label for start, label in zip(starts, label_starts)]
+        if starts != sorted(starts) or ends != sorted(ends):   # stored in order: only a hand-made file is not
+            rows = sorted(zip(starts, ends, speakers, begins), key=lambda row: (row[0], row[1]))
+            starts, ends, speakers, begins = (list(column) for column in zip(*rows)) if rows else ([], [], [], [])
+        return starts, ends, speakers, begins
 
     def add(self, transcript: Transcript, name: str, *, source: str = "",
             attributes: Mapping[str, str] | None = None, doc_id: str | None = None,
