@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -28,13 +28,21 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 TABLE_CUT = MAX_WIDTH + 1
 
 
+def each_once(make: Callable[[Any], str], values: Sequence[Any]) -> list[str]:
+    """``[make(v) for v in values]``, calling *make* once per distinct value (a column of a document's names).
+
+    Raises ``TypeError`` for a value that cannot be a key (a list where a name belongs).
+    """
+    made = {value: make(value) for value in set(values)}
+    return list(map(made.__getitem__, values))
+
+
 def distinct_safe(values: Sequence[Any]) -> list[str]:
-    """``safe(v)`` of each value, made once per distinct value (a column of names: a document's speakers)."""
+    """``safe(v)`` of each value, made once per distinct value."""
     try:
-        made = {value: safe(value) for value in set(values)}
+        return each_once(safe, values)
     except TypeError:   # a list where a name belongs (a hand-edited file)
         return [safe(value) for value in values]
-    return list(map(made.__getitem__, values))
 
 
 def safe_column(values: Sequence[str | None], cut: int | None = None) -> list[str]:
