@@ -9,7 +9,8 @@
       documents/<id>.json       that document's codings (small TinyDB, one per document)
       documents/<id>.json.lock  its file lock
       audit.jsonl               append-only audit trail
-      .qualtui.index.jsonl      the codings index: counts per document, a cache (see stores.coding_index)
+      .qualtui.index.jsonl      the codings index: counts per document, a cache (see stores.file_index)
+      .qualtui.turns.jsonl      the turns index: where each turn lies and who speaks, a cache (the same)
       backups/                  automatic and manual backups
       .txn/                     a transaction's staging folder (see stores.transaction), only while one runs
       .txn-<id>/                a spent or fresh staging folder, for the one rename that retires or creates .txn/
@@ -32,6 +33,8 @@ AUDIT_LOG = "audit.jsonl"
 BACKUPS_DIR = "backups"
 PROJECT_LOCK = ".qualtui.project.lock"
 CODINGS_INDEX = ".qualtui.index.jsonl"  # a cache: never backed up, rebuilt from the codings files
+TURNS_INDEX = ".qualtui.turns.jsonl"    # a cache: never backed up, rebuilt from the turns files
+CACHES = (CODINGS_INDEX, TURNS_INDEX)
 
 TXN_DIR = ".txn"
 TXN_MANIFEST = "manifest.json"
@@ -163,6 +166,10 @@ class ProjectLayout:
     @property
     def codings_index(self) -> Path:
         return self.root / CODINGS_INDEX
+
+    @property
+    def turns_index(self) -> Path:
+        return self.root / TURNS_INDEX
 
     @property
     def txn_dir(self) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
-from stores.coding_index import CodingIndex, Summary
+from stores.file_index import FileIndex, Summary
 from stores.errors import StoreError
 from stores.layout import FOLDERS, MARKER, ProjectLayout, document_of, valid_document_id
 from stores.links import planted_links, read_bytes
@@ -38,7 +38,8 @@ def _now() -> str:
 
 
 class ProjectStore:
-    def __init__(self, root: Path, perms: Permissions = PRIVATE, codings_summary: Summary | None = None) -> None:
+    def __init__(self, root: Path, perms: Permissions = PRIVATE, codings_summary: Summary | None = None,
+                 turns_summary: Summary | None = None) -> None:
         self.root = Path(root)
         self.layout = ProjectLayout(self.root)
         self.perms = perms
@@ -49,7 +50,10 @@ class ProjectStore:
         self._document_files: dict[str, RecordFile] = {}
         self._text_cache: dict[str, tuple[tuple | None, str]] = {}
         # what the codings index keeps per codings file: the core's business (qualtui.services.coding_counts)
-        self.coding_index = CodingIndex(self.root, perms, codings_summary)
+        self.coding_index = FileIndex(self.root, perms, codings_summary)
+        # and the turns index, per turns file (qualtui.services.turn_spans)
+        self.turn_index = FileIndex(self.root, perms, turns_summary, index=self.layout.turns_index,
+                                    path_of=self.layout.turns, holds=list)
 
     # lifecycle -------------------------------------------------------------
     @staticmethod
@@ -58,7 +62,7 @@ class ProjectStore:
 
     @classmethod
     def create(cls, root: Path, *, shared_group: bool = False, meta: Mapping[str, Any] | None = None,
-               codings_summary: Summary | None = None) -> "ProjectStore":
+               codings_summary: Summary | None = None, turns_summary: Summary | None = None) -> "ProjectStore":
         root = Path(root)
         perms = permissions_for({"shared_group": shared_group})
         if cls.is_project(root):
@@ -69,7 +73,7 @@ class ProjectStore:
             os.chmod(root, perms.dir_mode)
         else:
             ensure_dir(root, perms)
-        store = cls(root, perms, codings_summary)
+        store = cls(root, perms, codings_summary, turns_summary)
         ensure_dir(store.layout.documents_dir, perms)
         record = {
             "id": META_ID,
@@ -82,12 +86,13 @@ class ProjectStore:
         return store
 
     @classmethod
-    def open(cls, root: Path, codings_summary: Summary | None = None) -> "ProjectStore":
+    def open(cls, root: Path, codings_summary: Summary | None = None,
+             turns_summary: Summary | None = None) -> "ProjectStore":
         root = Path(root)
         if not cls.is_project(root):
             raise StoreError(f"{root} is not a qualtui project (no {MARKER})")
         refuse_links(root)
-        probe = cls(root, codings_summary=codings_summary)
+        probe = cls(root, codings_summary=codings_summary, turns_summary=turns_summary)
         try:
             meta = probe.project.get("meta", META_ID)
         except CorruptFileError as exc:
@@ -101,7 +106,7 @@ class ProjectStore:
                 f"{SCHEMA_VERSION}); upgrade qualtui to open it"
             )
         perms = permissions_for(meta)
-        store = probe if perms == probe.perms else cls(root, perms, codings_summary)
+        store = probe if perms == probe.perms else cls(root, perms, codings_summary, turns_summary)
         store.recover_if_dead()
         return store
 
@@ -224,13 +229,22 @@ class ProjectStore:
         return self.layout.codings(doc_id)
 
     def coding_counts(self, doc_ids: list[str]) -> dict[str, Any]:
-        """Each document's codings summary, from the codings index (see ``stores.coding_index``)."""
+        """Each document's codings summary, from the codings index (see ``stores.file_index``)."""
         for doc_id in doc_ids:
             _check_id(doc_id)
         txn = self.context.active()
         if txn is None:
             return self.coding_index.counts(doc_ids)
         return self.coding_index.counts(doc_ids, staged=txn.staged, write_back=False)
+
+    def turn_summaries(self, doc_ids: list[str]) -> dict[str, Any]:
+        """Each document's turns summary, from the turns index; inside a transaction, what it staged is read."""
+        for doc_id in doc_ids:
+            _check_id(doc_id)
+        txn = self.context.active()
+        if txn is None:
+            return self.turn_index.counts(doc_ids)
+        return self.turn_index.counts(doc_ids, staged=txn.staged, write_back=False)
 
     def text_path(self, doc_id: str) -> Path:
         _check_id(doc_id)

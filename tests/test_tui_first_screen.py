@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from stores import coding_index
+from stores import file_index
 from stores.atomic import atomic_write_bytes
 from stores.records import AtomicJSONStorage
 from tests.tui_helpers import build_project, make_app, sync
@@ -24,18 +24,18 @@ def spy_reads(monkeypatch) -> tuple[list[str], list[str]]:
     """Names of the record files parsed, and of the codings files the index had to recount."""
     parsed: list[str] = []
     recounted: list[str] = []
-    load, recount = AtomicJSONStorage._load, coding_index.recount
+    load, recount = AtomicJSONStorage._load, file_index.recount
 
     def spying_load(self, fresh):
         parsed.append(self.path.name)
         return load(self, fresh)
 
-    def spying_recount(path):
+    def spying_recount(path, holds=dict):
         recounted.append(path.name)
-        return recount(path)
+        return recount(path, holds)
 
     monkeypatch.setattr(AtomicJSONStorage, "_load", spying_load)
-    monkeypatch.setattr(coding_index, "recount", spying_recount)
+    monkeypatch.setattr(file_index, "recount", spying_recount)
     return parsed, recounted
 
 

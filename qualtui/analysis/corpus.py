@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualtui.errors import QualtuiError
 from qualtui.team.identity import coder_key
@@ -72,7 +72,10 @@ class Scope:
         return True
 
     def admits_coding(self, coding: Coding) -> bool:
-        return self.coders is None or coding.coder.casefold() in self.coders
+        return self.admits_coder(coding.coder)
+
+    def admits_coder(self, coder: str) -> bool:
+        return self.coders is None or coder.casefold() in self.coders
 
 
 def turns_overlapping(turns: Sequence[Turn], ends: Sequence[int], start: int, end: int) -> list[Turn]:
@@ -193,16 +196,14 @@ class DocumentView:
                              if scope.admits_coding(c)]
         return self._codings
 
-    def codings_of(self, code_ids: frozenset[str] | set[str]) -> list[Coding]:
-        """This document's codings with one of *code_ids* (within the scope's coders), sorted by offset.
-
-        Only the matching records become ``Coding`` objects: retrieving one code of many stays cheap.
-        """
+    def coding_records_of(self, code_ids: frozenset[str] | set[str]) -> list[dict[str, Any]]:
+        """This document's codings with one of *code_ids* (within the scope's coders), sorted by offset,
+        as records (``Coding`` fields): retrieving one code of many reads no object per coding."""
         if self._codings is not None:
-            return [c for c in self._codings if c.code in code_ids]
+            return [c.to_record() for c in self._codings if c.code in code_ids]
         scope = self.corpus.scope
-        return [c for c in self.corpus.project.codings.for_document(self.doc.id, codes=code_ids)
-                if scope.admits_coding(c)]
+        records = self.corpus.project.codings.records_of(self.doc.id, code_ids)
+        return records if scope.coders is None else [r for r in records if scope.admits_coder(r["coder"])]
 
     def release(self) -> None:
         """Forget what was read (text, turns, codings), here and in the store's caches.

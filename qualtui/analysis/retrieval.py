@@ -5,9 +5,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from qualtui.analysis.corpus import Corpus, DocumentView
-from qualtui.model import Coding
 from qualtui.text.units import clock
 
 
@@ -74,12 +74,12 @@ def iter_segments(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, 
     for view in corpus.visit():
         if view.id not in coded:
             continue
-        matching = view.codings_of(wanted)
+        matching = view.coding_records_of(wanted)
         if matching:
             yield _segments(corpus, view, matching, context, timestamps, excluded, role)
 
 
-def _segments(corpus: Corpus, view: DocumentView, matching: list[Coding], context: int, timestamps: bool,
+def _segments(corpus: Corpus, view: DocumentView, matching: list[dict[str, Any]], context: int, timestamps: bool,
               excluded: frozenset[str], role: Callable[[str], str]) -> list[Segment]:
     # Runs once per segment of a whole project: lookups are local, and the speakers of the turns a
     # segment touches are found as ``view.speakers`` finds them, inline.
@@ -89,7 +89,7 @@ def _segments(corpus: Corpus, view: DocumentView, matching: list[Coding], contex
     turns = len(turn_starts)
     paths: dict[str, str] = {}
     for coding in matching:
-        start, end, code = coding.start, coding.end, coding.code
+        start, end, code = coding["start"], coding["end"], coding["code"]
         first = last = bisect_right(turn_ends, start)
         stop = max(end, start + 1)
         while last < turns and turn_starts[last] < stop:
@@ -106,8 +106,8 @@ def _segments(corpus: Corpus, view: DocumentView, matching: list[Coding], contex
         before, after = view.context(start, end, context) if context else ("", "")
         began = view.start_ms(start, end) if timestamps else None
         found.append(Segment(
-            coding.id, doc_id, name, code, paths[code], start, end, bisect_right(starts, start),
-            bisect_right(starts, max(start, end - 1)), text[start:end], speakers, coding.coder, coding.created,
-            coding.memo, before, after, clock(began) if began is not None else "",
+            coding["id"], doc_id, name, code, paths[code], start, end, bisect_right(starts, start),
+            bisect_right(starts, max(start, end - 1)), text[start:end], speakers, coding["coder"], coding["created"],
+            coding["memo"], before, after, clock(began) if began is not None else "",
         ))
     return found

@@ -32,7 +32,7 @@ from typing import BinaryIO
 from stores import FileLock, Permissions
 from stores.atomic import PRIVATE, atomic_write_bytes, atomic_writer, ensure_dir
 from stores.links import read_bytes
-from stores.layout import AUDIT_LOG, BACKUPS_DIR, CODINGS_INDEX, ProjectLayout, is_lock_file, is_temp_file
+from stores.layout import AUDIT_LOG, BACKUPS_DIR, CACHES, ProjectLayout, is_lock_file, is_temp_file
 from stores.project_lock import ProjectLock
 from stores.project_store import read_permissions, refuse_links
 from qualtui.errors import QualtuiError
@@ -53,7 +53,7 @@ def _included(root: Path):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             name = relative + entry.name
             if entry.is_symlink() or is_temp_file(entry.name) or is_lock_file(entry.name) \
-                    or name == CODINGS_INDEX:  # a cache: every entry is stale in a restored copy anyway
+                    or name in CACHES:  # every entry of a cache is stale in a restored copy anyway
                 continue
             if entry.is_dir():
                 if name == BACKUPS_DIR:

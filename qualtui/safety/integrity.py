@@ -20,8 +20,8 @@ from typing import Any
 
 from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE
-from stores.coding_index import INDEX_NAME, CodingIndex, disagrees, signature_of
-from stores.layout import (AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, TXN_DIR, ProjectLayout,
+from stores.file_index import INDEX_NAME, FileIndex, disagrees, signature_of
+from stores.layout import (AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, TURNS_INDEX, TXN_DIR, ProjectLayout,
                            is_leftover_temp_file, is_lock_file, is_temp_file, is_unknown_in_documents,
                            known_document_names, valid_document_id)
 from stores.links import planted_links, read_bytes
@@ -31,6 +31,7 @@ from stores.transaction import pending
 from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
 from qualtui.progress import track
 from qualtui.services.coding_counts import COUNTS
+from qualtui.services.turn_spans import SPANS
 from qualtui.safety.rules import (check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment,
                                   parse_record)
 
@@ -87,6 +88,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.files = ProjectFiles()
         self.index_entries: dict = {}
+        self.turn_entries: dict = {}
 
     def add(self, kind: str, where: str, message: str, repairable: bool = True) -> None:
         self.problems.append(Problem(kind, where, message, repairable))
@@ -125,7 +127,9 @@ class _Checker:
         self.files.data = data
         self.check_meta(data.get("meta", {}))
         self.check_codes(data.get("codes", {}))
-        self.index_entries = CodingIndex(self.root, summary=COUNTS).entries()
+        self.index_entries = FileIndex(self.root, summary=COUNTS).entries()
+        self.turn_entries = FileIndex(self.root, summary=SPANS, index=self.layout.turns_index,
+                                      path_of=self.layout.turns, holds=list).entries()
         self.check_documents(data.get("documents", {}))
         self.check_memos(data.get("memos", {}))
         self.check_framework(data.get("framework", {}))
@@ -226,6 +230,7 @@ class _Checker:
     def check_turns(self, doc: Document, path: Path, length: int | None) -> None:
         where = self.layout.relative(path)
         try:
+            before = signature_of(os.stat(path, follow_symlinks=False))
             raw = _load_json(path)
             if not isinstance(raw, list):
                 raise ValueError("not a list")
@@ -238,6 +243,9 @@ class _Checker:
         except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as exc:
             self.add("turns", where, f"speaker turns file is damaged ({exc})")
             return
+        if disagrees(SPANS, self.turn_entries.get(doc.id), raw, before, path):
+            self.add("turns-index", TURNS_INDEX, f"disagrees with the speaker turns of {doc.name!r} (the index was "
+                     "edited by hand or damaged); it is rebuilt from the turns files")
         if length is None:
             return
         bad = sum(1 for t in turns if not (0 <= (t.label_start if t.label_start is not None else t.start)

@@ -27,6 +27,7 @@ from qualtui.safety.integrity import (
 )
 from qualtui.safety.rules import find_cycles, invalid_coding, is_torn_audit_fragment
 from qualtui.services.coding_counts import COUNTS
+from qualtui.services.turn_spans import SPANS
 from qualtui.team.identity import resolve_coder
 
 
@@ -78,7 +79,7 @@ class _Fixer:
         self.root = root
         self.files = files
         self.report = report
-        self.store = ProjectStore(root, files.perms, COUNTS)
+        self.store = ProjectStore(root, files.perms, COUNTS, SPANS)
 
     def done(self, kind: str, message: str) -> None:
         self.report.fixed.append(f"{kind}: {message}")
@@ -103,6 +104,9 @@ class _Fixer:
         if kinds["codings-index"]:  # from the codings files as repaired above
             self.store.coding_index.rebuild(list(self.files.documents))
             self.done("codings-index", "rebuilt the codings index from the codings files")
+        if kinds["turns-index"]:
+            self.store.turn_index.rebuild(list(self.files.documents))
+            self.done("turns-index", "rebuilt the turns index from the turns files")
         for problem in kinds["permissions"]:
             path = self.root / problem.where
             if not path.exists():  # moved away by an earlier step

@@ -1,6 +1,6 @@
 """What the codings index keeps for one codings file: codings per (code, coder) and the characters they cover.
 
-``stores.coding_index`` keeps one entry per state of a codings file without knowing what a coding is;
+``stores.file_index`` keeps one entry per state of a codings file without knowing what a coding is;
 ``COUNTS`` tells it what an entry holds, how to write it as JSON and how to read it back.  The entry's
 fields (beside the index's own ``v``, ``doc`` and ``sig``)::
 
@@ -55,7 +55,7 @@ def count_records(records: Iterable[Mapping[str, Any]], signature: Signature | N
 
 
 class _Counts:
-    """The codec ``stores.coding_index.CodingIndex`` is given (see ``stores.coding_index.Summary``)."""
+    """The codec ``stores.file_index.FileIndex`` is given (see ``stores.file_index.Summary``)."""
 
     @staticmethod
     def summarise(data: Mapping[str, Any] | None, signature: Signature | None) -> DocCounts:

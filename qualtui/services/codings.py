@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from qualtui.errors import ChangedMeanwhile, NotFoundError, QualtuiError
 from qualtui.model import Coding, new_id, now_iso
@@ -37,6 +38,9 @@ def _clean_coders(tally: DocCounts) -> DocCounts:
     return replace(tally, codes=dict(codes), covered={c: min(n, tally.covered_all) for c, n in covered.items()})
 
 
+_RECORD_ORDER = itemgetter("start", "end", "id")   # the order of ``_sort_key``
+
+
 def _sort_key(coding: Coding) -> tuple[int, int, str]:
     return (coding.start, coding.end, coding.id)
 
@@ -59,6 +63,21 @@ class CodingService:
         raw = self.store.document_file(doc_id).raw(TABLE)
         records = list(raw.values()) if codes is None else [r for r in raw.values() if r.get("code") in codes]
         return sorted(Coding.from_records(records), key=_sort_key)
+
+    def records_of(self, doc_id: str, codes: Container[str]) -> list[dict[str, Any]]:
+        """The document's codings with one of *codes*, sorted by offset, as records (``Coding`` fields).
+
+        A whole-project pass (retrieve) reads tens of thousands: no object per coding.  Records as this
+        version writes them are used as stored; any other (a field to clean, missing or unknown: an
+        older version's or a hand-made file) comes back as ``Coding.from_record`` makes it.
+        """
+        raw = self.store.document_file(doc_id).raw(TABLE)
+        records = [r for r in raw.values() if r.get("code") in codes]
+        names = Coding.field_names()
+        if not all(r.keys() == names for r in records) or not Coding.usable_as_stored(records):
+            records = [c.to_record() for c in Coding.from_records(records)]
+        records.sort(key=_RECORD_ORDER)
+        return records
 
     def iter_all(self, doc_ids: Iterable[str] | None = None) -> Iterator[Coding]:
         ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]
@@ -91,7 +110,7 @@ class CodingService:
         """doc id -> its codings counted per (code, coder), and the characters they cover.
 
         From the codings index: no codings file is read unless its entry is stale (see
-        ``stores.coding_index``); coder names are cleaned as ``Coding.from_record`` cleans them.
+        ``stores.file_index``); coder names are cleaned as ``Coding.from_record`` cleans them.
         """
         ids = list(doc_ids) if doc_ids is not None else self.project.docs.ids()
         return {doc_id: _clean_coders(tally) for doc_id, tally in self.store.coding_counts(ids).items()}

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from qualtui.errors import NotFoundError, QualtuiError
-from stores import StoreError
 from qualtui.model import Document, Transcript, Turn, new_id, now_iso
+from qualtui.services.turn_spans import is_turn_record
 from qualtui.text.normalise import clean_label, count_words, has_controls
+from qualtui.text.units import turn_extent
+from stores import StoreError
 
 if TYPE_CHECKING:
     from qualtui.project import Project
 
 TABLE = "documents"
-_SPAN_KEYS = ("start", "end", "speaker", "label_start", "begin_ms")
-_INT_OR_NONE = {int, type(None)}
-_STR_OR_NONE = {str, type(None)}
-
-
-def _is_turn(record: object) -> bool:
-    return isinstance(record, dict) and type(record.get("start")) is int and type(record.get("end")) is int \
-        and type(record.get("speaker")) in _STR_OR_NONE \
-        and all(type(record.get(key)) in _INT_OR_NONE for key in ("label_start", "begin_ms", "end_ms"))
 
 
 def resolve(items: list, ref: str, what: str, key=lambda item: item.name):
@@ -90,7 +82,7 @@ class DocumentService:
         """The document's turns, speakers under their canonical names (``qualtui speaker``) unless *raw*."""
         path = self.store.turns_path(doc_id)
         records = self.store.read_json(path, default=[])
-        if not isinstance(records, list) or not all(map(_is_turn, records)):
+        if not isinstance(records, list) or not all(map(is_turn_record, records)):
             raise StoreError(f"{path} is damaged (not a list of turns with whole-number offsets)")
         stored = Turn.from_records(records)
         return stored if raw else self.project.speakers.apply(stored)
@@ -98,35 +90,19 @@ class DocumentService:
     def turn_spans(self, doc_id: str) -> tuple[list[int], list[int], list[str | None], list[int | None]]:
         """(extent starts (label included), ends, canonical speakers, begin_ms) of the turns, by position.
 
-        What analyses of a large project look up for every segment: four columns taken from the stored
-        records at C speed, without a ``Turn`` per turn; a file that is odd in any way (a missing or
-        mistyped field) goes through ``turns``, which cleans and checks every record.
+        What analyses of a large project look up for every segment: from the turns index (one small
+        line per document, ``services.turn_spans``), no ``Turn`` per turn.  A file that is odd in any
+        way (a missing or mistyped field) goes through ``turns``, which cleans and checks every record.
         """
-        records = self.store.read_json(self.store.turns_path(doc_id), default=[])
-        starts = None
-        if isinstance(records, list):
-            try:
-                starts, ends, labels, label_starts, begins = (list(map(itemgetter(key), records)) for key in _SPAN_KEYS)
-            except (KeyError, TypeError, IndexError):
-                pass
-        if starts is None or not {*map(type, starts), *map(type, ends)} <= {int} \
-                or not {*map(type, label_starts), *map(type, begins)} <= _INT_OR_NONE \
-                or not set(map(type, labels)) <= _STR_OR_NONE:
-            turns = self.turns(doc_id)
-            starts = [t.start if t.label_start is None else min(t.label_start, t.start) for t in turns]
-            ends = [t.end for t in turns]
-            speakers = [t.speaker for t in turns]
-            begins = [t.begin_ms for t in turns]
-        else:
-            canonical = self.project.speakers.canonical
-            names = {label: canonical(Turn.from_record({"start": 0, "end": 0, "speaker": label}).speaker)
-                     for label in set(labels)}   # cleaned as ``turns`` cleans them
-            speakers = list(map(names.__getitem__, labels))
-            starts = [start if label is None or label > start else label for start, label in zip(starts, label_starts)]
-        if starts != sorted(starts) or ends != sorted(ends):   # stored in order: only a hand-made file is not
-            rows = sorted(zip(starts, ends, speakers, begins), key=lambda row: (row[0], row[1]))
-            starts, ends, speakers, begins = (list(column) for column in zip(*rows)) if rows else ([], [], [], [])
-        return starts, ends, speakers, begins
+        spans = self.store.turn_summaries([doc_id])[doc_id]
+        if spans.odd:
+            turns = sorted(self.turns(doc_id), key=turn_extent)
+            return ([t.start if t.label_start is None else min(t.label_start, t.start) for t in turns],
+                    [t.end for t in turns], [t.speaker for t in turns], [t.begin_ms for t in turns])
+        canonical = self.project.speakers.canonical
+        names = {label: canonical(Turn.from_record({"start": 0, "end": 0, "speaker": label}).speaker)
+                 for label in set(spans.labels)}   # cleaned as ``turns`` cleans them
+        return list(spans.starts), list(spans.ends), list(map(names.__getitem__, spans.labels)), list(spans.begins)
 
     def add(self, transcript: Transcript, name: str, *, source: str = "",
             attributes: Mapping[str, str] | None = None, doc_id: str | None = None,

@@ -22,7 +22,7 @@ from tui.edit_pipeline import CODEBOOK, CODING_CHANGED, CODINGS_ADDED, CODINGS_R
 class DocSummary:
     """Counts per (code, coder) and characters coded per coder of one document, for one file signature."""
 
-    def __init__(self, tally) -> None:  # a stores.coding_index.DocCounts (from CodingService.tallies)
+    def __init__(self, tally) -> None:  # a qualtui.services.coding_counts.DocCounts (from CodingService.tallies)
         self.signature = tally.signature
         self.counts: Counter[tuple[str, str]] = Counter(tally.codes)
         self.covered: dict[str, int] = tally.covered

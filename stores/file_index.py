@@ -1,18 +1,22 @@
-"""The codings index: a summary of each document's codings file, so summing never reads every file.
+"""An index of one kind of per-document file: a summary of each, so a pass over a project reads no file.
 
-``<project>/.qualtui.index.jsonl`` (``stores.layout.CODINGS_INDEX``) holds one JSON line per state of a codings file::
+Two are kept: the codings index (``<project>/.qualtui.index.jsonl``, ``stores.layout.CODINGS_INDEX``)
+summarises the codings files, the turns index (``.qualtui.turns.jsonl``, ``TURNS_INDEX``) the turns
+files.  Each holds one JSON line per state of a file::
 
     {"v": 1, "doc": ID, "sig": [ino, size, mtime_ns, ctime_ns], ...the summary's own fields}
 
 What a summary holds is not the store's business: the ``Summary`` it is given says how to make one
 from a file's data and how to write and read it (``qualtui.services.coding_counts``: counts per code
-and coder).  An index without one reads and writes nothing; its entries then go stale, and are
-recounted when next read.
+and coder; ``qualtui.services.turn_spans``: where each turn lies and who speaks).  An index without
+one reads and writes nothing; its entries then go stale, and are recounted when next read.  A line
+is parsed only when its document is asked for: one document's entry costs no parse of the others.
 
 It is a cache, never a source of truth, and it is never trusted:
 
 * every write of a codings file appends the summary of what it wrote, with the file's signature
   taken under the file's lock (a transaction appends after its commit, under the project lock);
+  turns files are written only by imports and pseudonymisation: their entries are made when read;
 * a reader uses the last entry of a document only when its signature is the signature the
   codings file has now.  Any other state (a crash between the write and the append, an append lost
   to a concurrent compaction, a torn or unparseable line, a missing or unreadable index, a file
@@ -85,38 +89,57 @@ def _parse_line(summary: Summary, line: bytes) -> tuple[str, Any] | None:
         return None
 
 
-class CodingIndex:
-    """The index of one project folder."""
+_PREFIX = b'{"v":%d,"doc":"' % VERSION   # how ``_line`` begins: the document is read without parsing the rest
 
-    def __init__(self, root: Path, perms: Permissions = PRIVATE, summary: Summary | None = None) -> None:
+
+def _document_of(line: bytes) -> str | None:
+    """The document a line as ``_line`` writes it is about (None: another shape, parsed to know)."""
+    if not line.startswith(_PREFIX):
+        return None
+    end = line.find(b'"', len(_PREFIX))
+    doc = line[len(_PREFIX):end].decode("utf-8", "replace") if end > 0 else ""
+    return doc if valid_document_id(doc) else None
+
+
+class FileIndex:
+    """The index of one kind of per-document file in one project folder (codings files unless told)."""
+
+    def __init__(self, root: Path, perms: Permissions = PRIVATE, summary: Summary | None = None, *,
+                 index: Path | None = None, path_of: Callable[[str], Path] | None = None,
+                 holds: type = dict) -> None:
         layout = ProjectLayout(root)
         self.summary = summary
-        self.path = layout.codings_index
-        self.path_of = layout.codings
+        self.path = index or layout.codings_index
+        self.path_of = path_of or layout.codings
+        self.holds = holds   # the JSON type an indexed file holds (a codings file: an object)
         self.perms = perms
         self._guard = threading.RLock()
         self._entries: dict[str, Any] = {}
+        self._unparsed: dict[str, bytes] = {}   # the last line of each document, parsed when asked for
         self._lines = 0  # entries read from the file, valid or not (how long the log has grown)
         self._ino: int | None = None
         self._offset = 0  # how far the file has been read (only whole lines)
 
     # reading the log ----------------------------------------------------------------------
+    def _forget(self, ino: int | None = None) -> None:
+        self._entries, self._unparsed, self._lines, self._ino, self._offset = {}, {}, 0, ino, 0
+
     def _load(self) -> None:
-        """Bring the parsed entries up to date, reading only what was appended since last time."""
+        """Bring the entries up to date, reading only what was appended since last time."""
         if self.summary is None:
             return
         try:
             fd = os.open(self.path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
         except OSError:  # none yet, or unreadable: every document is recounted
-            self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+            self._forget()
             return
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+                self._forget()
                 return
             if st.st_ino != self._ino or st.st_size < self._offset:  # replaced (compacted) or cut: start over
-                self._entries, self._lines, self._ino, self._offset = {}, 0, st.st_ino, 0
+                self._forget(st.st_ino)
             if st.st_size == self._offset:
                 return
             os.lseek(fd, self._offset, os.SEEK_SET)
@@ -130,10 +153,30 @@ class CodingIndex:
             if not line.strip():
                 continue
             self._lines += 1
+            doc = _document_of(line)
+            if doc is not None:   # the latest line of a document is its entry, whatever it holds
+                self._unparsed[doc] = line
+                self._entries.pop(doc, None)
+                continue
             parsed = _parse_line(self.summary, line)
             if parsed is not None:
                 self._entries[parsed[0]] = parsed[1]
+                self._unparsed.pop(parsed[0], None)
         self._offset += end + 1
+
+    def _entry(self, doc_id: str) -> Any | None:
+        line = self._unparsed.pop(doc_id, None)
+        if line is not None:
+            assert self.summary is not None
+            parsed = _parse_line(self.summary, line)
+            if parsed is not None and parsed[0] == doc_id:
+                self._entries[doc_id] = parsed[1]
+        return self._entries.get(doc_id)
+
+    def _all_entries(self) -> dict[str, Any]:
+        for doc_id in list(self._unparsed):
+            self._entry(doc_id)
+        return self._entries
 
     # counting -------------------------------------------------------------------------------
     def counts(self, doc_ids: Iterable[str], *, staged: Callable[[Path], Any] | None = None,
@@ -163,17 +206,17 @@ class CodingIndex:
                 if sig is None:
                     found[doc_id] = summary.summarise(None, None)
                     continue
-                known = self._entries.get(doc_id)
+                known = self._entry(doc_id)
                 if known is not None and known.signature == sig:
                     found[doc_id] = known
                     continue
-                counted = summary.summarise(*recount(path))
+                counted = summary.summarise(*recount(path, self.holds))
                 found[doc_id] = counted
                 if counted.signature is not None:
                     fresh.append((doc_id, counted))
             if write_back and fresh:
                 self._append(fresh)
-            if write_back and self._lines > 2 * len(self._entries) + _COMPACT_SLACK:
+            if write_back and self._lines > 2 * (len(self._entries) + len(self._unparsed)) + _COMPACT_SLACK:
                 self._compact()
             return found
 
@@ -224,21 +267,21 @@ class CodingIndex:
         """Rewrite the log as one entry per document whose codings file still exists (a reader does it,
         when the log holds more than twice the lines it needs)."""
         self._load()
-        keep = {doc_id: entry for doc_id, entry in self._entries.items() if self.path_of(doc_id).exists()}
+        keep = {doc_id: entry for doc_id, entry in self._all_entries().items() if self.path_of(doc_id).exists()}
         assert self.summary is not None
         payload = "".join(_line(self.summary, doc_id, entry) + "\n" for doc_id, entry in keep.items()).encode("utf-8")
         try:
             atomic_write_bytes(self.path, payload, self.perms)
         except OSError:
             return
-        self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+        self._forget()
 
     # checking -------------------------------------------------------------------------------
     def entries(self) -> dict[str, Any]:
         """The last entry of each document, as the index holds them (for checking and tests)."""
         with self._guard:
             self._load()
-            return dict(self._entries)
+            return dict(self._all_entries())
 
     def rebuild(self, doc_ids: Iterable[str]) -> None:
         """Recount every document and rewrite the index (``check --repair``)."""
@@ -249,18 +292,18 @@ class CodingIndex:
             lines = []
             for doc_id in doc_ids:
                 try:
-                    data, signature = recount(self.path_of(doc_id))
+                    data, signature = recount(self.path_of(doc_id), self.holds)
                 except (CorruptFileError, OSError):
                     continue  # check reports the file itself; it is recounted once readable
                 if signature is not None:
                     lines.append(_line(summary, doc_id, summary.summarise(data, signature)) + "\n")
             atomic_write_bytes(self.path, "".join(lines).encode("utf-8"), self.perms)
-            self._entries, self._lines, self._ino, self._offset = {}, 0, None, 0
+            self._forget()
 
 
-def recount(path: Path) -> tuple[dict | None, Signature | None]:
-    """Read one codings file again (its entry was stale): its data and the signature of exactly the
-    bytes read; (None, None) when there is no file."""
+def recount(path: Path, holds: type = dict) -> tuple[Any, Signature | None]:
+    """Read one indexed file again (its entry was stale): its data (a JSON *holds*) and the signature of
+    exactly the bytes read; (None, None) when there is no file."""
     try:
         fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -273,11 +316,12 @@ def recount(path: Path) -> tuple[dict | None, Signature | None]:
     finally:
         os.close(fd)
     try:
-        data = json.loads(raw) if raw.strip() else {}
+        data = json.loads(raw) if raw.strip() else holds()
     except ValueError as exc:
         raise CorruptFileError(f"{path} is not valid JSON ({exc}); run 'qualtui check --repair'") from None
-    if not isinstance(data, dict):
-        raise CorruptFileError(f"{path} does not hold a JSON object; run 'qualtui check --repair'")
+    if not isinstance(data, holds):
+        what = "a JSON object" if holds is dict else "a JSON list"
+        raise CorruptFileError(f"{path} does not hold {what}; run 'qualtui check --repair'")
     return data, signature_of(st)
 
 

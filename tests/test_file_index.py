@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stores.atomic import atomic_write_bytes
-from stores.coding_index import INDEX_NAME, signature_of
+from stores.file_index import INDEX_NAME, signature_of
 from qualtui.cli import cli
 from qualtui.editing import codebook_ops, edits
 from qualtui.editing.history import History
