@@ -68,10 +68,15 @@ class _Record:
         return [cls.from_record(r) for r in records]
 
     @classmethod
-    def usable_as_stored(cls, records: list) -> bool:
-        """Whether every record is a dict of known fields with nothing to clean (checked for all at once)."""
+    def usable_as_stored(cls, records: list, *, complete: bool = False) -> bool:
+        """Whether every record is a dict of known fields with nothing to clean (checked for all at once);
+        *complete*: of every field, as this version writes them."""
         names = cls.field_names()
-        return all(isinstance(r, dict) and r.keys() <= names for r in records) and not cls._any_needs_cleaning(records)
+        if complete:
+            shaped = all(isinstance(r, dict) and r.keys() == names for r in records)
+        else:
+            shaped = all(isinstance(r, dict) and r.keys() <= names for r in records)
+        return shaped and not cls._any_needs_cleaning(records)
 
     @classmethod
     def _any_needs_cleaning(cls, records: list[dict[str, Any]]) -> bool:

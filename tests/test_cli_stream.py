@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from qualtui.analysis.corpus import Corpus
-from qualtui.analysis.retrieval import Segment, iter_segments, retrieve
+from qualtui.analysis.retrieval import Segment, SegmentColumns, iter_segments, retrieve
 from qualtui.cli import cli
 from qualtui.cli.common import emit
 from qualtui.cli.retrieve import _cells, _columns, _json_lines, _row
@@ -48,18 +48,30 @@ def _segment(text: str, memo: str | None, speakers: tuple[str, ...], start: int 
                    coder="ana", created="2026-01-01T00:00:00Z", memo=memo, before="x\ty", after="\n", time="00:01")
 
 
+_FIELDS = ("coding_id", "code_id", "code", "start", "end", "first_line", "last_line", "text", "speakers", "coder",
+           "created", "memo", "before", "after", "time")
+
+
+def _batch(segments: list[Segment]) -> SegmentColumns:
+    """One document's segments as the columns retrieval yields."""
+    columns = SegmentColumns(segments[0].document_id, segments[0].document,
+                             *([getattr(s, name) for s in segments] for name in _FIELDS))
+    assert columns.segments() == segments and columns.lines == [s.lines for s in segments]
+    return columns
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(), memo=st.none() | st.text(), speakers=st.lists(st.text(max_size=5), max_size=3),
        timestamps=st.booleans(), context=st.integers(0, 1))
 def test_the_json_template_writes_what_json_dumps_writes(text, memo, speakers, timestamps, context):
     segment = _segment(text, memo, tuple(speakers))
-    [line] = _json_lines([segment], timestamps, context)
+    [line] = _json_lines(_batch([segment]), timestamps, context)
     assert line == json.dumps(_row(segment, timestamps, context), ensure_ascii=False)
 
 
 def test_an_offset_of_an_odd_type_still_makes_valid_json():
     segment = _segment("text", None, ("Sam",), start=True)  # a hand-edited file: not an int
-    [line] = _json_lines([segment], False, 0)
+    [line] = _json_lines(_batch([segment]), False, 0)
     assert line == json.dumps(_row(segment, False, 0), ensure_ascii=False)
 
 
@@ -113,8 +125,9 @@ def test_cells_made_a_column_at_a_time_are_what_safe_makes_of_each(texts, memo, 
         emit(rows, columns, fmt)
     with redirect_stdout(io.StringIO()) as printed:
         out = writer(fmt, columns)
-        out.write_columns(_cells(batch[:1], fmt, timestamps, context))
-        out.write_columns(_cells(batch[1:], fmt, timestamps, context))
+        out.write_columns(_cells(_batch(batch[:1]), fmt, timestamps, context))
+        if batch[1:]:
+            out.write_columns(_cells(_batch(batch[1:]), fmt, timestamps, context))
         out.close()
     assert printed.getvalue() == expected.getvalue()
 

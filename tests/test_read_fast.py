@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from qualtui.analysis.corpus import Corpus, distinct_speakers
 from qualtui.importers.plain import read_plain
@@ -115,3 +115,34 @@ def test_retrieve_reads_only_the_documents_the_index_finds_the_code_in(built, mo
                         lambda doc_id, codes: read.append(doc_id) or original(doc_id, codes))
     assert retrieve(Corpus(project), [code]) == expected
     assert sorted(set(read)) == sorted({s.document_id for s in expected}) and len(read) < len(project.docs.all())
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans=st.lists(st.tuples(st.integers(0, 95), st.integers(1, 40)), min_size=1, max_size=12),
+       exclude=st.booleans())
+def test_retrieved_columns_are_what_the_plain_lookups_give(tmp_path_factory, spans, exclude):
+    """Speakers, lines and text of every segment, made column-wise, equal the one-at-a-time lookups."""
+    from qualtui.analysis.retrieval import iter_segment_columns
+    from qualtui.project import Project
+
+    project = Project.init(tmp_path_factory.mktemp("p") / "proj", name="p", coder="t")
+    text = ("Interviewer: How was it?\nSam: Hard.\n\nSo hard.\nInterviewer: And then?\n"
+            "[00:01:02] Sam: Better, and Jo: agreed.\nJo: Yes.")
+    doc = project.docs.add(read_plain(text.encode(), "a.txt"), "A")
+    project.speakers.set(["Interviewer"], "Interviewer", "interviewer")
+    code = project.codes.create("C")
+    length = len(project.docs.text(doc.id))
+    made = [(code.id, s, min(length, s + n)) for s, n in spans if s < length]
+    assume(made)
+    project.codings.add_many(doc.id, made)
+    plain = Corpus(project).documents[0]
+    exclude_roles = ("interviewer",) if exclude else ()
+    rows = [(c.start, c.end) for c in sorted(project.codings.for_document(doc.id), key=lambda c: (c.start, c.end, c.id))]
+    expected = [(s, e, plain.speakers(s, e), plain.lines(s, e), plain.text[s:e]) for s, e in rows
+                if not (exclude and (names := plain.speakers(s, e))
+                        and all(project.speakers.role(n) == "interviewer" for n in names))]
+    got = [(s, e, sp, (a, b), t) for columns in iter_segment_columns(Corpus(project), [code.id],
+                                                                      exclude_roles=exclude_roles)
+           for s, e, sp, a, b, t in zip(columns.start, columns.end, columns.speakers, columns.first_line,
+                                        columns.last_line, columns.text)]
+    assert got == expected

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import add, itemgetter
 from typing import Any
 
 from qualtui.analysis.corpus import Corpus, DocumentView
@@ -46,6 +48,46 @@ class Segment:
         return ", ".join(parts)
 
 
+@dataclass(slots=True)
+class SegmentColumns:
+    """One document's segments as a list per field (``Segment``'s fields), in order of position.
+
+    What a whole-project pass is made of: each column is built at C speed (no object per segment),
+    and printers take the columns as they are.  ``segments()`` gives the ``Segment`` of each row.
+    """
+
+    document_id: str
+    document: str
+    coding_id: list[str]
+    code_id: list[str]
+    code: list[str]
+    start: list[int]
+    end: list[int]
+    first_line: list[int]
+    last_line: list[int]
+    text: list[str]
+    speakers: list[tuple[str, ...]]
+    coder: list[str]
+    created: list[str]
+    memo: list[str | None]
+    before: list[str]
+    after: list[str]
+    time: list[str]
+
+    def __len__(self) -> int:
+        return len(self.coding_id)
+
+    @property
+    def lines(self) -> list[str]:
+        return [str(a) if a == b else f"{a}-{b}" for a, b in zip(self.first_line, self.last_line)]
+
+    def segments(self) -> list[Segment]:
+        n = len(self)
+        return list(map(Segment, self.coding_id, repeat(self.document_id, n), repeat(self.document, n), self.code_id,
+                        self.code, self.start, self.end, self.first_line, self.last_line, self.text, self.speakers,
+                        self.coder, self.created, self.memo, self.before, self.after, self.time))
+
+
 def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, timestamps: bool = False,
              exclude_roles: Iterable[str] = ()) -> list[Segment]:
     """Segments coded with any of *code_ids* in the corpus's scope, by document then offset.
@@ -61,7 +103,15 @@ def retrieve(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, times
 
 def iter_segments(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, timestamps: bool = False,
                   exclude_roles: Iterable[str] = ()) -> Iterator[list[Segment]]:
-    """``retrieve``, one document's segments at a time (documents without any are skipped).
+    """``retrieve``, one document's segments at a time (documents without any are skipped)."""
+    for columns in iter_segment_columns(corpus, code_ids, context=context, timestamps=timestamps,
+                                        exclude_roles=exclude_roles):
+        yield columns.segments()
+
+
+def iter_segment_columns(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, timestamps: bool = False,
+                         exclude_roles: Iterable[str] = ()) -> Iterator[SegmentColumns]:
+    """``iter_segments`` as columns: what printing tens of thousands of segments is made from.
 
     With a streaming corpus only the current document is held, whatever the project's size; documents
     the codings index counts no coding of the codes in are not read at all.
@@ -76,38 +126,59 @@ def iter_segments(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, 
             continue
         matching = view.coding_records_of(wanted)
         if matching:
-            yield _segments(corpus, view, matching, context, timestamps, excluded, role)
+            columns = _columns(corpus, view, matching, context, timestamps, excluded, role)
+            if len(columns):
+                yield columns
 
 
-def _segments(corpus: Corpus, view: DocumentView, matching: list[dict[str, Any]], context: int, timestamps: bool,
-              excluded: frozenset[str], role: Callable[[str], str]) -> list[Segment]:
-    # Runs once per segment of a whole project: lookups are local, and the speakers of the turns a
-    # segment touches are found as ``view.speakers`` finds them, inline.
-    text, found = view.text, []
-    starts, doc_id, name = view.line_starts, view.id, view.name
+def _columns(corpus: Corpus, view: DocumentView, matching: list[dict[str, Any]], context: int, timestamps: bool,
+             excluded: frozenset[str], role: Callable[[str], str]) -> SegmentColumns:
+    # Once per document of a whole project: every column by map over C functions, one pass in Python.
+    def column(key: str) -> list:
+        return list(map(itemgetter(key), matching))
+
+    starts, ends = column("start"), column("end")
     turn_starts, turn_ends, turn_speakers, _ = view.turn_spans()
-    turns = len(turn_starts)
-    paths: dict[str, str] = {}
-    for coding in matching:
-        start, end, code = coding["start"], coding["end"], coding["code"]
-        first = last = bisect_right(turn_ends, start)
-        stop = max(end, start + 1)
-        while last < turns and turn_starts[last] < stop:
-            last += 1
-        if last - first == 1:
-            speaker = turn_speakers[first]
-            speakers: tuple[str, ...] = (speaker,) if speaker else ()
-        else:
-            speakers = tuple(dict.fromkeys(s for s in turn_speakers[first:last] if s))
-        if excluded and speakers and all(role(s) in excluded for s in speakers):
-            continue
-        if code not in paths:
-            paths[code] = corpus.path(code)
-        before, after = view.context(start, end, context) if context else ("", "")
-        began = view.start_ms(start, end) if timestamps else None
-        found.append(Segment(
-            coding["id"], doc_id, name, code, paths[code], start, end, bisect_right(starts, start),
-            bisect_right(starts, max(start, end - 1)), text[start:end], speakers, coding["coder"], coding["created"],
-            coding["memo"], before, after, clock(began) if began is not None else "",
-        ))
-    return found
+    # The turns a segment touches, as ``view.speakers`` finds them: from the first ending after its
+    # start to the last beginning before its end (a point counts as one character).
+    firsts = list(map(bisect_right, repeat(turn_ends), starts))
+    lasts = list(map(max, firsts, map(bisect_left, repeat(turn_starts), map(max, ends, map((1).__add__, starts)))))
+    alone = [(name,) if name else () for name in turn_speakers]
+    speakers = [alone[first] if last - first == 1 else tuple(dict.fromkeys(s for s in turn_speakers[first:last] if s))
+                for first, last in zip(firsts, lasts)]
+    if excluded:
+        keep = [i for i, names in enumerate(speakers) if not (names and all(role(s) in excluded for s in names))]
+        if len(keep) < len(matching):
+            matching = [matching[i] for i in keep]
+            starts, ends, speakers = [starts[i] for i in keep], [ends[i] for i in keep], [speakers[i] for i in keep]
+    codes = column("code")
+    paths = {code: corpus.path(code) for code in set(codes)}
+    n = len(matching)
+    before, after, times = [""] * n, [""] * n, [""] * n
+    if context:
+        before, after = (list(side) for side in zip(*(view.context(s, e, context) for s, e in zip(starts, ends)))) \
+            if n else ([], [])
+    if timestamps:
+        times = [clock(began) if (began := view.start_ms(s, e)) is not None else "" for s, e in zip(starts, ends)]
+    first_lines, last_lines = _lines(view, starts, ends)
+    return SegmentColumns(
+        view.id, view.name, column("id"), codes, list(map(paths.__getitem__, codes)), starts, ends, first_lines,
+        last_lines, list(map(view.text.__getitem__, map(slice, starts, ends))), speakers, column("coder"),
+        column("created"), column("memo"), before, after, times)
+
+
+def _lines(view: DocumentView, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """The first and last line of each segment (``view.lines``), for segments sorted by start.
+
+    The newlines before each start are counted from the previous start on, and those within each
+    segment from its start: the text is scanned about once, at C speed, and no line table is built.
+    """
+    text = view.text
+    if not starts or starts[0] < 0 or starts != sorted(starts):   # never so as stored: the plain way
+        line_starts = view.line_starts
+        return (list(map(bisect_right, repeat(line_starts), starts)),
+                list(map(bisect_right, repeat(line_starts), map(max, starts, map((-1).__add__, ends)))))
+    between = map(text.count, repeat("\n"), [0, *starts[:-1]], starts)
+    firsts = list(accumulate(between, initial=1))[1:]
+    within = map(text.count, repeat("\n"), starts, map(max, starts, map((-1).__add__, ends)))
+    return firsts, list(map(add, firsts, within))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from operator import attrgetter
 from json.encoder import encode_basestring as _es
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +17,9 @@ from qualtui.cli.analysis import NO_INTERVIEWER, attr_filter_option, corpus_for,
 from qualtui.cli.common import format_option, safe
 from qualtui.cli.stream import TABLE_CUT, JsonArray, distinct_safe, each_once, safe_column, writer
 from qualtui.text.normalise import strip_controls
+
+if TYPE_CHECKING:
+    from qualtui.analysis.retrieval import SegmentColumns
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
@@ -53,7 +56,14 @@ def _row(s, timestamps: bool, context: int) -> dict:
     return row
 
 
-def _json_lines(batch, timestamps: bool, context: int) -> list[str]:
+def _values(batch: SegmentColumns, name: str) -> list:
+    """A column of one document's segments (the document's own fields repeated)."""
+    if name in ("document", "document_id"):
+        return [getattr(batch, name)] * len(batch)
+    return getattr(batch, name)
+
+
+def _json_lines(batch: SegmentColumns, timestamps: bool, context: int) -> list[str]:
     """One document's segments, each exactly ``json.dumps(_row(s), ensure_ascii=False)``, from a template.
 
     The values are encoded a column at a time (a document's few names once each), then put in the
@@ -64,11 +74,11 @@ def _json_lines(batch, timestamps: bool, context: int) -> list[str]:
     line = ("{{" + ", ".join(f"{_es(k)}: {{}}" for k in keys) + "}}").format
 
     def values(name: str) -> list:
-        return list(map(attrgetter(name), batch))
+        return _values(batch, name)
 
     try:
         offsets = [values(name) for name in ("start", "end", "first_line", "last_line")]
-        if not {type(value) for column in offsets for value in set(column)} <= {int}:
+        if not {kind for column in offsets for kind in set(map(type, column))} <= {int}:
             raise TypeError("offsets")
         columns = [list(map(_es, values("coding_id"))),
                    *(each_once(_es, values(name)) for name in ("document_id", "document", "code_id", "code")),
@@ -81,7 +91,7 @@ def _json_lines(batch, timestamps: bool, context: int) -> list[str]:
         if context:
             columns += [list(map(_es, values("before"))), list(map(_es, values("after")))]
     except TypeError:   # not a str or int where one belongs: the encoder's way
-        return [_encode(_row(s, timestamps, context)) for s in batch]
+        return [_encode(_row(s, timestamps, context)) for s in batch.segments()]
     return list(map(line, *columns))
 
 
@@ -89,7 +99,7 @@ def _speakers_json(speakers: tuple[str, ...]) -> str:
     return _encode(list(speakers))
 
 
-def _cells(batch, fmt: str, timestamps: bool, context: int) -> list[list[str]]:
+def _cells(batch: SegmentColumns, fmt: str, timestamps: bool, context: int) -> list[list[str]]:
     """One document's segments as table or csv columns (lists of cells), in ``_columns`` order.
 
     Every cell is ``common.safe`` of its value, made column by column: the few distinct names of a
@@ -97,7 +107,7 @@ def _cells(batch, fmt: str, timestamps: bool, context: int) -> list[list[str]]:
     long cells are cut to what it can show first.
     """
     def values(name: str) -> list:
-        return list(map(attrgetter(name), batch))
+        return _values(batch, name)
 
     cut = TABLE_CUT if fmt == "table" else None
     if fmt == "table":
@@ -146,20 +156,20 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
     view with the surrounding lines.  --format json prints an array with one
     segment per line.
     """
-    from qualtui.analysis.retrieval import iter_segments
+    from qualtui.analysis.retrieval import iter_segment_columns
 
     corpus = corpus_for(project, attrs, docs, coders)
     code_ids = corpus.code_ids_for(code_ref, children=children)
-    batches = iter_segments(corpus, code_ids, context=context, timestamps=timestamps,
-                            exclude_roles=("interviewer",) if no_interviewer else ())
+    batches = iter_segment_columns(corpus, code_ids, context=context, timestamps=timestamps,
+                                   exclude_roles=("interviewer",) if no_interviewer else ())
     label = corpus.path(code_ids[0]) + (" (with sub-codes)" if children and len(code_ids) > 1 else "")
     count = 0
     if fmt == "md":   # the heading counts segments and documents: the quotes are kept (as text) until then
         quotes: list[str] = []
         docs_quoted = 0
         for batch in batches:
-            docs_quoted += bool(batch)
-            quotes.extend(_md_quote(s, context) for s in batch)
+            docs_quoted += 1
+            quotes.extend(_md_quote(s, context) for s in batch.segments())
         sys.stdout.write(_md_heading(label, len(quotes), docs_quoted))
         for start in range(0, len(quotes), 1000):
             sys.stdout.write("".join("\n" + quote for quote in quotes[start:start + 1000]))
@@ -169,7 +179,7 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
             count += len(batch)
             sys.stdout.write(reading_blocks([(f"{s.citation()}  [{s.code}]  ({s.coder})"
                                               + (f"  memo: {s.memo}" if s.memo else ""), s.before, s.text, s.after)
-                                             for s in batch]))
+                                             for s in batch.segments()]))
     elif fmt == "json":
         out = JsonArray()
         for batch in batches:

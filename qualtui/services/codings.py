@@ -72,9 +72,8 @@ class CodingService:
         older version's or a hand-made file) comes back as ``Coding.from_record`` makes it.
         """
         raw = self.store.document_file(doc_id).raw(TABLE)
-        records = [r for r in raw.values() if r.get("code") in codes]
-        names = Coding.field_names()
-        if not all(r.keys() == names for r in records) or not Coding.usable_as_stored(records):
+        records = [r for r in raw.values() if isinstance(r, dict) and r.get("code") in codes]
+        if not Coding.usable_as_stored(records, complete=True):
             records = [c.to_record() for c in Coding.from_records(records)]
         records.sort(key=_RECORD_ORDER)
         return records
