@@ -111,7 +111,7 @@ def test_the_streamed_table_and_csv_are_the_tables_emit_prints(capsys):
 @given(texts=st.lists(st.text() | st.sampled_from(["plain words\nand a second line", "tab\there " * 9,
                                                    "\x1b[31mred\x1b[0m", "caf\u00e9 \u202eevil", "x" * 70]),
                       min_size=1, max_size=4),
-       memo=st.none() | st.text(max_size=80), speakers=st.lists(st.text(max_size=5), max_size=3),
+       memo=st.none() | st.text(max_size=80) | st.integers(), speakers=st.lists(st.text(max_size=5), max_size=3),
        fmt=st.sampled_from(["table", "csv"]), timestamps=st.booleans(), context=st.integers(0, 1))
 def test_cells_made_a_column_at_a_time_are_what_safe_makes_of_each(texts, memo, speakers, fmt, timestamps, context):
     batch = [_segment(text, memo if i % 2 else None, tuple(speakers)) for i, text in enumerate(texts)]

@@ -26,6 +26,7 @@ from qualtui.text.normalise import escape_json_controls
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 # A table holds each cell cut to one character more than the widest it shows: that one tells it was longer.
 TABLE_CUT = MAX_WIDTH + 1
+_TEXT_OR_NONE = {str, type(None)}
 
 
 def each_once(make: Callable[[Any], str], values: Sequence[Any]) -> list[str]:
@@ -52,6 +53,8 @@ def safe_column(values: Sequence[str | None], cut: int | None = None) -> list[st
     its line breaks turned to spaces, which keeps its length, so it is cut first.  A column with
     anything else in it goes value by value through ``safe``.
     """
+    if not set(map(type, values)) <= _TEXT_OR_NONE:   # a number where text belongs (a hand-edited file)
+        return [safe(value)[:cut] for value in values]
     texts = [value or "" for value in values]
     shown = texts if cut is None else [text[:cut] for text in texts]
     joined = "".join(shown)
