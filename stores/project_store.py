@@ -230,21 +230,20 @@ class ProjectStore:
 
     def coding_counts(self, doc_ids: list[str]) -> dict[str, Any]:
         """Each document's codings summary, from the codings index (see ``stores.file_index``)."""
-        for doc_id in doc_ids:
-            _check_id(doc_id)
-        txn = self.context.active()
-        if txn is None:
-            return self.coding_index.counts(doc_ids)
-        return self.coding_index.counts(doc_ids, staged=txn.staged, write_back=False)
+        return self._summaries(self.coding_index, doc_ids)
 
     def turn_summaries(self, doc_ids: list[str]) -> dict[str, Any]:
-        """Each document's turns summary, from the turns index; inside a transaction, what it staged is read."""
+        """Each document's turns summary, from the turns index."""
+        return self._summaries(self.turn_index, doc_ids)
+
+    def _summaries(self, index: FileIndex, doc_ids: list[str]) -> dict[str, Any]:
+        """Inside a transaction what it staged is read, and nothing is added to the index."""
         for doc_id in doc_ids:
             _check_id(doc_id)
         txn = self.context.active()
         if txn is None:
-            return self.turn_index.counts(doc_ids)
-        return self.turn_index.counts(doc_ids, staged=txn.staged, write_back=False)
+            return index.counts(doc_ids)
+        return index.counts(doc_ids, staged=txn.staged, write_back=False)
 
     def text_path(self, doc_id: str) -> Path:
         _check_id(doc_id)
