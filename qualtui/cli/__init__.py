@@ -2,15 +2,18 @@
 
 Subcommands are imported only when used (so ``qualtui --version`` stays fast)
 and nothing here imports Textual: the TUI is imported by ``open``/``demo`` only.
-User errors print one line on stderr and exit 1; never a traceback.
+User errors print one line on stderr and exit 1; never a traceback. A closed output (``| head``) is exit 0.
 """
 
 from __future__ import annotations
 
 import errno
 import importlib
+import os
 import sys
-from typing import NoReturn
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
@@ -73,6 +76,30 @@ class LazyGroup(click.Group):
         module_name, attr = target.split(":")
         return getattr(importlib.import_module(module_name), attr)
 
+    # click turns a broken pipe into exit 1 (or, when the write was buffered, Python fails at exit with 120):
+    # taken away from click here, a closed output is always exit 0 in ``main``.
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _reader_gone_stops_the_command():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _reader_gone_stops_the_command():
+            return super().invoke(ctx)
+
+
+class ReaderGone(Exception):
+    """The output's reader closed it (``qualtui show SU01 | head``): the command stops there."""
+
+
+@contextmanager
+def _reader_gone_stops_the_command() -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        raise ReaderGone() from None
+
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -93,34 +120,70 @@ def cli(ctx: click.Context, project: str | None, coder: str | None) -> None:
         ctx.invoke(open_, project_path=project, coder=coder)
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
+def _fail(message: str, code: int = 1) -> int:
     from qualtui.text.normalise import safe_for_terminal
 
-    click.echo(f"qualtui: error: {safe_for_terminal(message)}", err=True)
-    sys.exit(code)
+    try:
+        click.echo(f"qualtui: error: {safe_for_terminal(message)}", err=True)
+    except OSError:  # stderr is closed too: the exit status still tells
+        pass
+    return code
 
 
-def main(argv: list[str] | None = None) -> None:
+def _silence_output() -> None:
+    """Point stdout and stderr at /dev/null, so that what is still buffered cannot fail again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+            pass
+    os.close(devnull)
+
+
+def _run(argv: list[str] | None) -> int | str | None:
+    """The exit status of the command (after its one-line message, if it failed)."""
     from qualtui.errors import QualtuiError
     from qualtui.safeio.messages import describe_error
     from stores import StoreError
 
     try:
         cli.main(args=argv, prog_name="qualtui", standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code
+    except ReaderGone:
+        _silence_output()
+        return 0
     except click.exceptions.Abort:
-        _fail("aborted", 130)
+        return _fail("aborted", 130)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except (QualtuiError, StoreError) as exc:
-        _fail(str(exc), getattr(exc, "exit_code", 1))
+        return _fail(str(exc), getattr(exc, "exit_code", 1))
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        return _fail("interrupted", 130)
     except UnicodeError:  # the last line of defence; names that would be stored are checked before any change
-        _fail("an argument or file name holds bytes that are not valid text (UTF-8)")
+        return _fail("an argument or file name holds bytes that are not valid text (UTF-8)")
     except OSError as exc:
-        if exc.errno == errno.EPIPE:
-            sys.exit(0)
-        _fail(describe_error(exc))
+        if exc.errno == errno.EPIPE:  # a closed output met outside the group's context and invoke
+            _silence_output()
+            return 0
+        return _fail(describe_error(exc))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    code = _run(argv)
+    try:
+        sys.stdout.flush()  # what is still buffered: a closed pipe here is the same as during the command
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            from qualtui.safeio.messages import describe_error
+
+            code = code or _fail(describe_error(exc))
+        _silence_output()
+    if code:
+        sys.exit(code)
