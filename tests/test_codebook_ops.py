@@ -103,7 +103,8 @@ def test_codes_cli_round_trip(project, doc):
     assert rows["Recovery"]["codable"] is False
     bad = runner.invoke(cli, [*base, "code", "SU01", "Recovery", "--lines", "2"])
     assert bad.exit_code != 0 and "grouping" in str(bad.exception or bad.output)
-    assert runner.invoke(cli, [*base, "codes", "delete", "Hope"], input="n\n").exit_code != 0
+    unasked = runner.invoke(cli, [*base, "codes", "delete", "Hope"], input="y\n")  # no terminal: only --yes
+    assert unasked.exit_code != 0 and "--yes" in str(unasked.exception) and "[y/N]" not in unasked.output
     assert project.codes.find("Hope") is not None
-    assert runner.invoke(cli, [*base, "codes", "delete", "Hope"], input="y\n").exit_code == 0
+    assert runner.invoke(cli, [*base, "codes", "delete", "Hope", "--yes"]).exit_code == 0
     assert project.codes.find("Hope") is None

@@ -66,14 +66,17 @@ def test_code_create_with_a_valid_span_creates_the_code(project, doc):
     assert project.codes.find("Brand new") is not None
 
 
+@pytest.mark.parametrize("answer", [None, b"y\n"], ids=["no input", "piped yes"])
 @pytest.mark.parametrize("command", [["codes", "delete", "Support"], ["memo", "delete", "MEMO"]])
-def test_delete_without_a_terminal_says_yes_is_needed(coded, command):
+def test_delete_without_a_terminal_says_yes_is_needed_without_asking(coded, command, answer):
     project, doc, coding = coded
     memo = project.memos.add("project", "a thought")
     command = [memo.id if part == "MEMO" else part for part in command]
     run = subprocess.run([sys.executable, "-m", "qualtui", "-p", str(project.root), *command],
-                         stdin=subprocess.DEVNULL, capture_output=True, env=_env(), timeout=60)
+                         stdin=subprocess.DEVNULL if answer is None else None, input=answer,
+                         capture_output=True, env=_env(), timeout=60)
     assert run.returncode == 2, run.stderr
+    assert run.stdout == b""  # no question that nobody can answer
     lines = run.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "--yes" in lines[0], lines
     assert b"Traceback" not in run.stderr
@@ -84,6 +87,14 @@ def test_delete_without_a_terminal_says_yes_is_needed(coded, command):
 def test_delete_in_a_terminal_still_asks(coded):
     pexpect = pytest.importorskip("pexpect")
     project, doc, coding = coded
+    child = pexpect.spawn(sys.executable, ["-m", "qualtui", "-p", str(project.root), "codes", "delete", "Support"],
+                          env=_env(), timeout=60)
+    child.expect(r"Delete 'Support' with 1 codings")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus != 0
+    assert project.codes.find("Support") is not None
     child = pexpect.spawn(sys.executable, ["-m", "qualtui", "-p", str(project.root), "codes", "delete", "Support"],
                           env=_env(), timeout=60)
     child.expect(r"Delete 'Support' with 1 codings")

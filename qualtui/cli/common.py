@@ -169,15 +169,11 @@ def match_id(ids: Sequence[str], ref: str, what: str) -> str:
 
 
 def confirm(question: str) -> None:
-    """Ask; an answer may be piped in, but with no terminal and no answer the command needs --yes (exit 2)."""
-    try:
-        answer = click.confirm(safe(question), default=False)
-    except click.Abort:
-        if sys.stdin is None or not sys.stdin.isatty():
-            click.echo()  # end the unanswered prompt line
-            raise UsageProblem("no answer and no terminal to ask in: add --yes to confirm") from None
-        raise
-    if not answer:
+    """Ask on the terminal; with none (a script, a pipe, ``< /dev/null``) never ask: the command needs --yes (exit 2)."""
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UsageProblem("no terminal to ask in: add --yes to confirm")
+    # the question on stderr: it is seen even when the output is redirected
+    if not click.confirm(safe(question), default=False, err=True):
         raise click.Abort()
 
 
