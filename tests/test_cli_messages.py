@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qualtui.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args, ok=True):
@@ -68,3 +75,23 @@ def test_add_formats_every_count_the_same_way(tmp_path, project):
     source.write_text("".join(f"A: turn {i} here.\nB: reply {i}.\n" for i in range(600)), encoding="utf-8")
     out = run("-p", str(project.root), "add", str(source)).stdout
     assert "4,200 words, 1,200 turns" in out
+
+
+@pytest.mark.parametrize("args, code, says", [
+    (["open"], 1, "the coding screen needs a terminal"),
+    (["show"], 2, "missing argument 'DOCUMENT' (see 'qualtui show --help')"),
+    (["show", "SU01", "--bogus"], 2, "no such option '--bogus' (see 'qualtui show --help')"),
+    (["nosuchcmd"], 2, "no such command 'nosuchcmd' (see 'qualtui --help')"),
+    (["export", "md", "--quotes", "99"], 2, "invalid value for '--quotes': 99 is not in the range"),
+    (["retrieve", "Hope", "--coder", "bob"], 2, "--coder is who you are"),
+    (["show", "NOPE"], 1, "no document named 'NOPE'"),
+])
+def test_every_user_error_is_one_line_in_the_same_format(project, doc, args, code, says):
+    """click's own errors ("Usage: ... Try ... Error: ...") read like qualtui's: one line, the same prefix."""
+    run = subprocess.run([sys.executable, "-m", "qualtui", "-p", str(project.root), *args],
+                         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == code, run.stderr
+    assert run.stdout == ""
+    assert run.stderr.startswith("qualtui: error: ") and run.stderr.count("\n") == 1, run.stderr
+    assert says in run.stderr

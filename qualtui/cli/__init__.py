@@ -130,6 +130,18 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def _click_message(exc: click.ClickException) -> str:
+    """click's error as qualtui's one line: "Usage: ... Try ... Error: No such option '--x'." becomes
+    "no such option '--x' (see 'qualtui show --help')"."""
+    message = exc.format_message().strip().removesuffix(".")
+    if message[:1].isupper() and message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    return message
+
+
 def _silence_output() -> None:
     """Point stdout and stderr at /dev/null, so that what is still buffered cannot fail again at exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -157,8 +169,7 @@ def _run(argv: list[str] | None) -> int | str | None:
     except click.exceptions.Abort:
         return _fail("aborted", 130)
     except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+        return _fail(_click_message(exc), exc.exit_code)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except (QualtuiError, StoreError) as exc:
