@@ -147,3 +147,30 @@ def test_export_import_export_differs_only_in_the_project_creation_time(tmp_path
 def test_exporting_twice_gives_identical_bytes(tmp_path):
     project = rich_project(tmp_path / "a")
     assert build_qdpx(project)[0] == build_qdpx(project)[0]
+
+
+def _summaries(project: Project) -> dict:
+    return {s.id: (s.case, s.code, s.text, s.author, s.created, s.modified) for s in project.framework.all()}
+
+
+def test_framework_summaries_come_back_as_summaries_not_memos(tmp_path):
+    """qualtui exports each Framework summary as a note on its code (and document): importing qualtui's own
+    file restores them as summaries, so export -> import-qdpx -> export is stable and nothing is doubled."""
+    from qualtui.services.framework import attr_case, doc_case
+
+    original = rich_project(tmp_path / "a")
+    doc = original.docs.get("SU01")
+    peers, hard = original.codes.find("Peer support"), original.codes.find("Hardship")
+    original.framework.set(doc_case(doc.id), peers.id, "Peers carry the *early* days.")
+    original.framework.set(attr_case("group", "Staff"), hard.id, "Staff name the hardship\nof others.")
+    # a memo that only looks like a summary (on the code alone, not its document) stays a memo
+    original.memos.add("code", "a hand-written note", target=peers.id, title="Framework: SU01 x Peer support")
+    first, _ = build_qdpx(original)
+    (tmp_path / "a.qdpx").write_bytes(first)
+    report = import_qdpx(tmp_path / "a.qdpx", tmp_path / "b")
+    copy = Project.open(tmp_path / "b")
+    assert _summaries(copy) == _summaries(original) and len(_summaries(copy)) == 2
+    assert snapshot(copy) == snapshot(original)           # no memo more (nor less) than before
+    assert report.counts["framework summaries"] == 2 and report.counts["memos"] == len(original.memos.all())
+    second, _ = build_qdpx(copy)
+    assert _only_timestamps_differ(first, second)

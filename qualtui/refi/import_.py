@@ -99,9 +99,12 @@ def _write(project: "Project", plan: ImportPlan, label: str) -> None:
         project.codings.put(items)
     if plan.memos:
         project.memos.put(plan.memos)
+    if plan.summaries:
+        project.framework.put(plan.summaries)
     users = {c.coder for c in plan.codings} | {m.author for m in plan.memos}
     report.counts.update({
         "documents": len(plan.docs), "codes": len(codes), "codings": len(plan.codings), "memos": len(plan.memos),
+        **({"framework summaries": len(plan.summaries)} if plan.summaries else {}),
         "attributes": sum(len(a) for a in plan.attributes.values()), "users": len(users),
     })
     project.audit("import.qdpx", source=label, **{k: v for k, v in report.counts.items()})

@@ -14,6 +14,7 @@ from pathlib import Path
 from qualtui.model import Coding, Memo, new_id, now_iso
 from qualtui.refi.archive import Archive
 from qualtui.refi.import_codes import CodeNames, code_records, walk_codes
+from qualtui.refi.import_framework import take_framework_summaries
 from qualtui.refi.offsets import (ALL_CONVENTIONS, Convention, Score, Selection, SourceText, fits,
                                   prior_conventions, score)
 from qualtui.refi.reader import RCoding, RNote, RProject, RSource
@@ -30,8 +31,8 @@ class ImportReport:
     convention: str = ""
 
     def lines(self) -> list[str]:
-        order = ("documents", "codes", "codings", "memos", "attributes", "users", "merged codes",
-                 "duplicate codings merged")
+        order = ("documents", "codes", "codings", "memos", "framework summaries", "attributes", "users",
+                 "merged codes", "duplicate codings merged")
         out = ["imported: " + ", ".join(f"{self.counts[k]} {k}" for k in order if k in self.counts)]
         if self.convention:
             out.append(f"offsets: {self.convention}")
@@ -87,6 +88,7 @@ class ImportPlan:
                 self.note_targets[code.guid].extend(code.notes)
         self._documents(used)
         self._links()
+        self.summaries = take_framework_summaries(self)   # before codings and memos read the notes
         self._codings()
         self._attributes()
         self._memos()
