@@ -85,33 +85,8 @@ def atomic_write_bytes(path: Path, data: bytes, perms: Permissions = PRIVATE) ->
     The temp file lives in the same folder (so ``os.replace`` is a rename on one
     file system), is fsynced before the rename, and the folder is fsynced after.
     """
-    path = Path(path)
-    folder = path.parent
-    tmp, fd = _open_temp(path, perms)
-    try:
-        os.fchmod(fd, perms.file_mode)
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    os.close(fd)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    fsync_dir(folder)
+    with atomic_writer(path, perms) as out:
+        out.write(data)
 
 
 class _DescriptorWriter:
