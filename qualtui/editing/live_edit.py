@@ -36,6 +36,20 @@ if TYPE_CHECKING:
 AUDIT_EVERY = 300.0  # seconds: a long session is audited again after this long
 
 
+def _name_of(service: Any, record_id: str | None) -> str | None:
+    """The name of a document or code (``service.by_id``); None if it was deleted meanwhile."""
+    try:
+        return service.by_id(record_id).name
+    except Exception:  # deleted meanwhile: the text matters, not the title
+        return None
+
+
+def _journal_entry(project: "Project", title: str) -> "StoredMemo":
+    """Where the text goes when what it was typed into (``rescue()`` of each target) was deleted or changed by
+    someone else meanwhile: a new entry in the project journal."""
+    return StoredMemo(project, "project", None, None, title=title[:120])
+
+
 class StoredMemo:
     """A project, document or code memo; ``memo_id`` None for one not written yet."""
 
@@ -55,20 +69,14 @@ class StoredMemo:
         return memo.text
 
     def rescue(self) -> "StoredMemo":
-        """Where the text goes if the memo was deleted or changed by someone else meanwhile: a journal entry."""
-        return StoredMemo(self.project, "project", None, None, title=f"Your version of {self._describe()}"[:120])
+        return _journal_entry(self.project, f"Your version of {self._describe()}")
 
     def _describe(self) -> str:
         if self.record is not None and self.record.title:
             return self.record.title
-        try:
-            if self.kind == "document":
-                return f"the memo on {self.project.docs.by_id(self.target).name}"
-            if self.kind == "code":
-                return f"the memo on {self.project.codes.by_id(self.target).name}"
-        except Exception:  # deleted meanwhile: the text matters, not the title
-            pass
-        return "a memo"
+        service = {"document": self.project.docs, "code": self.project.codes}.get(self.kind)
+        name = _name_of(service, self.target) if service is not None else None
+        return f"the memo on {name}" if name is not None else "a memo"
 
     def normalise(self, value: str | None, before: str | None) -> str | None:
         if value is not None and before is None and not value.strip():
@@ -118,12 +126,8 @@ class StoredCodingMemo:
         return found, left
 
     def rescue(self) -> StoredMemo:
-        """Where the text goes if the coding was deleted, or its memo changed, by another coder: a journal entry."""
-        try:
-            name = self.project.docs.get(self.doc_id).name
-        except Exception:
-            name = "a deleted document"
-        return StoredMemo(self.project, "project", None, None, title=f"Your memo of a coding in {name}")
+        name = _name_of(self.project.docs, self.doc_id) or "a deleted document"
+        return _journal_entry(self.project, f"Your memo of a coding in {name}")
 
 
 class StoredCodeEntry:
@@ -191,11 +195,8 @@ class StoredFrameworkSummary:
         return found, left
 
     def rescue(self) -> "StoredMemo":
-        try:
-            code = self.project.codes.by_id(self.code_id).name
-        except Exception:
-            code = "a deleted code"
-        return StoredMemo(self.project, "project", None, None, title=f"Your Framework summary for {code}"[:120])
+        name = _name_of(self.project.codes, self.code_id) or "a deleted code"
+        return _journal_entry(self.project, f"Your Framework summary for {name}")
 
 
 class LiveEdit:
