@@ -18,11 +18,12 @@ from tui.dialogs.pickers import CodeChooser, MarkDialog, MarkList, TextPrompt
 from tui.screens.retrieval_screen import RetrievalScreen
 from tui.screens.search_screen import SearchScreen
 from tui.widgets.bar_table import BarTable
+from tui.widgets.line_table import LineTable
 
 SCREENS = [CodebookScreen, RetrievalScreen, AnalysisScreen, MemosScreen, SearchScreen, AgreementScreen, MapScreen,
            FrameworkScreen]
 OTHERS = [CodeEntryForm, SplitDialog, MemoEditDialog, MemoText, CodeChooser, MarkDialog, MarkList, TextPrompt,
-          BarTable]
+          BarTable, LineTable]
 
 
 def declared(cls) -> list[Binding]:

@@ -1,24 +1,28 @@
 """The retrieval view: every segment coded with a code (optionally with its sub-codes) across the project.
 
-A DataTable lists the segments (document, lines, speaker, coder, code, text,
-memo mark); the pane below shows the highlighted one with its memo and, on
+A LineTable lists the segments (document, lines, speaker, coder, code, memo
+mark, text: tens of thousands of rows, only the visible ones drawn); the pane below shows the highlighted one with its memo and, on
 demand (+ / -), whole lines of context.  Filters: document attribute
 values, one coder, and no interviewers (segments spoken only by speakers whose
 canonical role is interviewer, as ``retrieve --no-interviewer``).  Enter
 dismisses with ``JumpTo``.
+
+The segments are retrieved with a streaming corpus (each document's text forgotten once its segments are
+taken): the pane reads the highlighted segment's document again when it shows context.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from qualtui.analysis.corpus import Corpus, Scope
+from qualtui.analysis.corpus import Corpus, DocumentView, Scope
 from qualtui.analysis.retrieval import Segment, retrieve
 from qualtui.services.speakers import INTERVIEWER
 from qualtui.text.normalise import clean_label, strip_controls
@@ -27,14 +31,36 @@ from tui.messages import JumpTo
 from tui.dialogs.simple import ChooseDialog
 from tui.dialogs.pickers import CodeChooser
 from tui.screens.screen_base import ProjectScreen
-from tui.widgets.plain_table import PlainTable, one_line
+from tui.widgets.line_table import GAP, MARKER, LineTable
 
 MAX_CONTEXT = 20
-TEXT_WIDTH = 200   # characters kept per table cell; the pane below shows everything
 NARROW = 100       # below this width the table leaves out coder and code
 
 
 _b = binding_maker("retrieval")
+
+
+class SegmentRows(Sequence):
+    """The table's rows, made from the segments only when drawn (60,000 segments cost nothing up front)."""
+
+    def __init__(self, segments: list[Segment], names: list[str], relative: Callable[[str], str]) -> None:
+        self.segments = segments
+        self.cells: list[Callable[[Segment], str]] = [{
+            "document": lambda s: s.document,
+            "lines": lambda s: s.lines,
+            "speaker": lambda s: " & ".join(s.speakers),
+            "coder": lambda s: s.coder,
+            "code": lambda s: relative(s.code),
+            "memo": lambda s: "memo" if s.memo else "",
+            "text": lambda s: s.text,
+        }[name] for name in names]
+
+    def __len__(self) -> int:
+        return len(self.segments)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        segment = self.segments[index]
+        return [cell(segment) for cell in self.cells]
 
 
 class RetrievalScreen(ProjectScreen):
@@ -71,19 +97,19 @@ class RetrievalScreen(ProjectScreen):
         self.context_lines = 0
         self.corpus: Corpus | None = None
         self.segments: list[Segment] = []
+        self._context_view: DocumentView | None = None   # the one document held for the context shown
 
     def compose(self) -> ComposeResult:
         yield Static("Retrieval", id="rv-title", markup=False)
-        table = PlainTable(id="rv-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield LineTable(id="rv-table", zebra_stripes=True)
         with VerticalScroll(id="rv-preview"):
             yield Static("", id="rv-segment")
         yield Static("? keys  Enter jump  h sub-codes  a attribute  f coder  i no interviewers  x clear  "
                      "+ - context  o code  esc back", id="rv-hint", markup=False)
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#rv-table", DataTable)
+    def table(self) -> LineTable:
+        return self.query_one("#rv-table", LineTable)
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -102,7 +128,8 @@ class RetrievalScreen(ProjectScreen):
         if self.code_id is None:
             return
         try:
-            self.corpus = Corpus(self.project, self.scope())
+            self.corpus = Corpus(self.project, self.scope(), streaming=True)
+            self._context_view = None
             if self.code_id not in self.corpus.code_by_id:
                 self.notify("That code no longer exists", severity="warning")
                 self.segments = []
@@ -127,28 +154,14 @@ class RetrievalScreen(ProjectScreen):
 
     def fill_table(self) -> None:
         table = self.table
-        keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
         width = self.size.width or 120
         self._filled_width = width
         columns = self.columns(width)
-        text_width = max(20, width - sum(w for _, w in columns) - 2 * (len(columns) + 1) - 2)
-        for name, column_width in columns:
-            table.add_column(name, key=name, width=column_width)
-        table.add_column("text", key="text", width=text_width)
-        cells = {
-            "document": lambda s, w: clean_label(s.document, w),
-            "lines": lambda s, w: s.lines,
-            "speaker": lambda s, w: clean_label(" & ".join(s.speakers), w),
-            "coder": lambda s, w: clean_label(s.coder, w),
-            "code": lambda s, w: clean_label(self.relative(s.code), w),
-            "memo": lambda s, w: "memo" if s.memo else "",
-        }
-        rows = [[cells[name](segment, column_width) for name, column_width in columns]
-                + [one_line(segment.text, text_width)] for segment in self.segments]
-        table.add_rows(rows)
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1), animate=False)
+        # the rest of the line, less the cursor mark, the gaps between columns and the scroll bar
+        rest = width - len(MARKER) - sum(w for _, w in columns) - len(GAP) * len(columns) - 2
+        columns.append(("text", max(20, rest)))
+        rows = SegmentRows(self.segments, [name for name, _ in columns], self.relative)
+        table.show(columns, rows, cursor=table.cursor_row if table.row_count else 0)
 
     def on_resize(self) -> None:
         if self.size.width != getattr(self, "_filled_width", self.size.width) and self.corpus is not None:
@@ -204,7 +217,10 @@ class RetrievalScreen(ProjectScreen):
         if self.context_lines and self.corpus is not None:
             view = next((v for v in self.corpus.documents if v.id == segment.document_id), None)
             if view is not None:
-                before, after = view.context(segment.start, segment.end, self.context_lines)
+                before, after = view.context(segment.start, segment.end, self.context_lines)  # read again
+                if self._context_view is not None and self._context_view is not view:
+                    self._context_view.release()
+                self._context_view = view
         text.append(strip_controls(before), style="dim")
         text.append(strip_controls(segment.text), style="bold underline")
         text.append(strip_controls(after), style="dim")
@@ -217,13 +233,13 @@ class RetrievalScreen(ProjectScreen):
     def filtered(self) -> bool:
         return bool(self.attributes or self.coder or self.no_interviewer)
 
-    @on(DataTable.RowHighlighted)
-    def data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(LineTable.RowHighlighted)
+    def row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         event.stop()
         self.show_segment()
 
-    @on(DataTable.RowSelected)
-    def data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(LineTable.RowSelected)
+    def row_selected(self, event: LineTable.RowSelected) -> None:
         event.stop()
         self.action_jump()
 
