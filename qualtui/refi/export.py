@@ -8,21 +8,26 @@ project always gives the same bytes.
 
 from __future__ import annotations
 
+import io
 import re
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from qualtui import __version__
 from qualtui.errors import QualtuiError
-from qualtui.model import Code, Coding, Memo
+from qualtui.model import Code, Coding, Document, Memo
 from qualtui.progress import track
-from qualtui.safeio.output_paths import write_export_file
+from qualtui.safeio.output_paths import export_writer, write_export_file
 from qualtui.refi.common import (CODEBOOK_NS, PROJECT_NS, SCHEMA_LOCATION, XSI_NS, derived_guid,
                                  fold_definition, is_guid, user_guid)
-from qualtui.refi.xmlwrite import Writer, color_or_none, datetime_or_none, deterministic_zip, serialise
+from qualtui.refi.xmlwrite import (INDENT, XML_DECLARATION, Writer, color_or_none, datetime_or_none, open_tag,
+                                   serialise, subtree, zip_info)
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -65,6 +70,7 @@ class _ProjectBuilder:
         self.code_notes: dict[str, list[str]] = defaultdict(list)
         self.coding_notes: dict[str, list[str]] = defaultdict(list)
         self.pending_coding_memos: list[Memo] = []
+        self.exported_targets: set[str] = set()   # ids of exported codings that a coding memo is about
         dangling = 0
         for memo in memos:
             guid = _guid(memo.id, "memo")
@@ -81,6 +87,7 @@ class _ProjectBuilder:
                 dangling += 1
                 continue
             self.notes.append((guid, memo, None))
+        self.memo_targets = {memo.target for memo in self.pending_coding_memos}
         if dangling:
             self.warnings.append(f"{dangling} memo(s) about a deleted document or code were not exported")
         from qualtui.analysis.framework import summary_notes
@@ -127,53 +134,49 @@ class _ProjectBuilder:
         keys = sorted({k for d in self.docs for k in d.attributes}, key=lambda k: (k.casefold(), k))
         return keys
 
-    def sources(self, parent: ET.Element, keys: list[str]) -> dict[str, bytes]:
-        files: dict[str, bytes] = {}
-        sources_el = self.w.element(parent, "Sources")
-        coding_ids: set[str] = set()
-        for doc in track(self.docs, "exporting documents"):
-            text = self.project.docs.text(doc.id)
-            guid = _guid(doc.id, "document")
-            files[f"sources/{guid}.txt"] = text.encode("utf-8")
-            el = self.w.element(sources_el, "TextSource", [
-                ("guid", guid), ("name", doc.name), ("plainTextPath", f"internal://{guid}.txt"),
-                ("creatingUser", self._user(doc.imported_by)), ("creationDateTime", datetime_or_none(doc.created)),
+    def source(self, doc: Document, keys: list[str]) -> ET.Element:
+        """One document's TextSource (its selections, codings, notes and variable values), on its own."""
+        text = self.project.docs.text(doc.id)
+        guid = _guid(doc.id, "document")
+        el = self.w.element(None, "TextSource", [
+            ("guid", guid), ("name", doc.name), ("plainTextPath", f"internal://{guid}.txt"),
+            ("creatingUser", self._user(doc.imported_by)), ("creationDateTime", datetime_or_none(doc.created)),
+        ])
+        self.counts["documents"] += 1
+        codings = self.project.codings.for_document(doc.id)
+        skipped = [c for c in codings if c.code not in self.code_guid or not 0 <= c.start < c.end <= len(text)]
+        if skipped:
+            self.warnings.append(f"{doc.name}: {len(skipped)} coding(s) with a deleted code or outside the "
+                                 "text were not exported")
+        spans: dict[tuple[int, int], list[Coding]] = {}
+        for coding in codings:
+            if coding not in skipped:
+                spans.setdefault((coding.start, coding.end), []).append(coding)
+                if coding.id in self.memo_targets:
+                    self.exported_targets.add(coding.id)
+        if spans and _ASTRAL.search(text):
+            self.counts["documents_with_astral"] += 1
+        for (start, end), group in spans.items():
+            first = min(group, key=lambda c: (c.created, c.id))
+            sel = self.w.element(el, "PlainTextSelection", [
+                ("guid", derived_guid("selection", guid, str(start), str(end))),
+                ("name", _excerpt(text[start:end])), ("startPosition", str(start)), ("endPosition", str(end)),
+                ("creatingUser", self._user(first.coder)),
+                ("creationDateTime", datetime_or_none(first.created)),
             ])
-            self.counts["documents"] += 1
-            codings = self.project.codings.for_document(doc.id)
-            skipped = [c for c in codings if c.code not in self.code_guid or not 0 <= c.start < c.end <= len(text)]
-            if skipped:
-                self.warnings.append(f"{doc.name}: {len(skipped)} coding(s) with a deleted code or outside the "
-                                     "text were not exported")
-            spans: dict[tuple[int, int], list[Coding]] = {}
-            for coding in codings:
-                if coding not in skipped:
-                    spans.setdefault((coding.start, coding.end), []).append(coding)
-                    coding_ids.add(coding.id)
-            if spans and _ASTRAL.search(text):
-                self.counts["documents_with_astral"] += 1
-            for (start, end), group in spans.items():
-                first = min(group, key=lambda c: (c.created, c.id))
-                sel = self.w.element(el, "PlainTextSelection", [
-                    ("guid", derived_guid("selection", guid, str(start), str(end))),
-                    ("name", _excerpt(text[start:end])), ("startPosition", str(start)), ("endPosition", str(end)),
-                    ("creatingUser", self._user(first.coder)),
-                    ("creationDateTime", datetime_or_none(first.created)),
-                ])
-                self.counts["selections"] += 1
-                for coding in group:
-                    self._coding(sel, coding)
-            for note in self.doc_notes.get(doc.id, []):
-                self.w.element(el, "NoteRef", [("targetGUID", note)])
-            self.project.store.release_document(doc.id)   # its text is in files, its codings in the tree
-            for key in keys:
-                if key in doc.attributes:
-                    value = self.w.element(el, "VariableValue")
-                    self.w.element(value, "VariableRef", [("targetGUID", derived_guid("variable", key))])
-                    self.w.element(value, "TextValue", text=doc.attributes[key])
-                    self.counts["attribute_values"] += 1
-        self.coding_index = coding_ids
-        return files
+            self.counts["selections"] += 1
+            for coding in group:
+                self._coding(sel, coding)
+        for note in self.doc_notes.get(doc.id, []):
+            self.w.element(el, "NoteRef", [("targetGUID", note)])
+        self.project.store.release_document(doc.id)   # one document's text and codings held at a time
+        for key in keys:
+            if key in doc.attributes:
+                value = self.w.element(el, "VariableValue")
+                self.w.element(value, "VariableRef", [("targetGUID", derived_guid("variable", key))])
+                self.w.element(value, "TextValue", text=doc.attributes[key])
+                self.counts["attribute_values"] += 1
+        return el
 
     def _coding(self, parent: ET.Element, coding: Coding) -> None:
         el = self.w.element(parent, "Coding", [
@@ -207,48 +210,81 @@ class _ProjectBuilder:
         self.counts["notes"] += 1
 
     # -- the whole project --------------------------------------------------
-    def build(self) -> tuple[bytes, dict[str, bytes]]:
+    def write(self, out: BinaryIO, spill: Path | None = None) -> None:
+        """The .qdpx into *out* (seekable): project.qde, then each document's text, one document at a time.
+
+        The Sources part of project.qde is written first to an unnamed temp file in *spill* (default
+        the system's temp folder): the Users that come before it are known only once it is written.
+        """
         project = self.project
         meta = project.store.meta()
         root = self.w.element(None, "Project", [
             ("xmlns", PROJECT_NS), ("xmlns:xsi", XSI_NS), ("name", project.name), ("origin", ORIGIN),
             ("creationDateTime", datetime_or_none(meta.get("created"))), ("xsi:schemaLocation", SCHEMA_LOCATION),
         ])
-        # Users are collected while building the rest, then put first (the schema's order).
-        users_el = self.w.element(root, "Users")
+        before: list[ET.Element] = []    # the children of Project before Sources, Users first (the schema's order)
         if self.codes:
-            self.codebook(self.w.element(root, "CodeBook"), with_notes=True)
+            before.append(self.w.element(None, "CodeBook"))
+            self.codebook(before[-1], with_notes=True)
         keys = self.variables()
         if keys:
-            variables = self.w.element(root, "Variables")
+            before.append(self.w.element(None, "Variables"))
             for key in keys:
-                self.w.element(variables, "Variable", [
+                self.w.element(before[-1], "Variable", [
                     ("guid", derived_guid("variable", key)), ("name", key), ("typeOfVariable", "Text"),
                 ])
                 self.counts["variables"] += 1
         # Memos of kind "coding" (if any) attach to their coding once codings are known.
         for memo in self.pending_coding_memos:
             self.coding_notes[memo.target].append(_guid(memo.id, "memo"))
-        files = self.sources(root, keys) if self.docs else {}
-        if not self.docs:
-            self.coding_index = set()
+        with tempfile.TemporaryFile(dir=spill) as sources:
+            for doc in track(self.docs, "exporting documents"):
+                sources.write(("\n" + INDENT * 2 + subtree(self.source(doc, keys), 2)).encode("utf-8"))
+            after = self._after_sources()
+            if self.users:
+                users = self.w.element(None, "Users")
+                for name in sorted(self.users, key=lambda n: (n.casefold(), n)):
+                    self.w.element(users, "User", [("guid", user_guid(name)), ("name", name)])
+                self.counts["users"] = len(self.users)
+                before.insert(0, users)
+            self._final_warnings()
+            with zipfile.ZipFile(out, "w") as archive:
+                with archive.open(zip_info("project.qde"), "w") as qde:
+                    if not (before or self.docs or after):
+                        qde.write(serialise(root))
+                    else:
+                        qde.write((XML_DECLARATION + open_tag(root)).encode("utf-8"))
+                        for element in before:
+                            qde.write(("\n" + INDENT + subtree(element, 1)).encode("utf-8"))
+                        if self.docs:
+                            qde.write(f"\n{INDENT}<Sources>".encode())
+                            sources.seek(0)
+                            shutil.copyfileobj(sources, qde, 1 << 20)
+                            qde.write(f"\n{INDENT}</Sources>".encode())
+                        for element in after:
+                            qde.write(("\n" + INDENT + subtree(element, 1)).encode("utf-8"))
+                        qde.write(b"\n</Project>\n")
+                for doc in sorted(self.docs, key=lambda d: _guid(d.id, "document")):
+                    text = project.docs.text(doc.id)
+                    project.store.release_document(doc.id)
+                    archive.writestr(zip_info(f"sources/{_guid(doc.id, 'document')}.txt"), text.encode("utf-8"))
+
+    def _after_sources(self) -> list[ET.Element]:
+        """Notes, then the project's NoteRefs: the children of Project after Sources."""
         for memo in self.pending_coding_memos:
-            if memo.target in self.coding_index:
+            if memo.target in self.exported_targets:
                 self.notes.append((_guid(memo.id, "memo"), memo, None))
             else:
                 self.warnings.append(f"memo {memo.title or memo.id!r} is about a deleted coding; not exported")
+        after = []
         if self.notes:
-            notes_el = self.w.element(root, "Notes")
+            after.append(self.w.element(None, "Notes"))
             for guid, memo, coding in self.notes:
-                self.note_element(notes_el, guid, memo, coding)
-        for guid in self.project_notes:
-            self.w.element(root, "NoteRef", [("targetGUID", guid)])
-        if self.users:
-            for name in sorted(self.users, key=lambda n: (n.casefold(), n)):
-                self.w.element(users_el, "User", [("guid", user_guid(name)), ("name", name)])
-            self.counts["users"] = len(self.users)
-        else:
-            root.remove(users_el)
+                self.note_element(after[0], guid, memo, coding)
+        after += [self.w.element(None, "NoteRef", [("targetGUID", guid)]) for guid in self.project_notes]
+        return after
+
+    def _final_warnings(self) -> None:
         if self.counts.get("documents_with_astral"):
             self.warnings.append(
                 f"{self.counts['documents_with_astral']} coded document(s) contain emoji or other characters outside "
@@ -258,16 +294,22 @@ class _ProjectBuilder:
             self.warnings.append(f"{self.w.cleaned} value(s) had characters XML cannot carry; they were removed")
         self.warnings.append("not representable in REFI-QDA and left out: speaker turns and their timestamps, "
                              "document source file names, the audit trail")
-        return serialise(root), files
+
+
+def write_qdpx(project: "Project", out: BinaryIO, spill: Path | None = None) -> ExportResult:
+    """The project as a .qdpx into *out* (a seekable binary file), one document at a time."""
+    builder = _ProjectBuilder(project)
+    builder.write(out, spill)
+    result = ExportResult(None, dict(builder.counts), builder.warnings)
+    result.counts.pop("documents_with_astral", None)
+    return result
 
 
 def build_qdpx(project: "Project") -> tuple[bytes, ExportResult]:
-    builder = _ProjectBuilder(project)
-    qde, files = builder.build()
-    entries = [("project.qde", qde)] + sorted(files.items())
-    result = ExportResult(None, dict(builder.counts), builder.warnings)
-    result.counts.pop("documents_with_astral", None)
-    return deterministic_zip(entries), result
+    """The .qdpx as bytes (what ``export_qdpx`` writes to the file)."""
+    buffer = io.BytesIO()
+    result = write_qdpx(project, buffer)
+    return buffer.getvalue(), result
 
 
 def build_qdc(project: "Project") -> tuple[bytes, ExportResult]:
@@ -286,8 +328,9 @@ def build_qdc(project: "Project") -> tuple[bytes, ExportResult]:
 
 
 def export_qdpx(project: "Project", path: Path) -> ExportResult:
-    data, result = build_qdpx(project)
-    write_export_file(path, data, project_root=project.root)
+    """Write the .qdpx to *path* atomically, never holding the whole of it (nor the project) in memory."""
+    with export_writer(path, project_root=project.root) as out:
+        result = write_qdpx(project, out, spill=Path(path).parent)
     result.path = Path(path)
     project.audit("export.qdpx", path=str(path), **{k: v for k, v in result.counts.items()})
     return result

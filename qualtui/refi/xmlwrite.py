@@ -1,8 +1,11 @@
-"""Writing REFI-QDA XML: deterministic element trees, XML-safe strings, deterministic zips."""
+"""Writing REFI-QDA XML: deterministic element trees, XML-safe strings, deterministic zips.
+
+A large project's XML is written a piece at a time (``open_tag``, ``subtree``) with the same bytes
+``serialise`` gives for the whole tree: each piece indented as ``ET.indent`` indents it in place.
+"""
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -48,21 +51,33 @@ def color_or_none(value: str | None) -> str | None:
     return value if value and _COLOR.match(value) else None
 
 
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+INDENT = "  "
+
+
 def serialise(root: ET.Element) -> bytes:
     """UTF-8, no BOM, an XML declaration, two-space indentation."""
-    ET.indent(root, "  ")
-    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+    return (XML_DECLARATION + subtree(root, 0) + "\n").encode("utf-8")
 
 
-def deterministic_zip(entries: list[tuple[str, bytes]]) -> bytes:
-    """A ZIP of (name, data) in the given order, fixed times and modes, deflated."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.create_system = 3  # Unix, so the mode below means the same everywhere
-            info.external_attr = (0o100600 << 16)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=6)
-    return buffer.getvalue()
+def subtree(element: ET.Element, level: int) -> str:
+    """*element* as it reads inside a whole tree indented with ``ET.indent``, at depth *level*, no tail."""
+    ET.indent(element, INDENT, level)
+    element.tail = None
+    return ET.tostring(element, encoding="unicode", short_empty_elements=True)
+
+
+def open_tag(element: ET.Element) -> str:
+    """The start tag of *element* (its attributes, not its children): the rest is written piece by piece."""
+    closed = ET.tostring(ET.Element(element.tag, element.attrib), encoding="unicode", short_empty_elements=False)
+    return closed[:-len(f"</{element.tag}>")]
+
+
+def zip_info(name: str) -> zipfile.ZipInfo:
+    """A deflated entry with a fixed time and mode, so the same project always gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.create_system = 3  # Unix, so the mode below means the same everywhere
+    info.external_attr = (0o100600 << 16)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = 6  # what ZipFile.writestr(..., compresslevel=6) sets (3.10 to 3.13)
+    return info

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from qualtui.errors import QualtuiError
 from qualtui.text.normalise import safe_for_terminal
@@ -78,6 +80,18 @@ def write_export_parts(path: Path, parts: Iterable[bytes], *, project_root: str 
             out.write(part)
             size += len(part)
     return size
+
+
+@contextmanager
+def export_writer(path: Path, *, project_root: str | os.PathLike) -> Iterator[BinaryIO]:
+    """``write_export_parts`` for a writer that seeks back (a zip): a file object over the temp file.
+
+    The file replaces *path* only when the block ends without an exception.
+    """
+    from stores.atomic import atomic_writer
+
+    with atomic_writer(_export_target(path, project_root)) as out:
+        yield out
 
 
 def _export_target(path: Path, project_root: str | os.PathLike) -> Path:
