@@ -7,7 +7,8 @@ transcripts, about an hour each (8-10k words, 240 speaker turns, six label layou
 attributes site and group), added with ``qualtui add`` and coded by two bulk auto-codes
 (``qualtui autocode``): every interviewer turn as "Interviewer talk", every participant turn as
 "Participant talk", 120,000 codings at 500 documents.  Then it measures each CLI command as a whole
-process (median wall time of --runs, peak RSS of the process from ``os.wait4``) and adding one
+process (median wall time of --runs, peak RSS of the process from ``os.wait4``), every other command
+that reads or writes the whole project once each (peak RSS; ``scale_heavy.py``), adding one
 coding in-process (p50/p95 and the fsyncs one edit costs), and prints every target with its figure
 and "met" or "NOT met".  Nothing here is asserted by the test suite.
 
@@ -32,115 +33,16 @@ import sys
 import termios
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scale_common import CLI_MEMORY_MB, MB, ROOT, Context, Result, qualtui, run_once
+from scale_data import INTERVIEWER_LABELS, transcript
+from scale_heavy import measure_heavy
+
 sys.path.insert(0, str(ROOT))
 
-MB = 1024 * 1024
-CLI_MEMORY_MB = 150
-INTERVIEWER_LABELS = ("Interviewer", "I", "INT")
-PARTICIPANTS = ("Maria", "Sam", "Aisha", "Tomasz", "Joan", "Priya", "Kwame", "Elena", "Dev", "Ruth", "Oluwaseun",
-                "Chloe", "Mateo", "Hannah", "Yusuf", "Grace", "Liam", "Nadia", "Owen", "Zoë", "Ravi", "Bridget",
-                "Ahmed", "Ingrid", "Malik", "Siobhan", "Kenji", "Fatima", "Pete", "Leah")
-TURNS = 240   # per document, alternating interviewer / participant: 120 codings of each code
 
-
-# --- the synthetic project ---------------------------------------------------------------------------
-
-_OPENERS = ("So", "Well", "I think", "Honestly", "To be fair", "At first", "Looking back", "Mostly", "Yeah,",
-            "I suppose", "In the end", "Sometimes", "The thing is,", "You know,", "Actually")
-_WORDS = ("the ward staff were kind but always busy and we waited for hours before anyone came to explain "
-          "what was happening with my mother so I started to keep a notebook of every visit and medication "
-          "change because nobody else seemed to remember from one shift to the next it was hard at first "
-          "then the other patients helped me and we shared food and stories late at night when the lights "
-          "were low the doctor said the results would take a week but it took three and that waiting was "
-          "worse than the news itself my daughter drove over every weekend café naïve rôle and I felt guilty "
-          "about asking her because she has her own children and a job that does not forgive absences").split()
-_QUESTIONS = ("Can you tell me more about that?", "How did that make you feel?", "What happened next?",
-              "Who helped you most at that point?", "Was that the same on the other ward?",
-              "What would you change, looking back?", "And how long did that go on for?")
-
-
-def _sentence(rng: random.Random, words: int) -> str:
-    body = " ".join(rng.choice(_WORDS) for _ in range(max(1, words - 1)))
-    return f"{rng.choice(_OPENERS)} {body}{rng.choice('..,?!.')}".replace(",.", ".").rstrip(",") + " "
-
-
-def _speech(rng: random.Random, words: int, question: bool) -> str:
-    parts, left = [], words
-    if question:
-        parts.append(rng.choice(_QUESTIONS) + " ")
-        left -= 6
-    while left > 0:
-        n = min(left, rng.randint(6, 22))
-        parts.append(_sentence(rng, n))
-        left -= n
-    return "".join(parts).strip()
-
-
-def _wrap(text: str, width: int = 78) -> str:
-    lines, line = [], ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return "\n".join([*lines, line])
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def transcript(index: int, seed: int) -> tuple[str, str]:
-    """(text, participant label) of interview *index*: about an hour of talk in one of six layouts."""
-    rng = random.Random(seed * 100_003 + index)
-    layout = index % 6
-    participant = PARTICIPANTS[rng.randrange(len(PARTICIPANTS))]
-    interviewer = INTERVIEWER_LABELS[index % len(INTERVIEWER_LABELS)]
-    if layout == 5:
-        interviewer, participant = interviewer.upper(), participant.upper()
-    out = []
-    if index % 4 == 0:
-        out.append(f"Project: Ward experiences study\nDate: {1 + index % 28} March 2025\n"
-                   f"Location: quiet room, site {'ABC'[index % 3]}\n")
-    clock = rng.randint(0, 20)
-    for turn in range(TURNS):
-        asking = turn % 2 == 0
-        name = interviewer if asking else participant
-        speech = _speech(rng, rng.randint(6, 24) if asking else rng.randint(35, 78), asking)
-        clock += max(2, len(speech) // 14)
-        if layout == 0:
-            out.append(f"{name}: {speech}\n")
-        elif layout == 1:
-            out.append(f"{name}: {_wrap(speech)}\n")
-        elif layout == 2:
-            out.append(f"[{_clock(clock)}] {name}: {speech}\n")
-        elif layout == 3:
-            out.append(f"**{name}:** {speech}\n")
-        elif layout == 4:
-            out.append(f"{name}  {clock // 60}:{clock % 60:02d}\n{_wrap(speech)}\n")
-        else:
-            out.append(f"{name}: {_wrap(speech, 70)}\n")
-    return "\n".join(out), participant
-
-
-@dataclass
-class Context:
-    args: argparse.Namespace
-    project: Path
-    env: dict[str, str]
-    scratch: Path
-    facts: dict = field(default_factory=dict)
-
-
-def qualtui(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qualtui", *args], env=env, check=True, text=True, cwd=ROOT,
-                          capture_output=True, **kwargs)
-
+# --- the synthetic project (its interviews: scale_data.py) ---------------------------------------------
 
 def build(base: Path, docs: int, seed: int, env: dict[str, str]) -> tuple[Path, dict]:
     """The cached project (built on first use) and the facts recorded when it was built."""
@@ -181,33 +83,6 @@ def build(base: Path, docs: int, seed: int, env: dict[str, str]) -> tuple[Path, 
 
 
 # --- measuring -----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Result:
-    what: str
-    figure: float
-    unit: str                      # "s", "ms", "MB"
-    limit: float | None = None     # the target: figure must be below it
-    note: str = ""
-
-    @property
-    def met(self) -> bool | None:
-        return None if self.limit is None else self.figure < self.limit
-
-
-def run_once(args: list[str], env: dict[str, str], out: Path) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS in MB, CPU seconds) of one ``python -m qualtui`` process, stdout to *out*."""
-    with open(out, "wb") as stdout, open(out.with_suffix(".err"), "wb") as stderr:
-        began = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "qualtui", *args], env=env, stdout=stdout, stderr=stderr,
-                                cwd=ROOT)  # python -m puts the working folder first on the path
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - began
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"qualtui {' '.join(args)} failed: {out.with_suffix('.err').read_text()[-800:]}")
-    return elapsed, usage.ru_maxrss * 1024 / MB, usage.ru_utime + usage.ru_stime
-
 
 # (label, arguments after -p PROJECT, time target in seconds or None); each also has the memory target.
 CLI_CASES: list[tuple[str, list[str], float | None]] = [
@@ -408,6 +283,7 @@ def measure_screen(ctx: Context) -> list[Result]:
 
 SECTIONS: list[tuple[str, Callable[[Context], list[Result]]]] = [
     ("CLI over the project (whole processes)", measure_cli),
+    ("Every other command over the whole project (one run each; scale_heavy.py)", measure_heavy),
     ("Editing (core API, in-process)", measure_edit),
     ("Coding screen (qualtui open in a pty)", measure_screen),
 ]
