@@ -167,18 +167,25 @@ class ProjectStore:
             self.context.txn = None
             try:
                 txn.commit()
-                self.coding_index.record_files(self._staged_codings(txn))  # still under the exclusive lock
+                written, spilled = self._staged_codings(txn)
+                self.coding_index.record_files(written)  # still under the exclusive lock
+                if spilled and self.coding_index.summary is not None:
+                    self.coding_index.counts(spilled)    # read back one at a time, and indexed
             finally:
                 self._drop_caches()
 
-    def _staged_codings(self, txn: Transaction) -> dict[str, dict]:
-        """doc id -> data of the codings files a transaction wrote as records."""
-        written = {}
+    def _staged_codings(self, txn: Transaction) -> tuple[dict[str, dict], list[str]]:
+        """(doc id -> data of the codings files a transaction wrote and held as records, ids of the others
+        it wrote: staged as files, see ``Transaction.stage_data``)."""
+        written, spilled = {}, []
         for path, entry in txn.entries.items():
-            if entry[0] == "data" and path.parent == self.documents_dir \
+            if entry[0] in ("data", "file") and path.parent == self.documents_dir \
                     and (found := document_of(path.name)) is not None and found[0] == "codings":
-                written[found[1]] = entry[1]
-        return written
+                if entry[0] == "data":
+                    written[found[1]] = entry[1]
+                else:
+                    spilled.append(found[1])
+        return written, spilled
 
     def editing(self):
         """Around a check-then-write of one edit: the project lock shared, so no transaction runs in between."""
@@ -223,6 +230,8 @@ class ProjectStore:
         self._text_cache.pop(doc_id, None)
         if not self.in_transaction():
             self._document_files.pop(doc_id, None)
+        elif doc_id in self._document_files:   # kept for the commit to invalidate; its parse goes now
+            self._document_files[doc_id].storage.invalidate()
 
     def codings_path(self, doc_id: str) -> Path:
         _check_id(doc_id)

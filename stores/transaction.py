@@ -7,7 +7,8 @@ merge runs and the merge computes from data nobody changes meanwhile.  The names
 of the staging folder and its files come from ``stores.layout``.
 
 Inside a transaction nothing touches the project's files.  Writes are staged
-(record files in memory, texts and other files straight into ``.txn/``) and
+(the last few record files in memory, texts, other files and older record files
+in ``.txn/``) and
 reads see the staged data, so service code runs unchanged.  Commit:
 
 1. every staged file is written into ``.txn/`` and fsynced;
@@ -56,6 +57,7 @@ def _now() -> str:
 
 # staging -----------------------------------------------------------------------
 GONE = ("gone",)
+HELD_DATA = 16   # staged record files held as objects; older ones wait in .txn/ (see stage_data)
 
 
 class Transaction:
@@ -73,6 +75,7 @@ class Transaction:
         self.audit_lines: list[str] = []
         self._count = 0
         self._dir_ready = False
+        self._held: dict[Path, None] = {}   # the entries held as data, oldest first
 
     @property
     def folder(self) -> Path:
@@ -109,14 +112,23 @@ class Transaction:
         return path
 
     def _drop(self, path: Path) -> None:
+        self._held.pop(path, None)
         old = self.entries.pop(path, None)
         if old and old[0] == "file":
             old[1].unlink(missing_ok=True)
 
     # what the store calls ------------------------------------------------------
     def stage_data(self, path: Path, data: dict) -> None:
+        """Stage a record file's data, held as objects until more than ``HELD_DATA`` are: then the oldest is
+        written to its staged file now instead of at the commit (a merge or a pseudonymisation stages every
+        document's codings: held, the whole project's records would be in memory at once)."""
         self._drop(path)
         self.entries[path] = ("data", data)
+        self._held[path] = None
+        while len(self._held) > HELD_DATA:
+            oldest = next(iter(self._held))
+            del self._held[oldest]
+            self.entries[oldest] = ("file", self._new_file(_dumps(self.entries[oldest][1])))
 
     def stage_bytes(self, path: Path, data: bytes) -> None:
         self._drop(path)

@@ -8,7 +8,8 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 import click
@@ -137,6 +138,33 @@ def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, *, header
     out.write(line(heads) + "\n")
     for row in cells:
         out.write(line(row) + "\n")
+
+
+def emit_each(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: str, batch: int = 1000) -> None:
+    """``emit`` as CSV or JSON, the same text, written *batch* rows at a time (never every row at once)."""
+    out, rows = _Echo(), iter(rows)
+    started = False
+    if fmt == "csv":
+        out.write(_csv_line(columns))
+    while chunk := list(islice(rows, batch)):
+        if fmt == "csv":
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows([safe(row.get(c)) for c in columns] for row in chunk)
+            out.write(buf.getvalue())
+            continue
+        # Each row as json.dumps(..., indent=2) nests it in the list: every line two spaces further in.
+        text = ",\n".join("  " + json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, indent=2)
+                          .replace("\n", "\n  ") for row in chunk)
+        out.write(("[\n" if not started else ",\n") + escape_json_controls(text))
+        started = True
+    if fmt == "json":
+        out.write("\n]\n" if started else "[]\n")
+
+
+def _csv_line(values: Sequence[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()
 
 
 def fit(value: str, width: int) -> str:

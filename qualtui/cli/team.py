@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from qualtui.cli.common import emit, format_option, json_text, long_running, project_options, safe, told
+from qualtui.cli.common import emit, emit_each, format_option, json_text, long_running, project_options, safe, told
 from qualtui.errors import NotFoundError
 
 AGREEMENT_HELP = """Inter-coder agreement between two or more coders, per code and overall.
@@ -223,16 +223,16 @@ def merge(project, other: str, dry_run: bool, show_all: bool, fmt: str) -> None:
     merge_plan = run_merge(project, theirs, dry_run=dry_run,
                            before_writing=lambda: backups.append(write_backup(project.root, prefix="pre-merge-")))
     backup = backups[0] if backups else None
-    rows = [{"kind": i.kind, "outcome": i.outcome, "item": i.name, "detail": i.detail,
-             "other_id": i.other_id, "our_id": i.our_id} for i in merge_plan.items]
-    if fmt != "table":
-        emit(rows, ["kind", "outcome", "item", "detail", "other_id", "our_id"], fmt)
+    if fmt != "table":   # an item per coding of theirs: written as they are made into rows
+        emit_each(({"kind": i.kind, "outcome": i.outcome, "item": i.name, "detail": i.detail,
+                    "other_id": i.other_id, "our_id": i.our_id} for i in merge_plan.items),
+                  ["kind", "outcome", "item", "detail", "other_id", "our_id"], fmt)
         return
     verb = {"added": "would add" if dry_run else "added"}
-    shown = [r for r in rows if show_all or r["outcome"] == "conflict"
-             or (r["kind"] in ("document", "code", "attribute", "speaker", "definition") and r["outcome"] != "identical"
-                 and (r["kind"], r["detail"]) != ("code", "by id"))]
-    shown = [dict(r, outcome=verb.get(r["outcome"], r["outcome"])) for r in shown]
+    shown = [{"kind": i.kind, "outcome": verb.get(i.outcome, i.outcome), "item": i.name, "detail": i.detail}
+             for i in merge_plan.items if show_all or i.outcome == "conflict"
+             or (i.kind in ("document", "code", "attribute", "speaker", "definition") and i.outcome != "identical"
+                 and (i.kind, i.detail) != ("code", "by id"))]
     if shown:
         emit(shown, ["kind", "outcome", "item", "detail"], fmt)
         click.echo("")

@@ -28,68 +28,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qualtui.errors import QualtuiError
-from qualtui.model import Code, Coding, Document, Memo, Transcript, Turn, new_id
+from qualtui.model import Code, Coding, Document, Memo, Transcript, new_id
 from qualtui.progress import track
 from qualtui.services.documents import text_sha256
 from qualtui.services.memos import clean_memo_text
 from qualtui.team.framework_merge import plan_summaries
+from qualtui.team.merge_plan import MergePlan, NewDocument
 from qualtui.text.normalise import clean_label, has_controls
 
 if TYPE_CHECKING:
     from qualtui.project import Project
 
 DEFINITION_FIELDS = ("description", "inclusion", "exclusion", "example")
-OUTCOMES = ("added", "matched", "identical", "conflict")
-
-
-@dataclass(frozen=True)
-class MergeItem:
-    kind: str        # document, attribute, speaker, code, definition, coding, coding memo, memo
-    outcome: str     # one of OUTCOMES
-    name: str        # what it is, for people
-    detail: str = ""
-    other_id: str = ""
-    our_id: str = ""
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    doc: Document    # as it will be stored here (id and name decided)
-    text: str
-    turns: tuple[Turn, ...]
-
-
-@dataclass
-class MergePlan:
-    other_root: str
-    other_name: str
-    items: list[MergeItem] = field(default_factory=list)
-    documents: list[NewDocument] = field(default_factory=list)
-    attributes: list[tuple[str, str, str]] = field(default_factory=list)          # (doc id, key, value)
-    codes: list[Code] = field(default_factory=list)                               # parents first
-    definitions: list[tuple[str, dict[str, str]]] = field(default_factory=list)   # (code id, fields)
-    codings: dict[str, list[Coding]] = field(default_factory=dict)                # doc id -> new codings
-    coding_memos: list[tuple[str, str, str]] = field(default_factory=list)        # (doc id, coding id, memo)
-    memos: list[Memo] = field(default_factory=list)
-    summaries: list = field(default_factory=list)                                  # Framework cells (Summary)
-    speakers: list = field(default_factory=list)                                   # SpeakerName records to add
-
-    @property
-    def changes(self) -> bool:
-        return bool(self.documents or self.attributes or self.speakers or self.codes or self.definitions
-                    or self.codings or self.coding_memos or self.memos or self.summaries)
-
-    def counts(self) -> Counter[tuple[str, str]]:
-        return Counter((item.kind, item.outcome) for item in self.items)
-
-    def note(self, kind: str, outcome: str, name: str, detail: str = "", other_id: str = "", our_id: str = "") -> None:
-        self.items.append(MergeItem(kind, outcome, name, detail, other_id, our_id))
-
-
 _KEPT_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,99}")
 
 
@@ -121,7 +75,8 @@ class _Planner:
         self.plan = MergePlan(str(theirs.root), theirs.name)
         self.doc_map: dict[str, str] = {}       # their doc id -> our doc id
         self.code_map: dict[str, str] = {}      # their code id -> our code id
-        self.coding_map: dict[str, str] = {}    # their coding id -> our coding id
+        self.coding_map: dict[str, str] = {}    # their coding id -> our coding id, for their coding memos
+        self.memo_codings = {m.target for m in theirs.memos.all() if m.kind == "coding"}
         self.our_docs = ours.docs.all()
         self.doc_names: dict[str, str] = {d.id: d.name for d in self.our_docs}
 
@@ -137,12 +92,15 @@ class _Planner:
     def documents(self) -> None:
         by_hash: dict[str, list[Document]] = {}
         for doc in self.our_docs:
+            if not doc.sha256:
+                self.ours.store.release_document(doc.id)
             digest = doc.sha256 or text_sha256(self.ours.docs.text(doc.id))
             by_hash.setdefault(digest, []).append(doc)
         taken_ids = {d.id for d in self.our_docs}
         taken_names = {d.name.casefold() for d in self.our_docs}
         for doc in self.theirs.docs.all():
             text = self.theirs.docs.text(doc.id)
+            self.theirs.store.release_document(doc.id)   # one text held at a time (but an added one's)
             if has_controls(text):   # qualtui never stores such a text: the file was made or changed by hand
                 self.plan.note("document", "conflict", doc.name, "its text holds control characters; not added",
                                doc.id)
@@ -227,44 +185,56 @@ class _Planner:
     # codings ---------------------------------------------------------------
     def codings(self) -> None:
         our_ids = {d.id for d in self.our_docs}
-        # Per document here: codings by key, and ids in use (two of their documents may share one text).
+        # Per document here, until the last of theirs with its text: codings by key, and ids in use.
         known: dict[str, tuple[dict, set]] = {}
+        left = Counter(self.doc_map.values())
         for their_doc in track(self.theirs.docs.all(), "comparing codings"):
+            self._compare_codings(their_doc, our_ids, known)
+            self.theirs.store.release_document(their_doc.id)
             doc_id = self.doc_map.get(their_doc.id)
-            if doc_id is None:
-                for coding in self.theirs.codings.for_document(their_doc.id):
-                    self.plan.note("coding", "conflict", f"{their_doc.name} [{coding.start}, {coding.end}) "
-                                   f"{coding.coder}", "its document was not added", coding.id)
-                continue
-            name = self.doc_names[doc_id]
-            if doc_id not in known:
-                existing = self.ours.codings.for_document(doc_id) if doc_id in our_ids else []
-                known[doc_id] = ({(c.code, c.start, c.end, c.coder): c for c in existing}, {c.id for c in existing})
-            by_key, ids = known[doc_id]
-            length = len(self.theirs.docs.text(their_doc.id))
+            if doc_id is not None:
+                left[doc_id] -= 1
+                if not left[doc_id]:
+                    del known[doc_id]
+                    self.ours.store.release_document(doc_id)
+
+    def _compare_codings(self, their_doc: Document, our_ids: set[str], known: dict[str, tuple[dict, set]]) -> None:
+        doc_id = self.doc_map.get(their_doc.id)
+        if doc_id is None:
             for coding in self.theirs.codings.for_document(their_doc.id):
-                label = f"{name} [{coding.start}, {coding.end}) {coding.coder}"
-                code_id = self.code_map.get(coding.code)
-                if code_id is None:
-                    self.plan.note("coding", "conflict", label, "its code is missing in the other project; not added",
-                                   coding.id)
-                    continue
-                if not 0 <= coding.start < coding.end <= length:
-                    self.plan.note("coding", "conflict", label, "span outside the document; not added", coding.id)
-                    continue
-                key = (code_id, coding.start, coding.end, coding.coder)
-                mine = by_key.get(key)
-                if mine is None:
-                    new = replace(coding, id=_own_id(coding.id, ids), document=doc_id,
-                                  code=code_id, memo=clean_memo_text(coding.memo) or None if coding.memo else None)
-                    ids.add(new.id)
-                    by_key[key] = new
+                self.plan.note("coding", "conflict", f"{their_doc.name} [{coding.start}, {coding.end}) "
+                               f"{coding.coder}", "its document was not added", coding.id)
+            return
+        name = self.doc_names[doc_id]
+        if doc_id not in known:
+            existing = self.ours.codings.for_document(doc_id) if doc_id in our_ids else []
+            known[doc_id] = ({(c.code, c.start, c.end, c.coder): c for c in existing}, {c.id for c in existing})
+        by_key, ids = known[doc_id]
+        length = len(self.theirs.docs.text(their_doc.id))
+        for coding in self.theirs.codings.for_document(their_doc.id):
+            label = f"{name} [{coding.start}, {coding.end}) {coding.coder}"
+            code_id = self.code_map.get(coding.code)
+            if code_id is None:
+                self.plan.note("coding", "conflict", label, "its code is missing in the other project; not added", coding.id)
+                continue
+            if not 0 <= coding.start < coding.end <= length:
+                self.plan.note("coding", "conflict", label, "span outside the document; not added", coding.id)
+                continue
+            key = (code_id, coding.start, coding.end, coding.coder)
+            mine = by_key.get(key)
+            if mine is None:
+                new = replace(coding, id=_own_id(coding.id, ids), document=doc_id,
+                              code=code_id, memo=clean_memo_text(coding.memo) or None if coding.memo else None)
+                ids.add(new.id)
+                by_key[key] = new
+                if coding.id in self.memo_codings:
                     self.coding_map[coding.id] = new.id
-                    self.plan.codings.setdefault(doc_id, []).append(new)
-                    self.plan.note("coding", "added", label, "", coding.id, new.id)
-                    continue
+                self.plan.codings.setdefault(doc_id, []).append(new)
+                self.plan.note("coding", "added", label, "", coding.id, new.id)
+                continue
+            if coding.id in self.memo_codings:
                 self.coding_map[coding.id] = mine.id
-                self._coding_memo(doc_id, mine, coding, label)
+            self._coding_memo(doc_id, mine, coding, label)
 
     def _coding_memo(self, doc_id: str, mine: Coding, theirs: Coding, label: str) -> None:
         other = clean_memo_text(theirs.memo or "").strip()
