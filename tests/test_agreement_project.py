@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+import click
 from click.testing import CliRunner
 
 from qualtui.team.agreement import disagreements, load, report
@@ -206,3 +207,31 @@ def test_cli_does_not_echo_control_characters(project):
     project.codings.add(doc.id, code.id, 0, 9, coder="b")
     out = run(project, "--coders", "a\x1b[31mx,b", "--disagreements").stdout
     assert "\x1b" not in out
+
+
+@pytest.mark.parametrize("fmt,unit", [("table", "char"), ("table", "turn"), ("csv", "char"), ("json", "turn")])
+def test_cli_disagreements_are_printed_as_found_with_the_text_of_the_whole_list(team, fmt, unit):
+    """Streamed a document at a time, the output is what ``emit`` prints for the whole list at once."""
+    from qualtui.cli.common import emit
+    from qualtui.cli.team import DISAGREEMENT_COLUMNS, _disagreement_rows
+
+    project, doc, codes = team
+    long = project.docs.add(Transcript("Ana: " + "a long stretch of talk, " * 8 + "é😀 end\nBo: a second line\n",
+                                       (), "txt"), "LONG")
+    for coder, end in (("alice", 220), ("bob", 60)):
+        project.codings.add(long.id, codes["Help"].id, 5, end, coder=coder)
+    found = disagreements(load(project, ["alice", "bob"], unit=unit))
+    assert {d.document for d in found} == {"SU01", "LONG"}
+    rows = list(_disagreement_rows(found))
+    columns = DISAGREEMENT_COLUMNS
+    if fmt == "table":
+        rows = [dict(r, text=r["text"].strip()) for r in rows]
+        columns = ["document", "lines", "speakers", "code", "coded_by", "not_coded_by", "text"]
+
+    def whole() -> None:
+        emit(rows, columns, fmt)
+        if fmt == "table":
+            click.echo(f"{len(rows)} disagreements")
+
+    expected = CliRunner().invoke(click.command()(whole)).output
+    assert run(project, "--coders", "alice,bob", "--disagreements", "--unit", unit, "--format", fmt).stdout == expected

@@ -100,6 +100,7 @@ def plan(project: Project, code_id: str, spans: Mapping[str, list[tuple[int, int
     skipped = 0
     for doc_id, doc_spans in spans.items():
         existing = project.codings.for_document(doc_id)
+        project.store.release_document(doc_id)   # one document's codings held at a time
         fresh = [s for s in doc_spans if not _already_covered(existing, code_id, project.coder, s)]
         skipped += len(doc_spans) - len(fresh)
         if fresh:
@@ -118,6 +119,7 @@ def code_spans(project: Project, code_id: str, spans: Mapping[str, list[tuple[in
         added: list[Coding] = []
         for doc_id, doc_spans in track(list(todo.items()), "auto-coding"):
             new = project.codings.add_many(doc_id, [(code_id, s, e) for s, e in doc_spans])
+            project.store.release_document(doc_id)
             skipped += len(doc_spans) - len(new)   # identical codings written meanwhile by this coder
             added.extend(new)
         if added:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import islice
 
 import click
 
 from qualtui.cli.common import emit, emit_each, format_option, json_text, long_running, project_options, safe, told
+from qualtui.cli.stream import Table
 from qualtui.errors import NotFoundError
 
 AGREEMENT_HELP = """Inter-coder agreement between two or more coders, per code and overall.
@@ -125,11 +127,11 @@ DISAGREEMENT_COLUMNS = ["document_id", "document", "code_id", "code", "start", "
                         "last_line", "chars", "speakers", "coded_by", "not_coded_by", "text"]
 
 
-def _disagreement_rows(found) -> list[dict]:
-    return [{"document_id": d.document_id, "document": d.document, "code_id": d.code_id, "code": d.code,
+def _disagreement_rows(found) -> Iterator[dict]:
+    return ({"document_id": d.document_id, "document": d.document, "code_id": d.code_id, "code": d.code,
              "start": d.start, "end": d.end, "lines": d.lines, "first_line": d.first_line, "last_line": d.last_line,
              "chars": d.end - d.start, "speakers": list(d.speakers), "coded_by": list(d.coded_by),
-             "not_coded_by": list(d.not_coded_by), "text": d.text} for d in found]
+             "not_coded_by": list(d.not_coded_by), "text": d.text} for d in found)
 
 
 @click.command(help=AGREEMENT_HELP)
@@ -145,21 +147,23 @@ def _disagreement_rows(found) -> list[dict]:
 @format_option()
 @project_options(identity=False)
 def agreement(project, coders, codes, docs, unit: str, disagreements: bool, min_length: int, fmt: str) -> None:
-    from qualtui.team.agreement import disagreements as find_disagreements
-    from qualtui.team.agreement import load, report
+    from qualtui.team.agreement import iter_disagreements, load, report
 
     material = load(project, _split(coders),
                     codes=_refs(codes, project.codes.get) or None,
                     documents=_refs(docs, project.docs.get) or None, unit=unit)
-    if disagreements:
-        found = find_disagreements(material, min_length=min_length)
-        rows = _disagreement_rows(found)
+    if disagreements:   # tens of thousands at scale: printed as found (a table holds its cells, cut)
+        rows = _disagreement_rows(iter_disagreements(material, min_length=min_length))
         if fmt == "table":
-            rows = [dict(r, text=r["text"].strip()) for r in rows]
-            emit(rows, ["document", "lines", "speakers", "code", "coded_by", "not_coded_by", "text"], fmt)
-            click.echo(f"{len(found)} disagreement{'s' * (len(found) != 1)}")
+            table = Table(["document", "lines", "speakers", "code", "coded_by", "not_coded_by", "text"])
+            found = 0
+            for batch in iter(lambda: list(islice(rows, 1000)), []):
+                table.write(dict(r, text=r["text"].strip()) for r in batch)
+                found += len(batch)
+            table.close()
+            click.echo(f"{found} disagreement{'s' * (found != 1)}")
         else:
-            emit(rows, DISAGREEMENT_COLUMNS, fmt)
+            emit_each(rows, DISAGREEMENT_COLUMNS, fmt)
         return
     result = report(material)
     if fmt == "json":

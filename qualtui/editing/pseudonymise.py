@@ -254,8 +254,10 @@ def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> R
         return result
     with store.transaction("pseudonymise"):
         todo = _plan(project, names, result)
-        for (doc_id, text, edits, fields), row in zip(todo, result.documents):
-            _pseudonymise_document(store, doc_id, text, edits, fields, names)
+        for (doc_id, fields), row in zip(todo, result.documents):
+            text = project.docs.text(doc_id)   # read again, not held from the plan: one document at a time
+            _pseudonymise_document(store, doc_id, text, names.edits(text), fields, names)
+            store.release_document(doc_id)
             project.audit("pseudonymise.document", document=doc_id, replacements=row.replacements, codings=row.codings)
         result.other["audit log"] = _rewrite_audit(project, names)
 
@@ -273,8 +275,8 @@ def pseudonymise_project(project, names: NameMap, *, dry_run: bool = False) -> R
     return result
 
 
-def _plan(project, names: NameMap, result: Result) -> list[tuple[str, str, list[Edit], dict]]:
-    """Count what would change (into *result*) and return (doc id, text, edits, record fields) per document."""
+def _plan(project, names: NameMap, result: Result) -> list[tuple[str, dict]]:
+    """Count what would change (into *result*) and return (doc id, record fields) per document."""
     store: ProjectStore = project.store
     counts: Counter = Counter()
     doc_records = dict(store.project.raw("documents"))
@@ -289,7 +291,8 @@ def _plan(project, names: NameMap, result: Result) -> list[tuple[str, str, list[
         moved = reanchor_codings(store.document_file(doc.id).raw("codings"), OffsetMap(edits), names)
         counts["coding memos"] += moved[2]
         result.documents.append(DocumentResult(doc.id, fields["name"], len(edits), moved[1]))
-        todo.append((doc.id, text, edits, fields))
+        todo.append((doc.id, fields))
+        store.release_document(doc.id)
     _check_unique(new_records, "documents")
     codes = {k: _code_fields(v, names, counts) for k, v in store.project.raw("codes").items()}
     _check_unique(list(codes.values()), "codes")

@@ -7,7 +7,7 @@ once and show both.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,14 +28,33 @@ UNITS = ("char", "turn")
 MAX_CODERS = 8
 
 
-@dataclass(frozen=True)
 class DocumentMaterial:
-    id: str
-    name: str
-    text: str
-    turns: tuple[Turn, ...]
-    units: tuple[Span, ...]                              # turn units (or lines); empty for char units
-    spans: dict[str, tuple[tuple[Span, ...], ...]]       # code id -> per coder merged spans
+    """One document's part of the comparison.  Its text and turns are given, or read again when asked
+    (``read``): a project's material holds no text, so a pass over it reads one document at a time."""
+
+    __slots__ = ("id", "name", "units", "spans", "length", "_text", "_turns", "_read")
+
+    def __init__(self, id: str, name: str, text: str | None, turns: tuple[Turn, ...],
+                 units: tuple[Span, ...],                          # turn units (or lines); empty for char units
+                 spans: dict[str, tuple[tuple[Span, ...], ...]],   # code id -> per coder merged spans
+                 *, length: int | None = None, read: Callable[[], tuple[str, tuple[Turn, ...]]] | None = None):
+        self.id, self.name, self.units, self.spans = id, name, units, spans
+        self._text, self._turns, self._read = text, turns, read
+        self.length = len(text) if text is not None else length or 0
+
+    def content(self) -> tuple[str, tuple[Turn, ...]]:
+        """(text, turns sorted by extent), read again if not held."""
+        if self._text is None and self._read is not None:
+            return self._read()
+        return self._text or "", self._turns
+
+    @property
+    def text(self) -> str:
+        return self.content()[0]
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        return self.content()[1]
 
 
 @dataclass(frozen=True)
@@ -46,7 +65,7 @@ class Material:
     documents: tuple[DocumentMaterial, ...]
 
     def unit_count(self, doc: DocumentMaterial) -> int:
-        return len(doc.text) if self.unit == "char" else len(doc.units)
+        return doc.length if self.unit == "char" else len(doc.units)
 
 
 @dataclass(frozen=True)
@@ -139,16 +158,20 @@ def load(project: "Project", coders: Sequence[str], *, codes: Sequence[str] | No
         chosen.sort(key=lambda d: d.name.casefold())
     else:
         chosen = all_docs
-    codings = {d.id: [c for c in project.codings.for_document(d.id) if coder_key(c.coder) in index_of]
-               for d in chosen}
-    seen_coders = {coder_key(c.coder) for items in codings.values() for c in items}
+    # (code, coder index, start, end) of the coders' codings, a document's codings read at a time
+    codings: dict[str, list[tuple[str, int, int, int]]] = {}
+    for d in chosen:
+        codings[d.id] = [(c.code, index_of[key], c.start, c.end) for c in project.codings.for_document(d.id)
+                         if (key := coder_key(c.coder)) in index_of]
+        project.store.release_document(d.id)
+    seen_coders = {folded[c[1]] for items in codings.values() for c in items}
     missing = [n for n, f in zip(names, folded) if f not in seen_coders]
     if missing:
         known = sorted({c.coder for d in all_docs for c in project.codings.for_document(d.id)}, key=str.casefold)
         where = "in the chosen documents" if documents else "in this project"
         raise QualtuiError(f"no codings by {', '.join(missing)} {where}; coders: {', '.join(known) or 'none'}")
     if not documents:
-        chosen = [d for d in chosen if {coder_key(c.coder) for c in codings[d.id]} >= set(folded)]
+        chosen = [d for d in chosen if len({c[1] for c in codings[d.id]}) == len(folded)]
         if not chosen:
             raise QualtuiError(f"no document has codings by all of {', '.join(names)}; choose documents with --docs")
 
@@ -158,23 +181,32 @@ def load(project: "Project", coders: Sequence[str], *, codes: Sequence[str] | No
     if codes:
         code_ids = list(dict.fromkeys(project.codes.get(ref).id for ref in codes))
     else:
-        used = {c.code for d in chosen for c in codings[d.id]}
+        used = {c[0] for d in chosen for c in codings[d.id]}
         code_ids = sorted((cid for cid in used if cid in by_id), key=lambda cid: order.get(cid, len(order)))
     code_list = tuple((cid, project.codes.path(by_id[cid], codebook)) for cid in code_ids)
     wanted = set(code_ids)
 
     docs = []
     for doc in chosen:
-        text = project.docs.text(doc.id)
-        turns = tuple(sorted(project.docs.turns(doc.id), key=turn_extent))
+        read = _reader(project, doc.id)
+        text, turns = read() if unit == "turn" else (project.docs.text(doc.id), ())
         raw: dict[str, list[list[Span]]] = {}
-        for c in codings[doc.id]:
-            if c.code in wanted:
-                raw.setdefault(c.code, [[] for _ in names])[index_of[coder_key(c.coder)]].append((c.start, c.end))
+        for code, coder, start, end in codings.pop(doc.id):
+            if code in wanted:
+                raw.setdefault(code, [[] for _ in names])[coder].append((start, end))
         spans = {code: tuple(tuple(merge_spans(s, len(text))) for s in per_coder) for code, per_coder in raw.items()}
         units = turn_units(text, turns) if unit == "turn" else ()
-        docs.append(DocumentMaterial(doc.id, doc.name, text, turns, units, spans))
+        docs.append(DocumentMaterial(doc.id, doc.name, None, (), units, spans, length=len(text), read=read))
+        project.store.release_document(doc.id)
     return Material(names, unit, code_list, tuple(docs))
+
+
+def _reader(project: "Project", doc_id: str) -> Callable[[], tuple[str, tuple[Turn, ...]]]:
+    def read() -> tuple[str, tuple[Turn, ...]]:
+        text, turns = project.docs.text(doc_id), tuple(sorted(project.docs.turns(doc_id), key=turn_extent))
+        project.store.release_document(doc_id)
+        return text, turns
+    return read
 
 
 # statistics ----------------------------------------------------------------
@@ -240,10 +272,16 @@ def disagreements(material: Material, *, min_length: int = 1) -> list[Disagreeme
     For char units, stretches shorter than *min_length* characters are left out.
     Ordered by document, position, then code.
     """
-    found = []
+    return list(iter_disagreements(material, min_length=min_length))
+
+
+def iter_disagreements(material: Material, *, min_length: int = 1) -> Iterator[Disagreement]:
+    """``disagreements``, a document at a time (its text read once, then let go)."""
     for doc in material.documents:
-        starts = line_starts(doc.text)
-        turn_ends = [t.end for t in doc.turns]
+        text, turns = doc.content()
+        starts = line_starts(text)
+        turn_ends = [t.end for t in turns]
+        found = []
         for code_id, label in material.codes:
             per_coder = doc.spans.get(code_id)
             if per_coder is None:
@@ -255,9 +293,8 @@ def disagreements(material: Material, *, min_length: int = 1) -> list[Disagreeme
                 coded = tuple(n for i, n in enumerate(material.coders) if mask >> i & 1)
                 found.append(Disagreement(
                     doc.id, doc.name, code_id, label, start, end, first, last,
-                    distinct_speakers(turns_overlapping(doc.turns, turn_ends, start, end)), coded,
-                    tuple(n for n in material.coders if n not in coded), doc.text[start:end],
+                    distinct_speakers(turns_overlapping(turns, turn_ends, start, end)), coded,
+                    tuple(n for n in material.coders if n not in coded), text[start:end],
                 ))
-    order = {d.id: i for i, d in enumerate(material.documents)}
-    found.sort(key=lambda d: (order[d.document_id], d.start, d.end, d.code.casefold()))
-    return found
+        found.sort(key=lambda d: (d.start, d.end, d.code.casefold()))
+        yield from found
