@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 from textual.app import App, ComposeResult
 
 from tui.transcript_layout import text_cells
-from tui.widgets.line_table import ELLIPSIS, MARKER, LineTable, fit
+from tui.widgets.line_table import ELLIPSIS, MARKER, LineTable, Styled, fit
 from tui_helpers import sync
 
 COLUMNS = [("document", 8), ("speaker", 6), ("text", 12)]
@@ -125,3 +125,30 @@ async def test_showing_other_rows_keeps_the_cursor_within_them_and_an_empty_tabl
         await pilot.pause()
         assert table.row_count == 0 and "document" in table.render_line(0).text
         assert ("selected", 0) not in app.events
+
+
+def test_styled_pieces_keep_their_spaces_and_are_cut_in_the_style_of_the_piece_cut():
+    cell = Styled([("said \n ", "dim"), ("[peer]", "bold reverse"), (" worker\tthen", "dim")])
+    assert str(cell) == "said \n [peer] worker\tthen"
+    assert cell.fit(30) == [("said ", "dim"), ("[peer]", "bold reverse"), (" worker then", "dim"), ("       ", None)]
+    assert cell.fit(9) == [("said ", "dim"), ("[pe" + ELLIPSIS, "bold reverse"), ("", None)]
+    assert cell.fit(5) == [("said" + ELLIPSIS, "dim"), ("", None)]
+
+
+@sync
+async def test_a_styled_cell_draws_its_pieces_in_their_styles_and_its_hit_stands_out_on_the_cursor_row():
+    cell = Styled([("before ", "dim"), ("hit", "bold reverse"), (" after", "dim")])
+    app = TableApp([["SU01", "Jo", cell], ["SU02", "Jo", cell]])
+    async with app.run_test(size=(60, 6)) as pilot:
+        await pilot.pause()
+        table = app.query_one(LineTable)
+        cursor, other = table.render_line(1), table.render_line(2)
+        assert cursor.text.startswith(MARKER + "SU01     Jo     before hit " + ELLIPSIS)   # 12 cells
+        assert other.text.startswith("  SU02     Jo     before hit " + ELLIPSIS)
+
+        def style(line, text):
+            return next(s.style for s in line if s.text == text)
+
+        assert style(other, "hit").bold and style(other, "hit").reverse
+        assert style(other, "before ").dim and not style(other, "before ").reverse
+        assert style(cursor, "before ").reverse and not style(cursor, "hit").reverse   # the other way round

@@ -2,7 +2,8 @@
 
 Type a pattern and press Enter: hits from every transcript (plain or regex,
 case, whole words, only some speakers, without interviewers, only documents with
-an attribute) are listed with their context.  Enter on a hit dismisses with
+an attribute) are listed with their context (a LineTable: only the rows on
+screen are drawn, whatever the hit limit).  Enter on a hit dismisses with
 ``JumpTo``; c codes every hit (or its sentence, or its turn) in one undoable
 step; s codes every turn of a speaker.
 """
@@ -12,11 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, DataTable, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from qualtui.analysis import autocode
 from qualtui.analysis.corpus import Corpus, Scope
@@ -28,9 +28,13 @@ from tui.dialogs.code_picker import CodePicker, Picked
 from tui.dialogs.simple import ChooseDialog
 from tui.screens.screen_base import ProjectScreen
 from tui.widgets.on_off import OnOff
-from tui.widgets.plain_table import PlainTable
+from tui.transcript_layout import text_cells
+from tui.widgets.line_table import GAP, MARKER, LineTable, Styled
 
 BEFORE = 24   # characters of context shown before a hit, so the hit itself stays in view
+AFTER = 80
+HEADINGS = ("code?", "document", "line", "speaker", "hit in context")
+WIDEST = {"document": 30, "speaker": 20}   # the context takes the rest
 
 UNIT_CHOICES = (("match", "just the matching text"), ("sentence", "the sentence around each hit"),
                 ("turn", "the whole speaker turn of each hit"))
@@ -72,6 +76,7 @@ class SearchScreen(ProjectScreen):
         self.result: SearchResult | None = None
         self.corpus: Corpus | None = None
         self.excluded: set[int] = set()  # indexes of hits left out of "code every hit"
+        self.rows: list[list] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -84,18 +89,18 @@ class SearchScreen(ProjectScreen):
             yield Input(placeholder="only documents with key=value ...", id="ss-attributes")
             yield OnOff("no interviewers", id="ss-no-interviewer")
         yield Static("Type a pattern and press Enter", id="ss-status", markup=False)
-        yield PlainTable(id="ss-results", cursor_type="row", zebra_stripes=True)
+        yield LineTable(id="ss-results", zebra_stripes=True)
         yield Static("? keys  Enter search/jump  / pattern  tab options  x leave a hit out  c code every hit  s code a speaker  u undo  "
                      "esc back", id="ss-hint", markup=False)
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#ss-results", DataTable)
+    def table(self) -> LineTable:
+        return self.query_one("#ss-results", LineTable)
 
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False
-        self.table.add_columns("code?", "document", "line", "speaker", "hit in context")
+        self.fill_table()
         self.query_one("#ss-pattern", Input).focus()
         if self.pattern:
             self.run_search()
@@ -125,31 +130,46 @@ class SearchScreen(ProjectScreen):
             self.table.focus()
 
     def show_result(self) -> None:
-        table = self.table
-        table.clear()
         result = self.result
         self.excluded = set()
+        self.rows = [] if result is None else [
+            ["yes", clean_label(hit.document, WIDEST["document"]), hit.lines,
+             clean_label(hit.speaker or "", WIDEST["speaker"]),
+             Styled([(_flat(hit.before)[-BEFORE:], "dim"), (_flat(hit.text), "bold reverse"),
+                     (_flat(hit.after)[:AFTER], "dim")])] for hit in result.hits]
+        self.fill_table(cursor=0)
         if result is None:
             return
-        for hit in result.hits:
-            context = Text(no_wrap=True, overflow="ellipsis")
-            context.append(_flat(hit.before)[-BEFORE:], style="dim")
-            context.append(_flat(hit.text), style="bold reverse")
-            context.append(_flat(hit.after)[:80], style="dim")
-            table.add_row("yes", clean_label(hit.document, 30), hit.lines, clean_label(hit.speaker or "", 20), context)
         documents = len({h.document_id for h in result.hits})
         count = f"first {len(result.hits)}" if result.truncated else str(len(result.hits))
         self.query_one("#ss-status", Static).update(
             f"{count} hit{'s' if len(result.hits) != 1 else ''} in {documents} of {result.documents} "
             f"document{'s' if result.documents != 1 else ''}" + ("; more not shown" if result.truncated else ""))
 
+    def fill_table(self, cursor: int | None = None) -> None:
+        """Columns as wide as their widest cell (names and speakers up to a limit); the context takes the rest.
+
+        The cursor stays where it is unless *cursor* says where."""
+        width = self.size.width or 120
+        self._filled_width = width
+        widths = [max([len(h)] + [text_cells(str(row[i])) for row in self.rows]) for i, h in enumerate(HEADINGS[:-1])]
+        widths = [min(w, WIDEST.get(h, w)) for w, h in zip(widths, HEADINGS)]
+        rest = width - len(MARKER) - sum(widths) - len(GAP) * len(widths) - 2   # 2: the scroll bar
+        columns = [*zip(HEADINGS, widths), (HEADINGS[-1], max(30, rest))]
+        table = self.table
+        table.show(columns, self.rows, cursor=table.cursor_row if cursor is None else cursor)
+
+    def on_resize(self) -> None:
+        if self.size.width != getattr(self, "_filled_width", self.size.width):
+            self.fill_table()
+
     @on(Input.Submitted)
     def input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.run_search()
 
-    @on(DataTable.RowSelected)
-    def data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(LineTable.RowSelected)
+    def row_selected(self, event: LineTable.RowSelected) -> None:
         event.stop()
         self.action_jump()
 
@@ -177,7 +197,8 @@ class SearchScreen(ProjectScreen):
             return
         row = min(self.table.cursor_row, len(self.result.hits) - 1)
         self.excluded ^= {row}
-        self.table.update_cell_at((row, 0), "no" if row in self.excluded else "yes")
+        self.rows[row][0] = "no" if row in self.excluded else "yes"
+        self.table.refresh_row(row)
         left = len(self.excluded)
         self.query_one("#ss-status", Static).update(
             f"{len(self.result.hits) - left} of {len(self.result.hits)} hits will be coded by c"

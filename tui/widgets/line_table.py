@@ -34,33 +34,58 @@ MARKER = "\u25b6 "   # the cursor row's mark (two cells, blank on the other rows
 GAP = " "            # between columns
 ELLIPSIS = "\u2026"
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_SPACE = re.compile(r"\s+")
 
 
-def flat(text: str, width: int) -> str:
-    """*text* on one line: controls and bidi overrides out, whitespace runs as one space.
+def flat(text: str, width: int, *, strip: bool = True) -> str:
+    """*text* on one line: controls and bidi overrides out, whitespace runs as one space (and none at either
+    end, with *strip*).
 
     Only the start of a long text is looked at: a cell never shows more than *width* cells of it.
     """
-    text = text[: width * 4 + 64]
-    return " ".join(_BIDI.sub("", strip_controls(text)).split())
+    text = _SPACE.sub(" ", _BIDI.sub("", strip_controls(text[: width * 4 + 64])))
+    return text.strip(" ") if strip else text
+
+
+def cut(pieces: Sequence[tuple[str, str | None]], width: int) -> list[tuple[str, str | None]]:
+    """(text, style) pieces of one line in exactly *width* terminal cells: cut with an ellipsis (in the style
+    of the piece cut) when longer, padded with unstyled spaces when shorter."""
+    used = sum(text_cells(text) for text, _ in pieces)
+    if used <= width:
+        return [*pieces, (" " * (width - used), None)]
+    fitted: list[tuple[str, str | None]] = []
+    used = 0
+    for text, style in pieces:
+        kept = []
+        for ch in text:
+            size = char_cells(ch)
+            if used + size > width - 1:
+                fitted.append(("".join(kept) + ELLIPSIS, style))
+                return [*fitted, (" " * (width - 1 - used), None)]
+            kept.append(ch)
+            used += size
+        fitted.append(("".join(kept), style))
+    return fitted  # not reached: the pieces were longer than the width
 
 
 def fit(text: str, width: int) -> str:
-    """*text* in exactly *width* terminal cells: cut with an ellipsis when longer, padded when shorter."""
+    """*text* on one line in exactly *width* terminal cells: cut with an ellipsis when longer, padded when shorter."""
     if width <= 0:
         return ""
-    line = flat(text, width)
-    cells = text_cells(line)
-    if cells <= width:
-        return line + " " * (width - cells)
-    kept, used = [], 0
-    for ch in line:
-        size = char_cells(ch)
-        if used + size > width - 1:
-            break
-        kept.append(ch)
-        used += size
-    return "".join(kept) + ELLIPSIS + " " * (width - 1 - used)
+    return "".join(text for text, _ in cut([(flat(text, width), None)], width))
+
+
+class Styled(tuple):
+    """A cell in differently styled pieces, ``Styled([(text, rich_style), ...])`` (a search hit in its
+    context); ``str()`` gives its text.  Whitespace at the pieces' ends is kept (as one space)."""
+
+    def __str__(self) -> str:
+        return "".join(text for text, _ in self)
+
+    def fit(self, width: int) -> list[tuple[str, str | None]]:
+        if width <= 0:
+            return []
+        return cut([(flat(text, width, strip=False), style) for text, style in self], width)
 
 
 _b = binding_maker("list")
@@ -70,7 +95,7 @@ class LineTable(ScrollView, can_focus=True):
     """Rows of plain-text cells under a header line, with a row cursor.
 
     ``show(columns, rows)`` replaces everything: *columns* are (name, width) pairs, *rows* a sequence
-    (``len`` and indexing) of cell sequences, one str per column.  ``RowHighlighted`` is posted when
+    (``len`` and indexing) of cell sequences, one str (or ``Styled``) per column.  ``RowHighlighted`` is posted when
     the cursor moves, ``RowSelected`` on Enter (or a click on the cursor row).
     """
 
@@ -248,7 +273,21 @@ class LineTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("line-table--stripe", partial=True)
         if cursor:
             style += self.get_component_rich_style("line-table--cursor", partial=True)
-        cells = self.rows[row]
-        text = (MARKER if cursor else " " * len(MARKER)) + GAP.join(
-            fit(str(cell) if cell is not None else "", width) for cell, (_, width) in zip(cells, self.columns))
-        return Strip([Segment(text, style)])
+        segments = [Segment(MARKER if cursor else " " * len(MARKER), style)]
+        for index, (cell, (_, width)) in enumerate(zip(self.rows[row], self.columns)):
+            if index:
+                segments.append(Segment(GAP, style))
+            if isinstance(cell, Styled):
+                segments.extend(Segment(text, self._piece_style(style, part, cursor)) for text, part in cell.fit(width))
+            else:
+                segments.append(Segment(fit(str(cell) if cell is not None else "", width), style))
+        return Strip(segments)
+
+    @staticmethod
+    def _piece_style(row: Style, piece: str | None, cursor: bool) -> Style:
+        """A piece in reverse video (a search hit) is shown the other way round on the reversed cursor row,
+        so it stands out there too."""
+        if not piece:
+            return row
+        style = Style.parse(piece)
+        return row + style + Style(reverse=False) if cursor and style.reverse else row + style

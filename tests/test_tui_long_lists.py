@@ -1,15 +1,17 @@
-"""The retrieval screen with thousands of segments: the cursor moves, pages, and Enter jumps to the segment
-under it; the context shown comes from documents the streaming retrieval has already let go of."""
+"""Long lists: the retrieval screen with thousands of segments (the cursor moves, pages, and Enter jumps to the
+segment under it; the context shown comes from documents the streaming retrieval has already let go of), and the
+search screen with a thousand hits (x repaints the hit's row, Enter jumps to the hit under the cursor)."""
 
 from __future__ import annotations
 
-from screens_harness import Harness, sync
+from screens_harness import Harness, sync, type_text
 
 from qualtui.editing.history import History
 from qualtui.importers.plain import read_plain
 from qualtui.project import Project
 from tui.messages import JumpTo
 from tui.screens.retrieval_screen import RetrievalScreen
+from tui.screens.search_screen import SearchScreen
 from tui.widgets.line_table import MARKER
 
 DOCS, LINES = 3, 1000
@@ -85,3 +87,30 @@ async def test_thousands_of_segments_move_page_and_jump(tmp_path):
     assert app.results == [expected(project, row)]
     jump = app.results[0]
     assert project.docs.text(jump.document_id)[jump.start:jump.end] == line(1, row % LINES)[LABEL:-1]
+
+
+@sync
+async def test_a_thousand_search_hits_page_leave_one_out_and_jump(tmp_path):
+    project, _ = build(tmp_path)
+    app = Harness(lambda: SearchScreen(project, History()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await type_text(pilot, "inaudible")
+        await pilot.press("enter")
+        await pilot.pause()
+        table = screen.table
+        assert table.row_count == 1000 and "first 1000 hits" in str(screen.query_one("#ss-status").render())
+        assert table.render_line(1).text.startswith(MARKER + "yes   D0 ")
+        await pilot.press("pagedown", "x")                 # left out, and the cursor moves on
+        await pilot.pause()
+        page = table.page
+        assert table.cursor_row == page + 1 and screen.excluded == {page}
+        shown = [table.render_line(y).text for y in range(1, page + 1)]
+        assert shown[-2].startswith("  no    D0 ") and shown[-1].startswith(MARKER + "yes   D0 ")
+        assert "[inaudible]" in shown[-1]                   # brackets are text
+        await pilot.press("end", "enter")
+        await pilot.pause()
+    hit = screen.result.hits[999]
+    assert app.results == [JumpTo(hit.document_id, hit.start, hit.end)]
+    assert project.docs.text(hit.document_id)[hit.start:hit.end] == "inaudible"
