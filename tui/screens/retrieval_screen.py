@@ -1,8 +1,9 @@
 """The retrieval view: every segment coded with a code (optionally with its sub-codes) across the project.
 
 A LineTable lists the segments (document, lines, speaker, coder, code, memo
-mark, text: tens of thousands of rows, only the visible ones drawn); the pane below shows the highlighted one with its memo and, on
-demand (+ / -), whole lines of context.  Filters: document attribute
+mark, text: tens of thousands of rows, only the visible ones drawn); the pane
+below shows the highlighted one with its memo and, on demand (+ / -), whole
+lines of context.  Filters: document attribute
 values, one coder, and no interviewers (segments spoken only by speakers whose
 canonical role is interviewer, as ``retrieve --no-interviewer``).  Enter
 dismisses with ``JumpTo``.

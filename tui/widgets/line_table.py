@@ -95,8 +95,8 @@ class LineTable(ScrollView, can_focus=True):
     """Rows of plain-text cells under a header line, with a row cursor.
 
     ``show(columns, rows)`` replaces everything: *columns* are (name, width) pairs, *rows* a sequence
-    (``len`` and indexing) of cell sequences, one str (or ``Styled``) per column.  ``RowHighlighted`` is posted when
-    the cursor moves, ``RowSelected`` on Enter (or a click on the cursor row).
+    (``len`` and indexing) of cell sequences, one str (or ``Styled``) per column.  ``RowHighlighted`` is
+    posted when the cursor moves, ``RowSelected`` on Enter (or a click on the cursor row).
     """
 
     DEFAULT_CSS = """
@@ -188,7 +188,8 @@ class LineTable(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
-        """Put the cursor on *row* (clamped), scroll it into view, and say so if it moved."""
+        """Put the cursor on *row* (clamped), scroll it into view, and say so if it moved (never animated:
+        *animate* is there for callers written for DataTable)."""
         row = max(0, min(row, len(self.rows) - 1))
         old, self._cursor = self._cursor, row
         if old == row:
