@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,15 @@ LIMITS = ZipLimits(max_total_bytes=1024 * MB, max_member_bytes=MAX_XML_BYTES)
 
 
 def read_input(path: Path, what: str) -> bytes:
+    path = check_input(path)
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise ImportRejected(f"permission denied reading {path}") from None
+
+
+def check_input(path: Path) -> Path:
+    """*path* if it is a readable file within the size limit, else a one-line ``ImportRejected``."""
     path = Path(path)
     try:
         if not path.is_file():
@@ -24,30 +34,59 @@ def read_input(path: Path, what: str) -> bytes:
         size = os.stat(path).st_size
         if size > MAX_ARCHIVE_BYTES:
             raise ImportRejected(f"{path.name} is {size / MB:.0f} MB, over the {MAX_ARCHIVE_BYTES // MB} MB limit")
-        return path.read_bytes()
+        with open(path, "rb") as probe:
+            probe.read(1)
     except PermissionError:
         raise ImportRejected(f"permission denied reading {path}") from None
+    return path
 
 
 @dataclass
 class Archive:
     """A project file: the .qde bytes, and where its internal sources are (if zipped)."""
 
-    qde: bytes
+    qde: bytes                     # empty when opened from a file (``chunks`` reads it)
     zip: SafeZip | None
     qde_name: str
+    path: Path | None = None
 
     @classmethod
     def open(cls, data: bytes, label: str) -> "Archive":
         if not data.startswith(b"PK"):
             return cls(data, None, label)          # a bare .qde exchanged on its own
         archive = SafeZip(data, kind=label, limits=LIMITS)
+        qde_name = cls._qde_name(archive, label)
+        return cls(archive.read(qde_name, max_bytes=MAX_XML_BYTES), archive, qde_name)
+
+    @classmethod
+    def open_file(cls, path: Path, label: str) -> "Archive":
+        """The project file at *path*, its .qde read only through ``chunks`` (as often as needed)."""
+        path = check_input(path)
+        with open(path, "rb") as probe:
+            zipped = probe.read(2) == b"PK"
+        if not zipped:
+            return cls(b"", None, label, path)
+        archive = SafeZip(path, kind=label, limits=LIMITS)
+        return cls(b"", archive, cls._qde_name(archive, label), path)
+
+    @staticmethod
+    def _qde_name(archive: SafeZip, label: str) -> str:
         root_qdes = [n for n in archive.names() if "/" not in n.replace("\\", "/") and n.lower().endswith(".qde")]
         if not root_qdes:
             raise ImportRejected(f"{label} has no .qde project file at the top of the archive")
         if len(root_qdes) > 1:
             raise ImportRejected(f"{label} has {len(root_qdes)} .qde files at the top; expected exactly one")
-        return cls(archive.read(root_qdes[0], max_bytes=MAX_XML_BYTES), archive, root_qdes[0])
+        return root_qdes[0]
+
+    def chunks(self) -> Iterator[bytes]:
+        """The .qde's bytes a chunk at a time, read again on each call."""
+        if self.zip is not None and self.path is not None:
+            yield from self.zip.stream(self.qde_name, max_bytes=MAX_XML_BYTES)
+        elif self.path is not None:
+            with open(self.path, "rb") as qde:
+                yield from iter(lambda: qde.read(1 << 20), b"")
+        else:
+            yield self.qde
 
     def source_bytes(self, path: str | None) -> tuple[bytes | None, str]:
         """The bytes of a source path, or (None, why not)."""

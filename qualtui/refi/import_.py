@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualtui.errors import ImportRejected, QualtuiError
 from qualtui.importers.speakers import detect_turns
-from qualtui.model import Code, Coding, Transcript
+from qualtui.model import Code, Transcript
 from qualtui.progress import track
 from qualtui.refi.archive import Archive, read_input
 from qualtui.refi.import_codes import CodeNames, code_records
 from qualtui.refi.import_plan import ImportPlan, ImportReport
-from qualtui.refi.reader import RCode, codebook_leftovers, read_codebook, read_project
+from qualtui.refi.reader import RCode, codebook_leftovers, read_codebook
 from qualtui.refi.xmlread import local, parse_xml
 from qualtui.refi.xmlwrite import datetime_or_none
 from qualtui.text.normalise import clean_label, text_from_path
@@ -51,14 +50,10 @@ def import_qdpx(source: Path, target: Path, *, coder: str | None = None) -> Impo
     if not target.parent.is_dir():
         raise QualtuiError(f"folder {target.parent} does not exist")
     label = clean_label(text_from_path(source.name)) or "the file"
-    archive = Archive.open(read_input(source, label), label)
-    root = parse_xml(archive.qde, archive.qde_name)
-    if local(root.tag) != "Project":
-        raise ImportRejected(f"{label} is not a REFI-QDA project (root element is {clean_label(local(root.tag))!r}); "
-                             "for a codebook use 'qualtui import-qdc'")
+    plan = ImportPlan(Archive.open_file(source, label), label)
+    plan.read()
     coder = resolve_coder(coder)
-    plan = ImportPlan(read_project(root), archive, coder, label)
-    plan.build()
+    plan.build(coder)
     staging = building_path(target, os.getpid())
     if staging.exists():
         shutil.rmtree(staging)
@@ -80,30 +75,32 @@ def import_qdpx(source: Path, target: Path, *, coder: str | None = None) -> Impo
 
 
 def _write(project: "Project", plan: ImportPlan, label: str) -> None:
+    """Documents, then their codings, a document at a time; then codes and memos."""
     report = plan.report
+    for doc in track(plan.docs, "adding documents"):
+        text = plan.text_of(doc).text
+        src = doc.source
+        project.docs.add(Transcript(text, tuple(detect_turns(text)), "refi-qda"), doc.name, source=label,
+                         attributes=plan.attributes.get(doc.doc_id), doc_id=doc.doc_id,
+                         created=datetime_or_none(src.created), imported_by=plan.user(src.user))
+        project.store.release_document(doc.doc_id)
+    for doc, codings in track(plan.codings(), "adding codings", total=len(plan.docs)):
+        if codings:
+            project.codings.put(codings)
+        project.store.release_document(doc.doc_id)
+    plan.finish()
     codes = [Code(**{**c.to_record(), "codable": True}) if c.id in plan.fixed_codable else c for c in plan.codes]
     if plan.fixed_codable:
         report.notes.append(f"{len(plan.fixed_codable)} code(s) marked not codable had codings; made codable")
     if codes:
         project.codes.put(codes)
-    for doc in track(plan.docs, "adding documents"):
-        text = doc.text.text
-        src = doc.source
-        project.docs.add(Transcript(text, tuple(detect_turns(text)), "refi-qda"), doc.name, source=label,
-                         attributes=plan.attributes.get(doc.doc_id), doc_id=doc.doc_id,
-                         created=datetime_or_none(src.created), imported_by=plan.user(src.user))
-    by_doc: dict[str, list[Coding]] = defaultdict(list)
-    for coding in plan.codings:
-        by_doc[coding.document].append(coding)
-    for items in track(list(by_doc.values()), "adding codings"):
-        project.codings.put(items)
     if plan.memos:
         project.memos.put(plan.memos)
     if plan.summaries:
         project.framework.put(plan.summaries)
-    users = {c.coder for c in plan.codings} | {m.author for m in plan.memos}
+    users = plan.coders | {m.author for m in plan.memos}
     report.counts.update({
-        "documents": len(plan.docs), "codes": len(codes), "codings": len(plan.codings), "memos": len(plan.memos),
+        "documents": len(plan.docs), "codes": len(codes), "codings": plan.codings_added, "memos": len(plan.memos),
         **({"framework summaries": len(plan.summaries)} if plan.summaries else {}),
         "attributes": sum(len(a) for a in plan.attributes.values()), "users": len(users),
     })

@@ -1,24 +1,32 @@
-"""Planning a REFI-QDA import: everything to write, worked out (and reported) before the new project exists.
+"""Planning a REFI-QDA import: what to write, worked out (and reported) a document at a time.
 
-The plan picks the offset convention that fits the exported selections best, maps users, links notes to
-what they annotate, and counts what cannot be carried over.
+The project file is read twice, never held whole.  The first reading (``ImportPlan.read``) keeps
+everything but the text selections, and of each source what its text is and how well each offset
+convention places its selections; ``build`` then picks the convention that fits best, maps users,
+links notes to what they annotate and names the documents.  The second reading (``codings``) gives
+each document's codings in turn; ``finish`` makes the memos.  Counts of what cannot be carried over
+accumulate in the report throughout.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qualtui.model import Coding, Memo, new_id, now_iso
+from qualtui.model import Coding, new_id, now_iso
 from qualtui.refi.archive import Archive
 from qualtui.refi.import_codes import CodeNames, code_records, walk_codes
 from qualtui.refi.import_framework import take_framework_summaries
+from qualtui.refi.import_memos import plan_memos
 from qualtui.refi.offsets import (ALL_CONVENTIONS, Convention, Score, Selection, SourceText, fits,
                                   prior_conventions, score)
-from qualtui.refi.reader import RCoding, RNote, RProject, RSource
+from qualtui.errors import ImportRejected
+from qualtui.refi.reader import ProjectReader, RCoding, RSource, iter_project
 from qualtui.refi.xmlwrite import datetime_or_none
+from qualtui.refi.xmlread import local
 from qualtui.text.normalise import clean_label, decode_bytes
 
 
@@ -44,37 +52,124 @@ class ImportReport:
 
 
 @dataclass
+class _Probe:
+    """What the first reading learnt of one source's text (which is then let go)."""
+
+    selections: int = 0                     # text selections and codings of the whole source
+    placed: bool = False                    # has text selections (offsets to place)
+    duplicate: bool = False                 # an ATLAS.ti transcript also listed as a text source
+    missing: str = ""                       # why it has no text ("" when it has)
+    unreadable: bool = False                # no text at all (not one that cannot be decoded)
+    latin1: bool = False                    # decoded as cp1252/latin-1
+    ambiguous: bool = False                 # has selections and conventions that place them differently
+    # (convention, its score on this text) in the order the whole-file planner added them to the totals
+    scores: list[tuple[Convention, Score]] = field(default_factory=list)
+
+
+@dataclass
 class _Doc:
-    source: RSource
-    text: SourceText
+    source: RSource                         # without its selections (the second reading has them)
+    probe: _Probe
+    index: int                              # the source's place among the file's text sources
     doc_id: str
     name: str
-    selections: list[Selection]
     scores: dict[Convention, Score] = field(default_factory=dict)
+
+
+def _selections(src: RSource) -> list[Selection]:
+    return [Selection(s.start if s.start is not None else -1, s.end if s.end is not None else -1, s.name)
+            for s in src.selections]
 
 
 class ImportPlan:
     """Everything to write, worked out before the new project exists."""
 
-    def __init__(self, rp: RProject, archive: Archive, coder: str, label: str) -> None:
-        self.rp = rp
+    def __init__(self, archive: Archive, label: str) -> None:
         self.archive = archive
-        self.coder = coder
         self.label = label
         self.report = ImportReport()
         self.skipped = self.report.skipped
-        self.skipped.update(rp.skipped)
-        self.users = rp.users
-        self.default_user = clean_label(rp.users.get(rp.creator or "", ""), 60) or coder
         self.used_notes: set[str] = set()
+        self.probes: list[_Probe] = []
+        self.selection_note_refs: Counter[str] = Counter()   # references to notes from selections and their codings
+
+    # the first reading ---------------------------------------------------------
+    def read(self) -> None:
+        """Read the project file once, keeping no text selections; ``ImportRejected`` if it is no project."""
+        reader = ProjectReader()
+        prior: tuple[Convention, ...] = ()
+        seen_paths: set[str] = set()
+        for kind, el in iter_project(self.archive.chunks(), self.archive.qde_name):
+            if kind == "root":
+                if local(el.tag) != "Project":
+                    raise ImportRejected(f"{self.label} is not a REFI-QDA project (root element is "
+                                         f"{clean_label(local(el.tag))!r}); for a codebook use 'qualtui import-qdc'")
+                reader.start(el)
+                prior = prior_conventions(reader.project.origin)
+            elif kind == "child":
+                reader.child(el)
+            else:
+                for src in reader.source(el):
+                    self.probes.append(self._probe(src, prior, seen_paths))
+                    for sel in src.selections:
+                        self.selection_note_refs.update(sel.notes)
+                        self.selection_note_refs.update(guid for coding in sel.codings for guid in coding.notes)
+                    src.selections = []   # read again, a document at a time (``codings``)
+                    reader.project.sources.append(src)
+        self.rp = reader.finish()
+        self.skipped.update(self.rp.skipped)
+
+    def _probe(self, src: RSource, prior: tuple[Convention, ...], seen_paths: set[str]) -> _Probe:
+        path_key = (src.path or "").strip().lower().rsplit("/", 1)[-1]
+        count = len(src.selections) + len(src.whole)
+        if src.what == "media transcript" and path_key and path_key in seen_paths:
+            return _Probe(count, duplicate=True)
+        text, missing, unreadable, latin1 = self._text(src)
+        if text is None:
+            return _Probe(count, missing=missing, unreadable=unreadable)
+        if path_key:
+            seen_paths.add(path_key)
+        probe = _Probe(count, bool(src.selections), latin1=latin1)
+        selections = _selections(src)
+        probe.ambiguous = bool(selections) and len(text.distinct(ALL_CONVENTIONS)) > 1
+        if probe.ambiguous:
+            for conv in text.distinct(prior):   # conventions that cannot differ on this text share one score
+                result = score(text, selections, conv)
+                probe.scores += [(other, result) for other in prior if text.distinct((conv, other)) == (conv,)]
+        return probe
+
+    def _text(self, src: RSource) -> tuple[SourceText | None, str, bool, bool]:
+        """(the source's text, why there is none, whether there are no bytes at all, whether they were
+        decoded as cp1252/latin-1)."""
+        if src.inline is not None and not src.path:
+            return SourceText(src.inline), "", False, False
+        data, why = self.archive.source_bytes(src.path)
+        if data is None:
+            return None, f"{src.what}s without text ({why})", True, False
+        try:
+            raw, _enc, warnings = decode_bytes(data)
+        except UnicodeDecodeError:
+            return None, f"{src.what}s whose text cannot be decoded", False, False
+        return SourceText(raw), "", False, bool(warnings)
+
+    def text_of(self, doc: _Doc) -> SourceText:
+        """A document's text, read again from the file."""
+        text = self._text(doc.source)[0]
+        assert text is not None   # it was there on the first reading
+        return text
 
     def user(self, guid: str | None) -> str:
         if guid and guid in self.users:
             return clean_label(self.users[guid], 60) or self.default_user
         return self.default_user
 
-    def build(self) -> None:
+    def build(self, coder: str) -> None:
+        """After ``read``: codes, documents, links, the offset convention and attributes (*coder*: for
+        anything the file attributes to no user)."""
         rp = self.rp
+        self.coder = coder
+        self.users = rp.users
+        self.default_user = clean_label(rp.users.get(rp.creator or "", ""), 60) or coder
         used: set[str] = set()
         self.codes, self.code_ids, _ = code_records(rp.codes, self.coder, used, code_names := CodeNames(fallback="Unnamed code"))
         for old, new in code_names.renamed:
@@ -89,44 +184,34 @@ class ImportPlan:
         self._documents(used)
         self._links()
         self.summaries = take_framework_summaries(self)   # before codings and memos read the notes
-        self._codings()
+        self.convention = self._choose_convention()
         self._attributes()
-        self._memos()
+        self.codings_added = 0
+        self.coders: set[str] = set()
+        self.orphan_comments: list[tuple[_Doc, str | None, str, str | None, str | None]] = []
+        self.fixed_codable: set[str] = set()
+        self.used_ids: set[str] = set()
+        self.uncoded: list[str] = []
 
     # documents ---------------------------------------------------------------
     def _documents(self, used: set[str]) -> None:
         self.docs: list[_Doc] = []
         names = CodeNames(limit=120, fallback="Document")
-        seen_paths: set[str] = set()
-        for src in self.rp.sources:
-            path_key = (src.path or "").strip().lower().rsplit("/", 1)[-1]
-            if src.what == "media transcript" and path_key and path_key in seen_paths:
+        for index, (src, probe) in enumerate(zip(self.rp.sources, self.probes)):
+            if probe.duplicate:
                 continue   # ATLAS.ti lists a transcript's text also as a text source
-            n_sel = len(src.selections) + len(src.whole)
-            if src.inline is not None and not src.path:
-                raw = src.inline
-            else:
-                data, why = self.archive.source_bytes(src.path)
-                if data is None:
-                    self.skipped[f"{src.what}s without text ({why})"] += 1
-                    self.skipped["text selections in sources without text"] += n_sel
-                    continue
-                try:
-                    raw, _enc, warnings = decode_bytes(data)
-                except UnicodeDecodeError:
-                    self.skipped[f"{src.what}s whose text cannot be decoded"] += 1
-                    continue
-                if warnings:
-                    self.report.notes.append(f"{clean_label(src.name)}: text was not UTF-8; decoded as cp1252/latin-1")
-            if path_key:
-                seen_paths.add(path_key)
+            if probe.missing:
+                self.skipped[probe.missing] += 1
+                if probe.unreadable:
+                    self.skipped["text selections in sources without text"] += probe.selections
+                continue
+            if probe.latin1:
+                self.report.notes.append(f"{clean_label(src.name)}: text was not UTF-8; decoded as cp1252/latin-1")
             doc_id = src.guid if src.guid and src.guid not in used else new_id()
             used.add(doc_id)
             stem = os.path.splitext((src.path or "").replace("\\", "/").rsplit("/", 1)[-1])[0]
             name = names.claim(src.name or stem or src.guid or "Document")
-            selections = [Selection(s.start if s.start is not None else -1, s.end if s.end is not None else -1, s.name)
-                          for s in src.selections]
-            self.docs.append(_Doc(src, SourceText(raw), doc_id, name, selections))
+            self.docs.append(_Doc(src, probe, index, doc_id, name))
             if src.guid:
                 self.note_targets[src.guid].extend(src.notes)
         for old, new in names.renamed:
@@ -134,8 +219,15 @@ class ImportPlan:
                 self.report.notes.append(f"document {clean_label(old)!r} renamed to {new!r} (names must be unique)")
 
     def _links(self) -> None:
-        known = set(self.note_targets) | {s.guid for d in self.docs for s in d.source.selections if s.guid} | \
-            {c.guid for d in self.docs for s in d.source.selections for c in s.codings if c.guid}
+        if not self.rp.links:
+            return
+        ends = {guid for link in self.rp.links for guid in link if guid}
+        docs = {d.index for d in self.docs}
+        known = set(self.note_targets)
+        for index, src in self._sources():   # the selections and codings links point at, read again
+            if index in docs:
+                known |= {s.guid for s in src.selections if s.guid in ends}
+                known |= {c.guid for s in src.selections for c in s.codings if c.guid in ends}
         for origin, target in self.rp.links:
             if origin in self.notes and target in known:
                 self.note_targets[target].append(origin)
@@ -147,8 +239,8 @@ class ImportPlan:
     # offsets -----------------------------------------------------------------
     def _choose_convention(self) -> Convention:
         prior = prior_conventions(self.rp.origin)
-        ambiguous = [d for d in self.docs if d.selections and len(d.text.distinct(ALL_CONVENTIONS)) > 1]
-        if not any(d.selections for d in self.docs):
+        ambiguous = [d for d in self.docs if d.probe.ambiguous]
+        if not any(d.probe.placed for d in self.docs):
             self.report.convention = "no text selections to place"
             return prior[0]
         if not ambiguous:
@@ -157,13 +249,9 @@ class ImportPlan:
             return prior[0]
         totals = {conv: Score(conv) for conv in prior}
         for doc in ambiguous:
-            # Conventions that cannot differ on this text share one score.
-            for conv in doc.text.distinct(prior):
-                result = score(doc.text, doc.selections, conv)
-                for other in prior:
-                    if doc.text.distinct((conv, other)) == (conv,):
-                        totals[other].add(result)
-                        doc.scores[other] = result
+            for other, result in doc.probe.scores:
+                totals[other].add(result)
+                doc.scores[other] = result
         best = prior[0]
         for conv in prior[1:]:
             if totals[conv].key() > totals[best].key():
@@ -176,49 +264,70 @@ class ImportPlan:
         self.report.convention = f"{best.label} ({origin}; {', '.join(evidence)})"
         return best
 
-    def _codings(self) -> None:
-        conv = self._choose_convention()
-        self.codings: list[Coding] = []
-        self.coding_memos: dict[str, list[str]] = defaultdict(list)
-        self.orphan_comments: list[tuple[_Doc, tuple[int, int] | None, str, str | None, str | None]] = []
-        self.fixed_codable: set[str] = set()
-        used_ids: set[str] = set()
+    # the second reading ------------------------------------------------------------
+    def _sources(self) -> Iterator[tuple[int, RSource]]:
+        """The file's text sources read again, with their selections: (index, source)."""
+        reader = ProjectReader()
+        index = 0
+        for kind, el in iter_project(self.archive.chunks(), self.archive.qde_name):
+            if kind == "source":
+                for src in reader.source(el):
+                    yield index, src
+                    index += 1
+
+    def codings(self) -> Iterator[tuple[_Doc, list[Coding]]]:
+        """Each document, in order, with its codings (the file read again: one document's at a time)."""
+        docs = {d.index: d for d in self.docs}
+        for index, src in self._sources():
+            doc = docs.get(index)
+            if doc is not None:
+                yield doc, self._document_codings(doc, src)
+
+    def _document_codings(self, doc: _Doc, src: RSource) -> list[Coding]:
+        conv = self.convention
+        text = self.text_of(doc)
+        selections = _selections(src)
+        found: list[Coding] = []
         seen: set[tuple] = set()
-        self.uncoded: list[str] = []
-        for doc in self.docs:
-            src = doc.source
-            if doc.selections and len(doc.text.distinct(ALL_CONVENTIONS)) > 1:
-                result = doc.scores.get(conv) or score(doc.text, doc.selections, conv)
-                if not fits(result, judge_boundaries=len(prior_conventions(self.rp.origin)) > 1):
-                    self.uncoded.append(doc.name)
-                    self.skipped["text selections in documents imported uncoded (offsets fit no convention)"] += \
-                        len(src.selections)
-                    continue
-            for sel, probe in zip(src.selections, doc.selections):
-                span = doc.text.span(probe.start, probe.end, conv) if probe.start >= 0 and probe.end >= 0 else None
-                if span is None:
-                    self.skipped["text selections that are empty or outside their text"] += 1
-                    continue
-                notes = list(sel.notes) + (self.note_targets.get(sel.guid, []) if sel.guid else [])
-                if not sel.codings:
-                    if sel.description or notes:
-                        self.orphan_comments.append((doc, span, sel.description, sel.user, sel.created))
-                        for note in notes:
-                            self.orphan_comments.append((doc, span, self._note_text(note), sel.user, sel.created))
-                    else:
-                        self.skipped["text selections without codes or comments"] += 1
-                    continue
-                for rc in sel.codings:
-                    self._add_coding(doc, rc, span, sel.user, sel.created, used_ids, seen,
-                                     [sel.description] if sel.description else [], notes)
-            for rc in src.whole:
-                self._add_coding(doc, rc, (0, len(doc.text.text)), src.user, src.created, used_ids, seen, [], [])
+        if doc.probe.ambiguous:
+            result = doc.scores.get(conv) or score(text, selections, conv)
+            if not fits(result, judge_boundaries=len(prior_conventions(self.rp.origin)) > 1):
+                self.uncoded.append(doc.name)
+                self.skipped["text selections in documents imported uncoded (offsets fit no convention)"] += \
+                    len(src.selections)
+                return found
+        for sel, probe in zip(src.selections, selections):
+            span = text.span(probe.start, probe.end, conv) if probe.start >= 0 and probe.end >= 0 else None
+            if span is None:
+                self.skipped["text selections that are empty or outside their text"] += 1
+                continue
+            notes = list(sel.notes) + (self.note_targets.get(sel.guid, []) if sel.guid else [])
+            if not sel.codings:
+                if sel.description or notes:
+                    quote = text.text[span[0]:span[1]]
+                    quote = quote.strip()[:300] if quote else None
+                    self.orphan_comments.append((doc, quote, sel.description, sel.user, sel.created))
+                    for note in notes:
+                        self.orphan_comments.append((doc, quote, self._note_text(note), sel.user, sel.created))
+                else:
+                    self.skipped["text selections without codes or comments"] += 1
+                continue
+            for rc in sel.codings:
+                self._add_coding(found, doc, rc, span, sel.user, sel.created, seen,
+                                 [sel.description] if sel.description else [], notes)
+        for rc in src.whole:
+            self._add_coding(found, doc, rc, (0, len(text.text)), src.user, src.created, seen, [], [])
+        return found
+
+    def finish(self) -> None:
+        """After the second reading: what it could not code, and the memos."""
         if self.uncoded:
             self.report.notes.append(
                 f"imported uncoded because their offsets fit no counting convention: {', '.join(self.uncoded)}")
+        self.memos = plan_memos(self)
 
-    def _add_coding(self, doc: _Doc, rc: RCoding, span: tuple[int, int], user: str | None, created: str | None,
-                    used_ids: set[str], seen: set[tuple], comments: list[str], notes: list[str]) -> None:
+    def _add_coding(self, found: list[Coding], doc: _Doc, rc: RCoding, span: tuple[int, int], user: str | None,
+                    created: str | None, seen: set[tuple], comments: list[str], notes: list[str]) -> None:
         code_id = self.code_ids.get(rc.code or "")
         if code_id is None:
             self.skipped["codings whose code does not exist (dangling CodeRef)"] += 1
@@ -232,16 +341,18 @@ class ImportPlan:
             self.report.counts["duplicate codings merged"] += 1
             return
         seen.add(key)
-        coding_id = rc.guid if rc.guid and rc.guid not in used_ids else new_id()
-        used_ids.add(coding_id)
+        coding_id = rc.guid if rc.guid and rc.guid not in self.used_ids else new_id()
+        self.used_ids.add(coding_id)
         if not self.code_by_id[code_id].codable:
             self.fixed_codable.add(code_id)
         memo_parts = comments + [self._note_text(n) for n in rc.notes + self.note_targets.get(rc.guid or "", [])]
         memo_parts += [self._note_text(n) for n in notes]
         memo = "\n\n".join(p for p in memo_parts if p) or None
-        self.codings.append(Coding(id=coding_id, document=doc.doc_id, code=code_id, start=span[0], end=span[1],
-                                   coder=coder, memo=memo,
-                                   created=datetime_or_none(rc.created) or datetime_or_none(created) or now_iso()))
+        found.append(Coding(id=coding_id, document=doc.doc_id, code=code_id, start=span[0], end=span[1],
+                            coder=coder, memo=memo,
+                            created=datetime_or_none(rc.created) or datetime_or_none(created) or now_iso()))
+        self.codings_added += 1
+        self.coders.add(coder)
 
     def _note_text(self, guid: str) -> str:
         note = self.notes.get(guid)
@@ -286,62 +397,3 @@ class ImportPlan:
                     put(doc, key.strip(), value.strip(), join=True)   # ATLAS.ti: set "gender: male"
                 else:
                     put(doc, "set", clean_label(name), join=True)
-
-    # memos ---------------------------------------------------------------------
-    def _memos(self) -> None:
-        self.memos: list[Memo] = []
-        stamp = now_iso()
-
-        def memo_of(note: RNote | None, kind: str, target: str | None, *, guid: str | None = None,
-                    text: str = "", title: str = "", user: str | None = None, created: str | None = None) -> None:
-            if note is not None:
-                text = f"{note.description}\n\n{note.text}".strip() if note.description else note.text
-                title, user, created = note.name, note.user, note.created
-                modified = datetime_or_none(note.modified)
-            else:
-                modified = None
-            memo_id = guid if guid and guid not in memo_ids else new_id()
-            memo_ids.add(memo_id)
-            made = datetime_or_none(created) or stamp
-            self.memos.append(Memo(id=memo_id, kind=kind, target=target, text=text.replace("\r\n", "\n"),
-                                   title=clean_label(title), author=self.user(user), created=made,
-                                   modified=modified or made))
-
-        memo_ids: set[str] = set()
-        for doc in self.docs:
-            src = doc.source
-            for guid in dict.fromkeys(self.note_targets.get(src.guid or "", [])):
-                if guid in self.notes:
-                    memo_of(self.notes[guid], "document", doc.doc_id, guid=guid)
-                    self.used_notes.add(guid)
-                else:
-                    self.skipped["note references to missing notes (dangling NoteRef)"] += 1
-            if src.description:
-                memo_of(None, "document", doc.doc_id, text=src.description, title="Description",
-                        user=src.user, created=src.created)
-        for doc, span, text, user, created in self.orphan_comments:
-            if text:
-                quoted = doc.text.text[span[0]:span[1]] if span else ""
-                memo_of(None, "document", doc.doc_id, title="Comment", user=user, created=created,
-                        text=f"> {quoted.strip()[:300]}\n\n{text}" if quoted else text)
-        for rc in walk_codes(self.rp.codes):
-            code_id = self.code_ids.get(rc.guid or "")
-            for guid in dict.fromkeys(self.note_targets.get(rc.guid or "", [])):
-                if guid in self.notes and code_id:
-                    memo_of(self.notes[guid], "code", code_id, guid=guid)
-                    self.used_notes.add(guid)
-                elif guid not in self.notes:
-                    self.skipped["note references to missing notes (dangling NoteRef)"] += 1
-        if self.rp.description:
-            memo_of(None, "project", None, text=self.rp.description, title="Project description")
-        for guid in dict.fromkeys(self.rp.project_notes):
-            if guid in self.notes:
-                memo_of(self.notes[guid], "project", None, guid=guid)
-                self.used_notes.add(guid)
-            else:
-                self.skipped["note references to missing notes (dangling NoteRef)"] += 1
-        loose = [n for n in self.rp.notes if n.guid not in self.used_notes]
-        for note in loose:
-            memo_of(note, "project", None, guid=note.guid)
-        if loose:
-            self.report.notes.append(f"{len(loose)} note(s) not attached to anything became project memos")

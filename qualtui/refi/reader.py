@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from qualtui.refi.common import CODEBOOK_NS, PROJECT_NS, normalise_guid
-from qualtui.refi.xmlread import child, child_text, children, grandchildren, local, namespace
+from qualtui.refi.xmlread import MAX_XML_BYTES, child, child_text, children, local, namespace
 from qualtui.text.normalise import clean_label
 
 
@@ -156,78 +157,115 @@ def _text_source(el: ET.Element, name: str, what: str, skipped: Counter) -> RSou
     return source
 
 
-def read_project(root: ET.Element) -> RProject:
-    project = RProject(name=root.get("name") or "", origin=root.get("origin") or "",
-                       creator=_g(root, "creatingUserGUID"))
-    skipped = project.skipped
-    for user in grandchildren(root, "Users", "User"):
-        guid = _g(user, "guid")
-        if guid:
-            project.users[guid] = user.get("name") or user.get("id") or guid[:8]
-    for book in children(root, "CodeBook"):
-        for codes in children(book, "Codes"):
-            project.codes.extend(read_codes(codes))
-    for var in grandchildren(root, "Variables", "Variable"):
-        guid = _g(var, "guid")
-        if guid:
-            project.variables[guid] = var.get("name") or ""
-    for case in grandchildren(root, "Cases", "Case"):
-        project.cases.append((case.get("name") or "", _refs(case, "SourceRef"), _values(case)))
-        if list(children(case, "SelectionRef")) or list(children(case, "CodeRef")):
-            skipped["case references to selections or codes"] += 1
-    for holder in children(root, "Sources"):
-        for el in holder:
-            kind = local(el.tag)
-            name = el.get("name") or ""
-            if kind == "TextSource":
-                project.sources.append(_text_source(el, name, "text source", skipped))
-                continue
-            if kind == "PDFSource":
-                skipped["PDF sources (the file itself)"] += 1
-                skipped["PDF area selections"] += len(list(children(el, "PDFSelection")))
-                for rep in children(el, "Representation"):
-                    project.sources.append(_text_source(rep, name, "PDF text representation", skipped))
-            elif kind == "PictureSource":
-                skipped["picture sources"] += 1
-                skipped["picture selections"] += len(list(children(el, "PictureSelection")))
-                for desc in children(el, "TextDescription"):
-                    project.sources.append(_text_source(desc, name, "picture text description", skipped))
-            elif kind in ("AudioSource", "VideoSource"):
-                label = "audio" if kind == "AudioSource" else "video"
-                skipped[f"{label} sources (the media itself)"] += 1
-                skipped[f"{label} selections"] += len(list(children(el, f"{label.capitalize()}Selection")))
-                for transcript in children(el, "Transcript"):
-                    skipped["transcript (sync-point) selections"] += len(list(children(transcript, "TranscriptSelection")))
-                    project.sources.append(_text_source(transcript, transcript.get("name") or name,
-                                                        "media transcript", skipped))
-            else:
-                skipped[f"unknown source type {kind}"] += 1
-            for media_sel_kind in ("Coding",):
-                skipped["codings of whole non-text sources"] += len(list(children(el, media_sel_kind)))
-    for note in grandchildren(root, "Notes", "Note"):
-        project.notes.append(RNote(
-            guid=_g(note, "guid"), name=note.get("name") or "", text=child_text(note, "PlainTextContent") or "",
-            description=child_text(note, "Description") or "", user=_g(note, "creatingUser"),
-            created=note.get("creationDateTime"), modified=note.get("modifiedDateTime"),
-        ))
-        if note.get("plainTextPath") and child(note, "PlainTextContent") is None:
-            skipped["notes stored as separate files"] += 1
-    for link in grandchildren(root, "Links", "Link"):
-        project.links.append((_g(link, "originGUID"), _g(link, "targetGUID")))
-    for set_el in grandchildren(root, "Sets", "Set"):
+class ProjectReader:
+    """Builds an ``RProject`` from a Project element's attributes (``start``), then its children one at a
+    time (``child``), each of its Sources' children giving their text sources (``source``), in file order."""
+
+    def __init__(self) -> None:
+        self.project = RProject(name="", origin="", creator=None)
+        self._described = False
+
+    def start(self, root: ET.Element) -> None:
+        self.project = RProject(name=root.get("name") or "", origin=root.get("origin") or "",
+                                creator=_g(root, "creatingUserGUID"))
+
+    def child(self, el: ET.Element) -> None:
+        """A child of Project other than Sources (those come to ``source`` one by one)."""
+        project, skipped, kind = self.project, self.project.skipped, local(el.tag)
+        if kind == "Users":
+            for user in children(el, "User"):
+                guid = _g(user, "guid")
+                if guid:
+                    project.users[guid] = user.get("name") or user.get("id") or guid[:8]
+        elif kind == "CodeBook":
+            for codes in children(el, "Codes"):
+                project.codes.extend(read_codes(codes))
+        elif kind == "Variables":
+            for var in children(el, "Variable"):
+                guid = _g(var, "guid")
+                if guid:
+                    project.variables[guid] = var.get("name") or ""
+        elif kind == "Cases":
+            for case in children(el, "Case"):
+                project.cases.append((case.get("name") or "", _refs(case, "SourceRef"), _values(case)))
+                if list(children(case, "SelectionRef")) or list(children(case, "CodeRef")):
+                    skipped["case references to selections or codes"] += 1
+        elif kind == "Notes":
+            for note in children(el, "Note"):
+                project.notes.append(RNote(
+                    guid=_g(note, "guid"), name=note.get("name") or "", text=child_text(note, "PlainTextContent") or "",
+                    description=child_text(note, "Description") or "", user=_g(note, "creatingUser"),
+                    created=note.get("creationDateTime"), modified=note.get("modifiedDateTime"),
+                ))
+                if note.get("plainTextPath") and child(note, "PlainTextContent") is None:
+                    skipped["notes stored as separate files"] += 1
+        elif kind == "Links":
+            project.links.extend((_g(link, "originGUID"), _g(link, "targetGUID")) for link in children(el, "Link"))
+        elif kind == "Sets":
+            for set_el in children(el, "Set"):
+                self._set(set_el)
+        elif kind == "Graphs":
+            skipped["graphs (networks)"] += len(list(children(el, "Graph")))
+        elif kind == "Description" and not self._described:
+            project.description, self._described = "".join(el.itertext()), True
+        elif kind == "NoteRef" and (guid := _g(el, "targetGUID")):
+            project.project_notes.append(guid)
+
+    def finish(self) -> RProject:
+        self.project.skipped["graphs (networks)"] += 0   # counted (as 0) with no Graphs too, as it always was
+        return self.project
+
+    def _set(self, set_el: ET.Element) -> None:
+        skipped = self.project.skipped
         members = _refs(set_el, "MemberSource")
         if members:
-            project.source_sets.append((set_el.get("name") or "", members))
+            self.project.source_sets.append((set_el.get("name") or "", members))
         if list(children(set_el, "MemberCode")):
             skipped["sets of codes (code groups)"] += 1
         if list(children(set_el, "MemberNote")):
             skipped["sets of notes"] += 1
         if not members and not list(children(set_el, "MemberCode")) and not list(children(set_el, "MemberNote")):
             skipped["empty sets"] += 1
-    skipped["graphs (networks)"] += len(list(grandchildren(root, "Graphs", "Graph")))
-    project.description = child_text(root, "Description") or ""
-    project.project_notes = _refs(root)
-    return project
+
+    def source(self, el: ET.Element) -> list[RSource]:
+        """The text sources of one child of Sources (none, or several for a PDF's representations)."""
+        skipped, kind, name = self.project.skipped, local(el.tag), el.get("name") or ""
+        found: list[RSource] = []
+        if kind == "TextSource":
+            return [_text_source(el, name, "text source", skipped)]
+        if kind == "PDFSource":
+            skipped["PDF sources (the file itself)"] += 1
+            skipped["PDF area selections"] += len(list(children(el, "PDFSelection")))
+            found = [_text_source(rep, name, "PDF text representation", skipped) for rep in children(el, "Representation")]
+        elif kind == "PictureSource":
+            skipped["picture sources"] += 1
+            skipped["picture selections"] += len(list(children(el, "PictureSelection")))
+            found = [_text_source(desc, name, "picture text description", skipped)
+                     for desc in children(el, "TextDescription")]
+        elif kind in ("AudioSource", "VideoSource"):
+            label = "audio" if kind == "AudioSource" else "video"
+            skipped[f"{label} sources (the media itself)"] += 1
+            skipped[f"{label} selections"] += len(list(children(el, f"{label.capitalize()}Selection")))
+            for transcript in children(el, "Transcript"):
+                skipped["transcript (sync-point) selections"] += len(list(children(transcript, "TranscriptSelection")))
+                found.append(_text_source(transcript, transcript.get("name") or name, "media transcript", skipped))
+        else:
+            skipped[f"unknown source type {kind}"] += 1
+        skipped["codings of whole non-text sources"] += len(list(children(el, "Coding")))
+        return found
+
+
+def read_project(root: ET.Element) -> RProject:
+    """A whole Project tree read at once (``ProjectReader`` reads one element at a time)."""
+    reader = ProjectReader()
+    reader.start(root)
+    for el in root:
+        if local(el.tag) == "Sources":
+            for source in el:
+                reader.project.sources.extend(reader.source(source))
+        else:
+            reader.child(el)
+    return reader.finish()
 
 
 def read_codebook(root: ET.Element) -> list[RCode]:
@@ -267,3 +305,17 @@ def codebook_leftovers(root: ET.Element) -> tuple[Counter, list[str]]:
                     skipped[f"unknown element {clean_label(name, 40)!r} in codes"] += 1
     return skipped, notes
 
+
+
+def iter_project(chunks: Iterable[bytes], what: str) -> Iterator[tuple[str, ET.Element]]:
+    """("root", the Project element as it opens), then ("child", each other child of it) and ("source",
+    each child of its Sources) as each closes, taken out of the tree: the file is never held whole."""
+    from qualtui.safeio.safexml import iter_xml
+
+    def detach(el: ET.Element, depth: int, parent: ET.Element | None) -> bool:
+        if depth == 2:
+            return local(el.tag) != "Sources"
+        return depth == 3 and parent is not None and local(parent.tag) == "Sources"
+
+    for el, depth in iter_xml(chunks, detach, what=what, max_bytes=MAX_XML_BYTES):
+        yield ("root" if depth == 1 else "child" if depth == 2 else "source"), el

@@ -14,6 +14,8 @@ is fine.  Comments and processing instructions are dropped.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from xml.parsers import expat
 
 from qualtui.errors import ImportRejected
@@ -31,12 +33,13 @@ def _qualified(name: str) -> str:
     return "{" + name if "}" in name else name
 
 
-def parse_xml(data: bytes, *, what: str = "XML", max_bytes: int = MAX_XML_BYTES,
-              max_depth: int = MAX_XML_DEPTH) -> ET.Element:
-    """Parse ``data`` into an Element tree, or raise ``ImportRejected`` naming ``what``."""
-    if len(data) > max_bytes:
-        raise ImportRejected(f"{what} is {len(data) / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB XML limit")
-    builder = ET.TreeBuilder()
+def _parser(what: str, max_depth: int, builder: ET.TreeBuilder,
+            on_start: Callable[[ET.Element, int], None] | None = None,
+            on_end: Callable[[ET.Element, int], None] | None = None) -> expat.XMLParserType:
+    """An expat parser feeding *builder*, refusing DOCTYPEs, entities, notations and deep nesting.
+
+    *on_start* and *on_end* are told each element and its depth (the root is 1) as it opens and closes.
+    """
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -47,12 +50,16 @@ def parse_xml(data: bytes, *, what: str = "XML", max_bytes: int = MAX_XML_BYTES,
         depth += 1
         if depth > max_depth:
             raise _Refused(f"{what} is nested more than {max_depth} levels deep")
-        builder.start(_qualified(name), {_qualified(k): v for k, v in attrs.items()})
+        element = builder.start(_qualified(name), {_qualified(k): v for k, v in attrs.items()})
+        if on_start is not None:
+            on_start(element, depth)
 
     def end(name: str) -> None:
         nonlocal depth
         depth -= 1
-        builder.end(_qualified(name))
+        element = builder.end(_qualified(name))
+        if on_end is not None:
+            on_end(element, depth + 1)
 
     def refuse(reason: str):
         def handler(*_args: object) -> None:
@@ -67,8 +74,14 @@ def parse_xml(data: bytes, *, what: str = "XML", max_bytes: int = MAX_XML_BYTES,
     parser.UnparsedEntityDeclHandler = refuse("declares entities (possible entity-expansion attack)")
     parser.NotationDeclHandler = refuse("declares notations")
     parser.ExternalEntityRefHandler = refuse("refers to an external entity")
+    return parser
+
+
+@contextmanager
+def _rejecting(what: str) -> Iterator[None]:
+    """Parser errors as one-line ``ImportRejected``."""
     try:
-        parser.Parse(bytes(data), True)
+        yield
     except _Refused as exc:
         raise ImportRejected(f"unsafe XML: {exc}") from None
     except expat.ExpatError as exc:
@@ -76,7 +89,58 @@ def parse_xml(data: bytes, *, what: str = "XML", max_bytes: int = MAX_XML_BYTES,
         raise ImportRejected(f"{what} is not well-formed XML ({message}, line {exc.lineno})") from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ImportRejected(f"{what} cannot be parsed ({type(exc).__name__})") from None
+
+
+def parse_xml(data: bytes, *, what: str = "XML", max_bytes: int = MAX_XML_BYTES,
+              max_depth: int = MAX_XML_DEPTH) -> ET.Element:
+    """Parse ``data`` into an Element tree, or raise ``ImportRejected`` naming ``what``."""
+    if len(data) > max_bytes:
+        raise ImportRejected(f"{what} is {len(data) / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB XML limit")
+    builder = ET.TreeBuilder()
+    parser = _parser(what, max_depth, builder)
+    with _rejecting(what):
+        parser.Parse(bytes(data), True)
     try:
         return builder.close()
+    except AssertionError:
+        raise ImportRejected(f"{what} has no root element") from None
+
+
+def iter_xml(chunks: Iterable[bytes], detach: Callable[[ET.Element, int, ET.Element | None], bool], *,
+             what: str = "XML", max_bytes: int = MAX_XML_BYTES,
+             max_depth: int = MAX_XML_DEPTH) -> Iterator[tuple[ET.Element, int]]:
+    """Parse XML fed a chunk at a time, yielding (element, depth) for the root as it opens, then for each
+    element ``detach(element, depth, parent)`` chooses as it closes: that one is taken out of its parent,
+    so a large file is never held whole.  Checked as ``parse_xml`` checks."""
+    builder = ET.TreeBuilder()
+    open_: list[ET.Element] = []
+    ready: list[tuple[ET.Element, int]] = []
+
+    def opened(element: ET.Element, depth: int) -> None:
+        open_.append(element)
+        if depth == 1:
+            ready.append((element, 1))
+
+    def closed(element: ET.Element, depth: int) -> None:
+        open_.pop()
+        parent = open_[-1] if open_ else None
+        if depth > 1 and detach(element, depth, parent):
+            ready.append((element, depth))
+            parent.remove(element)
+
+    parser = _parser(what, max_depth, builder, opened, closed)
+    size = 0
+    with _rejecting(what):
+        for chunk in chunks:
+            size += len(chunk)
+            if size > max_bytes:
+                raise ImportRejected(f"{what} is over the {max_bytes / 1048576:.0f} MB XML limit")
+            parser.Parse(chunk, False)
+            yield from ready
+            ready.clear()
+        parser.Parse(b"", True)
+    yield from ready
+    try:
+        builder.close()
     except AssertionError:
         raise ImportRejected(f"{what} has no root element") from None

@@ -24,6 +24,7 @@ import lzma
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from os import PathLike
 
@@ -161,13 +162,16 @@ class SafeZip:
 
     def read(self, name: str, max_bytes: int | None = None) -> bytes:
         """A member's bytes, counting what is really decompressed against every limit."""
+        return b"".join(self.stream(name, max_bytes))
+
+    def stream(self, name: str, max_bytes: int | None = None) -> Iterator[bytes]:
+        """A member's bytes a chunk at a time (``read`` without holding them), checked as ``read`` checks."""
         info = self._info(name)
         limit = min(self.limits.max_member_bytes, max_bytes if max_bytes is not None else self.limits.max_member_bytes)
         if info.file_size > limit:
             raise self._reject(f"part {name!r} is {info.file_size / MB:.1f} MB, over the {limit / MB:.1f} MB limit")
         # Never more than the header promised: a lying header is damage, not more data.
         limit = min(limit, info.file_size)
-        chunks: list[bytes] = []
         got = 0
         try:
             with self._zip.open(info) as member:
@@ -180,7 +184,7 @@ class SafeZip:
                         raise self._reject(f"part {name!r} decompresses to more than it declares")
                     if self._read_total + got > self.limits.max_total_bytes:
                         raise self._reject(f"more than {self.limits.max_total_bytes / MB:.0f} MB uncompressed in total")
-                    chunks.append(chunk)
+                    yield chunk
         except ImportRejected:
             raise
         except _DAMAGE:
@@ -188,7 +192,6 @@ class SafeZip:
         if got != info.file_size:
             raise ImportRejected(f"{self.kind} is damaged ({name!r} is truncated)")
         self._read_total += got
-        return b"".join(chunks)
 
     def close(self) -> None:
         self._zip.close()
