@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Iterator
 
 from qualtui.analysis.framework import Cell, FrameworkMatrix
 from qualtui.reports import usermd
@@ -21,6 +22,11 @@ def _quotes(project, matrix: FrameworkMatrix, cell: Cell, with_quotes: bool) -> 
 
 
 def framework_csv(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> str:
+    return "".join(framework_csv_parts(project, matrix, with_quotes=with_quotes))
+
+
+def framework_csv_parts(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> Iterator[str]:
+    """``framework_csv`` a case (row of the matrix) at a time, its quotes read for it alone."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["case", "code", "segments", "summary", "author", "modified"] + (["quotes"] * with_quotes))
@@ -32,7 +38,10 @@ def framework_csv(project, matrix: FrameworkMatrix, *, with_quotes: bool = False
             if with_quotes:
                 row.append("\n".join(f"{q.text} \u2014 {q.citation}" for q in matrix.quotes(project, cell)))
             writer.writerow([strip_controls(str(v)) for v in row])
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _title(project, matrix: FrameworkMatrix) -> str:
@@ -41,6 +50,11 @@ def _title(project, matrix: FrameworkMatrix) -> str:
 
 
 def framework_markdown(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> str:
+    return "".join(framework_markdown_parts(project, matrix, with_quotes=with_quotes))
+
+
+def framework_markdown_parts(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> Iterator[str]:
+    """``framework_markdown`` a case at a time (its lines joined, the whole text's end stripped, as one)."""
     out = [f"# {md_escape(_title(project, matrix))}", ""]
     out.append("| Case | " + " | ".join(md_escape(c.label) for c in matrix.columns) + " |")
     out.append("|---|" + "---|" * len(matrix.columns))
@@ -52,6 +66,7 @@ def framework_markdown(project, matrix: FrameworkMatrix, *, with_quotes: bool = 
                          (f"*{counted(len(cell.codings), 'segment')}, no summary*" if cell.codings else "\u2013"))
         out.append(f"| {md_escape(case.label)} | " + " | ".join(cells) + " |")
     out.append("")
+    held = ""   # whitespace at the end of what is written so far: kept only if more text follows
     for case in matrix.cases:
         out += [f"## {md_escape(case.label)}", ""]
         for column in matrix.columns:
@@ -62,7 +77,14 @@ def framework_markdown(project, matrix: FrameworkMatrix, *, with_quotes: bool = 
             out += [usermd.as_written(cell.summary.text) if cell.summary else "*No summary yet.*", ""]
             for q in _quotes(project, matrix, cell, with_quotes):
                 out += [f"> {md_escape(q.text)}", ">", f"> \u2014 *{md_escape(q.citation)}*", ""]
-    return "\n".join(out).rstrip() + "\n"
+        text = held + "\n".join(out) + "\n"
+        body = text.rstrip()
+        held = text[len(body):]
+        if body:
+            yield body
+        out = []
+    text = held + "\n".join(out)
+    yield text.rstrip() + "\n"
 
 
 _CSS = """
@@ -78,9 +100,16 @@ def _esc(text: str) -> str:
 
 
 def framework_html(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> str:
-    out = [f"<h1>{_esc(_title(project, matrix))}</h1>", "<table>",
-           "<thead><tr><th>Case</th>" + "".join(f"<th>{_esc(c.label)}</th>" for c in matrix.columns)
-           + "</tr></thead><tbody>"]
+    return "".join(framework_html_parts(project, matrix, with_quotes=with_quotes))
+
+
+def framework_html_parts(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> Iterator[str]:
+    """``framework_html`` a case (table row) at a time."""
+    yield ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+           f"<title>{_esc(_title(project, matrix))}</title><style>{_CSS}</style></head>\n<body>\n")
+    yield "\n".join([f"<h1>{_esc(_title(project, matrix))}</h1>", "<table>",
+                     "<thead><tr><th>Case</th>" + "".join(f"<th>{_esc(c.label)}</th>" for c in matrix.columns)
+                     + "</tr></thead><tbody>"])
     for case in matrix.cases:
         row = [f"<tr><th>{_esc(case.label)}</th>"]
         for column in matrix.columns:
@@ -94,11 +123,8 @@ def framework_html(project, matrix: FrameworkMatrix, *, with_quotes: bool = Fals
             for q in _quotes(project, matrix, cell, with_quotes):
                 body += f'<blockquote><p>{_esc(q.text)}</p><p class="cite">\u2014 {_esc(q.citation)}</p></blockquote>'
             row.append(f'<td class="{cell.state}">{body}</td>')
-        out.append("".join(row) + "</tr>")
-    out.append("</tbody></table>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_esc(_title(project, matrix))}</title><style>{_CSS}</style></head>\n<body>\n"
-            + "\n".join(out) + "\n</body></html>\n")
+        yield "\n" + "".join(row) + "</tr>"
+    yield "\n</tbody></table>\n</body></html>\n"
 
 
 def framework_docx(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> bytes:
