@@ -184,3 +184,38 @@ def test_every_hit_matches_the_pattern_where_it_was_found(search_corpus, pattern
                 expected.append((view.id, position))
                 position = view.text.find(pattern, position + len(pattern))
         assert [(h.document_id, h.start) for h in result.hits] == expected
+
+
+@pytest.mark.parametrize("fmt,limit", [("table", 1000), ("table", 3), ("csv", 1000), ("json", 2)])
+def test_cli_prints_hits_as_found_with_the_text_of_the_whole_list(built, fmt, limit):
+    """Printed a document at a time, the output is what ``emit`` printed for every hit at once."""
+    import click
+    from click.testing import CliRunner
+
+    from qualtui.cli import cli
+    from qualtui.cli.common import emit, warn
+
+    result = hits(built, "hard", limit=limit)
+    rows = [{"document": h.document, "document_id": h.document_id, "start": h.start, "end": h.end,
+             "lines": h.lines, "first_line": h.first_line, "last_line": h.last_line, "speaker": h.speaker,
+             "text": h.text, "before": h.before, "after": h.after,
+             "left": ("\u2026" if len(h.before) > 24 else "") + h.before[-24:], "right": h.after[:30]}
+            for h in result.hits]
+
+    def whole() -> None:
+        if fmt == "table":
+            emit(rows, ["document", "lines", "speaker", "left", "text", "right"], fmt,
+                 headers=["document", "lines", "speaker", "before", "match", "after"])
+        else:
+            emit(rows, ["document", "document_id", "start", "end", "first_line", "last_line", "lines", "speaker",
+                        "text", "before", "after"], fmt)
+        if result.truncated:
+            warn(f"stopped after {limit} hits; use --limit to see more")
+        elif fmt == "table":
+            click.echo(f"{len(rows)} hits in 3 documents searched", err=True)
+
+    expected = CliRunner().invoke(click.command()(whole))
+    got = CliRunner().invoke(cli, ["search", "-p", str(built.project.root), "hard",
+                                                   "--limit", str(limit), "--format", fmt])
+    assert (got.exit_code, got.stdout, got.stderr) == (0, expected.stdout, expected.stderr)
+    assert result.truncated == (limit < 6)

@@ -98,34 +98,50 @@ def _regions(view: DocumentView, speakers: frozenset[str],
             yield turn.start, turn.end, turn.speaker
 
 
-def search(corpus: Corpus, query: SearchQuery, *, context: int = 0, snippet: int = 40) -> SearchResult:
-    """Hits in the corpus's documents, by document then offset.
+class Search:
+    """The hits of *query* in the corpus's documents, by document then offset, as they are found.
 
-    Each hit carries *context* whole lines either side, or with ``context=0``
-    up to *snippet* characters of its own line(s).
+    Iterate it once: a streaming corpus lets go of each document when its hits are made.  Each hit
+    carries *context* whole lines either side, or with ``context=0`` up to *snippet* characters of its
+    own line(s).  ``truncated`` is true once the iteration stopped at ``query.limit`` with more hits left.
     """
-    pattern = query.compile()
-    canonical = corpus.project.speakers.canonical
-    speakers = frozenset((canonical(s) or s).casefold() for s in query.speakers)
-    excluded = frozenset(r.casefold() for r in query.exclude_roles)
-    hits: list[Hit] = []
-    for view in corpus.documents:
-        text = view.text
-        for region_start, region_end, region_speaker in _regions(view, speakers, excluded):
-            for match in pattern.finditer(text, region_start, region_end):
-                start, end = match.span()
-                if start == end:
-                    continue
-                if len(hits) == query.limit:
-                    return SearchResult(query, tuple(hits), True, len(corpus.documents))
-                if context > 0:
-                    before, after = view.context(start, end, context)
-                else:
-                    before, after = view.snippet(start, end, snippet)
-                speaker = region_speaker
-                if speaker is None:
-                    touched = view.turns_overlapping(start, start)
-                    speaker = touched[0].speaker if touched else None
-                first, last = view.lines(start, end)
-                hits.append(Hit(view.id, view.name, start, end, match.group(), first, last, speaker, before, after))
-    return SearchResult(query, tuple(hits), False, len(corpus.documents))
+
+    def __init__(self, corpus: Corpus, query: SearchQuery, *, context: int = 0, snippet: int = 40) -> None:
+        self.pattern = query.compile()   # a bad pattern is an error before anything is read
+        self.corpus, self.query, self.context, self.snippet = corpus, query, context, snippet
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[Hit]:
+        corpus, query, pattern, context = self.corpus, self.query, self.pattern, self.context
+        canonical = corpus.project.speakers.canonical
+        speakers = frozenset((canonical(s) or s).casefold() for s in query.speakers)
+        excluded = frozenset(r.casefold() for r in query.exclude_roles)
+        count = 0
+        for view in corpus.visit():
+            text = view.text
+            for region_start, region_end, region_speaker in _regions(view, speakers, excluded):
+                for match in pattern.finditer(text, region_start, region_end):
+                    start, end = match.span()
+                    if start == end:
+                        continue
+                    if count == query.limit:
+                        self.truncated = True
+                        return
+                    if context > 0:
+                        before, after = view.context(start, end, context)
+                    else:
+                        before, after = view.snippet(start, end, self.snippet)
+                    speaker = region_speaker
+                    if speaker is None:
+                        touched = view.turns_overlapping(start, start)
+                        speaker = touched[0].speaker if touched else None
+                    first, last = view.lines(start, end)
+                    count += 1
+                    yield Hit(view.id, view.name, start, end, match.group(), first, last, speaker, before, after)
+
+
+def search(corpus: Corpus, query: SearchQuery, *, context: int = 0, snippet: int = 40) -> SearchResult:
+    """Every hit at once (``Search`` gives them as they are found)."""
+    found = Search(corpus, query, context=context, snippet=snippet)
+    hits = tuple(found)
+    return SearchResult(query, hits, found.truncated, len(corpus.documents))

@@ -8,11 +8,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Sequence
+from itertools import islice
 from typing import Any
 
 import click
 
-from qualtui.cli.common import emit, format_option, json_text, long_running, not_a_filter, project_options, safe, warn
+from qualtui.cli.common import (emit, emit_each, format_option, json_text, long_running, not_a_filter, project_options,
+                                safe, warn)
 from qualtui.errors import QualtuiError
 from qualtui.text.normalise import strip_controls
 
@@ -287,13 +289,16 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
     all hits is one step, all or nothing: if --limit cuts the hits short,
     nothing is coded.
     """
-    from qualtui.analysis.search import SearchQuery, search as run
+    from qualtui.analysis.search import Search, SearchQuery, search as run
 
     if (unit or create or dry_run) and not code_name:
         raise QualtuiError("--unit, --create and --dry-run need --code NAME")
     corpus = corpus_for(project, attrs, docs)
     query = SearchQuery(pattern, regex=regex, case_sensitive=case_sensitive, whole_word=word,
                         speakers=tuple(speakers), limit=limit, exclude_roles=("interviewer",) if no_interviewer else ())
+    if not code_name and not (fmt == "table" and context):
+        _print_hits(Search(corpus, query, context=context), fmt, len(corpus.documents))
+        return
     result = run(corpus, query, context=context)
     if code_name:
         from qualtui.analysis.autocode import spans_for_hits
@@ -304,27 +309,46 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
         click.echo(f"{len(result.hits)} hit{'s' * (len(result.hits) != 1)}", err=True)
         _apply(project, code_name, spans, create, dry_run)
         return
-    if fmt == "table" and context:
-        _out(reading_blocks([(f"{h.document}:{h.lines}" + (f"  {h.speaker}" if h.speaker else ""), h.before, h.text,
-                       h.after) for h in result.hits]))
+    _out(reading_blocks([(f"{h.document}:{h.lines}" + (f"  {h.speaker}" if h.speaker else ""), h.before, h.text,
+                   h.after) for h in result.hits]))
+    _hits_footer(result.truncated, limit, len(result.hits), result.documents, fmt)
+
+
+def _print_hits(found, fmt: str, documents: int) -> None:
+    """Hits as rows, printed as they are found (csv, json) or held cut to the table's widths."""
+    from qualtui.cli.stream import Table
+
+    count = 0
+
+    def rows():
+        nonlocal count
+        for h in found:
+            count += 1
+            yield {"document": h.document, "document_id": h.document_id, "start": h.start, "end": h.end,
+                   "lines": h.lines, "first_line": h.first_line, "last_line": h.last_line, "speaker": h.speaker,
+                   "text": h.text, "before": h.before, "after": h.after,
+                   # a plain table has no bold: the match gets its own column between its context
+                   "left": ("\u2026" if len(h.before) > 24 else "") + h.before[-24:], "right": h.after[:30]}
+
+    if fmt == "table":
+        table = Table(["document", "lines", "speaker", "left", "text", "right"],
+                      headers=["document", "lines", "speaker", "before", "match", "after"])
+        batches = rows()
+        for batch in iter(lambda: list(islice(batches, 1000)), []):
+            table.write(batch)
+        table.close()
     else:
-        rows = [{"document": h.document, "document_id": h.document_id, "start": h.start, "end": h.end,
-                 "lines": h.lines, "first_line": h.first_line, "last_line": h.last_line, "speaker": h.speaker,
-                 "text": h.text, "before": h.before, "after": h.after,
-                 # a plain table has no bold: the match gets its own column between its context
-                 "left": ("\u2026" if len(h.before) > 24 else "") + h.before[-24:], "right": h.after[:30]}
-                for h in result.hits]
-        if fmt == "table":
-            emit(rows, ["document", "lines", "speaker", "left", "text", "right"], fmt,
-                 headers=["document", "lines", "speaker", "before", "match", "after"])
-        else:
-            emit(rows, ["document", "document_id", "start", "end", "first_line", "last_line", "lines", "speaker",
-                        "text", "before", "after"], fmt)
-    if result.truncated:
+        emit_each(rows(), ["document", "document_id", "start", "end", "first_line", "last_line", "lines", "speaker",
+                           "text", "before", "after"], fmt)
+    _hits_footer(found.truncated, found.query.limit, count, documents, fmt)
+
+
+def _hits_footer(truncated: bool, limit: int, hits: int, documents: int, fmt: str) -> None:
+    if truncated:
         warn(f"stopped after {limit} hits; use --limit to see more")
     elif fmt == "table":
-        click.echo(f"{len(result.hits)} hit{'s' * (len(result.hits) != 1)} in {result.documents} "
-                   f"document{'s' * (result.documents != 1)} searched", err=True)
+        click.echo(f"{hits} hit{'s' * (hits != 1)} in {documents} "
+                   f"document{'s' * (documents != 1)} searched", err=True)
 
 
 @click.command()
