@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualtui.errors import ImportRejected
-from qualtui.safeio.safezip import SafeZip, ZipLimits
+from qualtui.safeio.safezip import CHUNK, SafeZip, ZipLimits
 
 MB = 1024 * 1024
 MAX_ARCHIVE_BYTES = 500 * MB
 MAX_XML_BYTES = 200 * MB
 MAX_SOURCE_BYTES = 50 * MB
+FILE_CHUNK = 1 << 20
 LIMITS = ZipLimits(max_total_bytes=1024 * MB, max_member_bytes=MAX_XML_BYTES)
 
 
@@ -78,13 +79,19 @@ class Archive:
             raise ImportRejected(f"{label} has {len(root_qdes)} .qde files at the top; expected exactly one")
         return root_qdes[0]
 
+    def chunk_count(self) -> int:
+        """About how many pieces ``chunks`` gives (for a progress bar)."""
+        if self.zip is not None and self.path is not None:
+            return -(-self.zip.size(self.qde_name) // CHUNK)
+        return -(-os.stat(self.path).st_size // FILE_CHUNK) if self.path is not None else 1
+
     def chunks(self) -> Iterator[bytes]:
         """The .qde's bytes a chunk at a time, read again on each call."""
         if self.zip is not None and self.path is not None:
             yield from self.zip.stream(self.qde_name, max_bytes=MAX_XML_BYTES)
         elif self.path is not None:
             with open(self.path, "rb") as qde:
-                yield from iter(lambda: qde.read(1 << 20), b"")
+                yield from iter(lambda: qde.read(FILE_CHUNK), b"")
         else:
             yield self.qde
 

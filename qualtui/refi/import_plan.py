@@ -1,11 +1,8 @@
 """Planning a REFI-QDA import: what to write, worked out (and reported) a document at a time.
 
-The project file is read twice, never held whole.  The first reading (``ImportPlan.read``) keeps
-everything but the text selections, and of each source what its text is and how well each offset
-convention places its selections; ``build`` then picks the convention that fits best, maps users,
-links notes to what they annotate and names the documents.  The second reading (``codings``) gives
-each document's codings in turn; ``finish`` makes the memos.  Counts of what cannot be carried over
-accumulate in the report throughout.
+The project file is read twice, never held whole: ``read`` keeps all but the text selections, and
+how well each offset convention places each source's; ``build`` picks the convention, maps users, links
+notes and names documents; ``codings`` reads each document's selections again, ``finish`` makes memos.
 """
 
 from __future__ import annotations
@@ -17,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualtui.model import Coding, new_id, now_iso
+from qualtui.progress import track
 from qualtui.refi.archive import Archive
 from qualtui.refi.import_codes import CodeNames, code_records, walk_codes
 from qualtui.refi.import_framework import take_framework_summaries
@@ -99,7 +97,8 @@ class ImportPlan:
         reader = ProjectReader()
         prior: tuple[Convention, ...] = ()
         seen_paths: set[str] = set()
-        for kind, el in iter_project(self.archive.chunks(), self.archive.qde_name):
+        chunks = track(self.archive.chunks(), "reading the project file", total=self.archive.chunk_count())
+        for kind, el in iter_project(chunks, self.archive.qde_name):
             if kind == "root":
                 if local(el.tag) != "Project":
                     raise ImportRejected(f"{self.label} is not a REFI-QDA project (root element is "

@@ -44,7 +44,7 @@ class ZipLimits:
     ratio_applies_above: int = 1 * MB      # ... bigger than this (tiny files compress well)
 
 
-_CHUNK = 64 * 1024
+CHUNK = 64 * 1024   # what ``stream`` gives at a time
 _SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 _ALLOWED_TYPES = {0, stat.S_IFREG, stat.S_IFDIR}
 # Errors the zipfile module and its decompressors raise on damaged data.
@@ -176,7 +176,7 @@ class SafeZip:
         try:
             with self._zip.open(info) as member:
                 while True:
-                    chunk = member.read(_CHUNK)
+                    chunk = member.read(CHUNK)
                     if not chunk:
                         break
                     got += len(chunk)
