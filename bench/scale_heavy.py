@@ -75,6 +75,9 @@ def _prepare(ctx: Context, label: str, args: list[str]) -> list[str]:
         shutil.rmtree(scratch / "imported", ignore_errors=True)
         if not (scratch / "project.qdpx").is_file():
             qualtui(["-p", str(ctx.project), "export", "qdpx", "-o", str(scratch / "project.qdpx")], ctx.env)
+    if label.startswith("backup"):   # backup refuses to replace an archive
+        for name in ("backup.tar.gz", "backup.zip"):
+            (scratch / name).unlink(missing_ok=True)
     if label == "pseudonymise":
         (scratch / "pseudonyms.csv").write_text("Maria,Participant A\nSam,Participant B\nward,unit\n", encoding="utf-8")
     if any("{theirs}" in a for a in args):
@@ -92,6 +95,10 @@ def measure_heavy(ctx: Context) -> list[Result]:
             continue
         argv = _prepare(ctx, label, args)
         seconds, peak, cpu = run_once(argv, ctx.env, ctx.scratch / "out.txt")
+        errors = [line for line in (ctx.scratch / "out.err").read_text(errors="replace").splitlines()
+                  if line.startswith("qualtui: error")]
+        if errors:   # a refusal measures nothing: say so rather than print a figure that means nothing
+            raise SystemExit(f"qualtui {' '.join(argv)}: {errors[0]}")
         results.append(Result(f"{label}: peak memory", peak, "MB", CLI_MEMORY_MB,
                               f"one run: {seconds:.1f} s, CPU {cpu:.1f} s"))
     shutil.rmtree(ctx.scratch / "copy", ignore_errors=True)
