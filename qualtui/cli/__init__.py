@@ -2,7 +2,8 @@
 
 Subcommands are imported only when used (so ``qualtui --version`` stays fast)
 and nothing here imports Textual: the TUI is imported by ``open``/``demo`` only.
-User errors print one line on stderr and exit 1; never a traceback. A closed output (``| head``) is exit 0.
+User errors print one line on stderr and exit 1; never a traceback. A closed output (``| head``) is exit 0
+(it stops a command that only reads; see ``qualtui.cli.closed_output``).
 """
 
 from __future__ import annotations
@@ -187,6 +188,9 @@ def _run(argv: list[str] | None) -> int | str | None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from qualtui.cli.closed_output import guard_streams
+
+    guard_streams()
     code = _run(argv)
     try:
         sys.stdout.flush()  # what is still buffered: a closed pipe here is the same as during the command

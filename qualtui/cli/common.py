@@ -57,9 +57,12 @@ def _refuse_coder_filter(ctx: click.Context, param: click.Parameter, value: Any)
 
 
 def not_a_filter(fn: Callable) -> Callable:
-    """A hidden --coder on read-only commands that says what to use instead (never a silent no-op)."""
+    """A hidden --coder on read-only commands that says what to use instead (never a silent no-op); being
+    read-only, a closed output may stop them (``qualtui.cli.closed_output``)."""
+    from qualtui.cli.closed_output import only_reads
+
     return click.option("--coder", "_coder_misused", hidden=True, expose_value=False, multiple=True,
-                        callback=_refuse_coder_filter, is_eager=True)(fn)
+                        callback=_refuse_coder_filter, is_eager=True)(only_reads(fn))
 
 
 def told(project):

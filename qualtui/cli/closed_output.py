@@ -1,0 +1,86 @@
+"""A reader closing the output early (``qualtui show SU01 | head -3``, or stderr piped to a reader that left).
+
+A command that only reads stops there (``main`` turns the broken pipe into exit 0).  Any other command goes
+on to its end with the rest of its output thrown away: its exit status tells a script whether its change
+was made, so a closed output must not stop it half-way (``add a.txt b.txt c.txt | head -1`` adding one
+file, or ``search --code`` stopping at its "12 hits" line on stderr before coding anything, with exit 0).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import stat
+import sys
+from collections.abc import Callable
+from typing import Any
+
+_only_reads = False
+_replaced: list[Any] = []   # the streams replaced, kept open
+
+
+def only_reads(fn: Callable) -> Callable:
+    """Mark a command that changes nothing: a closed output may stop it."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global _only_reads
+        _only_reads = True
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _to_devnull(fd: int) -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+class _PipeEnd(io.RawIOBase):
+    """A pipe's write end: a reader gone is a ``BrokenPipeError`` for a read-only command, else the pipe is
+    swapped for /dev/null and the write counts as done."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data: Any) -> int:
+        try:
+            return os.write(self._fd, data)
+        except BrokenPipeError:
+            if _only_reads:
+                raise
+            _to_devnull(self._fd)
+            return memoryview(data).nbytes
+
+
+def guard_streams() -> None:
+    """Put stdout and stderr that go to a pipe or a socket (only those can lose their reader) over ``_PipeEnd``;
+    a terminal, a file or a test's capture is left as it is."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            fd = stream.fileno()
+            mode = os.fstat(fd).st_mode
+        except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+            continue
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+            continue
+        stream.flush()
+        _replaced.append(stream)
+        setattr(sys, name, io.TextIOWrapper(io.BufferedWriter(_PipeEnd(fd)), encoding=stream.encoding,
+                                            errors=stream.errors, line_buffering=stream.line_buffering,
+                                            write_through=getattr(stream, "write_through", False)))

@@ -1,0 +1,64 @@
+"""A reader that closes the output early stops a command that only reads (``qualtui show SU01 | head -3``,
+exit 0), but never one that changes the project: exit 0 tells a script the change was made, so it must
+have been made whole (``qualtui add a.txt b.txt c.txt | head -1`` stopped after the first file, and
+``search --code`` with stderr closed stopped at its "12 hits" line before coding anything)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QUALTUI_CODER="tester")
+    env.pop("QUALTUI_PROJECT", None)
+    return env
+
+
+def _run_with_reader_gone(root: Path, args: list[str], *, stderr_too: bool) -> int:
+    """Run qualtui with stdout (and stderr) on a pipe whose reader has already closed it."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "qualtui", "-p", str(root), *args], stdin=subprocess.DEVNULL,
+                              stdout=write_end, stderr=write_end if stderr_too else subprocess.DEVNULL,
+                              env=_env(), timeout=120)
+    finally:
+        os.close(write_end)
+    return proc.returncode
+
+
+def test_add_of_several_files_adds_every_file_when_the_reader_leaves_after_the_first(project, tmp_path):
+    files = []
+    for i in range(3):
+        path = tmp_path / f"interview{i}.txt"
+        path.write_text(f"Interviewer: How was week {i}?\nSam: Hard, then better.\n")
+        files.append(str(path))
+    assert _run_with_reader_gone(project.root, ["add", *files], stderr_too=False) == 0
+    from qualtui.project import Project
+
+    assert sorted(d.name for d in Project.open(project.root).docs.all()) == ["interview0", "interview1", "interview2"]
+
+
+def test_search_code_codes_every_hit_when_stderr_is_closed_too(project):
+    from qualtui.importers.plain import read_plain
+    from qualtui.project import Project
+
+    for i in range(2):
+        project.docs.add(read_plain(f"Interviewer: The ward?\nSam: The ward was loud, week {i}.\n".encode(),
+                                    f"d{i}.txt"), f"D{i}")
+    assert _run_with_reader_gone(project.root, ["search", "ward", "--code", "Ward", "--create"], stderr_too=True) == 0
+    fresh = Project.open(project.root)
+    assert len(fresh.codings.for_code([fresh.codes.get("Ward").id])) == 4
+
+
+def test_a_read_only_command_still_ends_with_exit_0(project):
+    from qualtui.importers.plain import read_plain
+
+    project.docs.add(read_plain(b"Interviewer: Hello?\nSam: Hello.\n", "d.txt"), "D")
+    assert _run_with_reader_gone(project.root, ["show", "D"], stderr_too=True) == 0
+    assert _run_with_reader_gone(project.root, ["docs"], stderr_too=False) == 0
