@@ -213,3 +213,18 @@ def test_xml_namespaces_bom_and_text():
 
 def test_utf16_xml_with_bom():
     assert parse_xml('<?xml version="1.0" encoding="UTF-16"?><a>ü</a>'.encode("utf-16")).text == "ü"
+
+
+def test_reading_a_part_again_does_not_count_it_twice_toward_the_total():
+    # import-qdpx reads project.qde and each text more than once (issue 14: never the whole file in memory);
+    # the total limit is on what the archive holds, so a second reading must not make a good file "unsafe"
+    limits = ZipLimits(max_total_bytes=10_000, max_ratio=1e9)
+    zf = SafeZip(make_zip([("a.txt", b"x" * 4000), ("b.txt", b"y" * 4000)]), limits=limits)
+    for _ in range(3):
+        assert zf.read("a.txt") == b"x" * 4000 and b"".join(zf.stream("b.txt")) == b"y" * 4000
+
+
+def test_a_lying_header_is_refused_at_every_reading():
+    data = make_zip([("a.txt", b"y" * 1000)], zipfile.ZIP_STORED)
+    with SafeZip(patch_headers(data, file_size=10)) as archive:
+        assert "damaged" in rejected(archive.read, "a.txt") and "damaged" in rejected(archive.read, "a.txt")

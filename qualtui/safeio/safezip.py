@@ -80,6 +80,7 @@ class SafeZip:
         self.kind = kind
         self.limits = limits
         self._read_total = 0
+        self._counted: set[str] = set()   # parts read whole once: in the total already, not again
         try:
             if isinstance(source, (bytes, bytearray, memoryview)):
                 if not bytes(source[:4]).startswith(b"PK"):
@@ -182,7 +183,7 @@ class SafeZip:
                     got += len(chunk)
                     if got > limit:
                         raise self._reject(f"part {name!r} decompresses to more than it declares")
-                    if self._read_total + got > self.limits.max_total_bytes:
+                    if name not in self._counted and self._read_total + got > self.limits.max_total_bytes:
                         raise self._reject(f"more than {self.limits.max_total_bytes / MB:.0f} MB uncompressed in total")
                     yield chunk
         except ImportRejected:
@@ -191,7 +192,9 @@ class SafeZip:
             raise ImportRejected(f"{self.kind} is damaged (cannot decompress {name!r})") from None
         if got != info.file_size:
             raise ImportRejected(f"{self.kind} is damaged ({name!r} is truncated)")
-        self._read_total += got
+        if name not in self._counted:   # a part read again (import-qdpx reads a document at a time) counts once
+            self._counted.add(name)
+            self._read_total += got
 
     def close(self) -> None:
         self._zip.close()
