@@ -152,3 +152,21 @@ async def test_a_styled_cell_draws_its_pieces_in_their_styles_and_its_hit_stands
         assert style(other, "hit").bold and style(other, "hit").reverse
         assert style(other, "before ").dim and not style(other, "before ").reverse
         assert style(cursor, "before ").reverse and not style(cursor, "hit").reverse   # the other way round
+
+
+@sync
+async def test_a_click_highlights_a_row_and_a_click_on_the_highlighted_row_chooses_it():
+    app = TableApp(ROWS)
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(LineTable)
+        await pilot.click(LineTable, offset=(4, 3))          # the header is line 0: row 2
+        await pilot.pause()
+        assert table.cursor_row == 2 and ("selected", 2) not in app.events
+        await pilot.click(LineTable, offset=(20, 3))
+        await pilot.pause()
+        assert app.events[-1] == ("selected", 2)
+        await pilot.click(LineTable, offset=(4, 0))          # the header: nothing
+        await pilot.click(LineTable, offset=(4, 8))          # below the last row: nothing
+        await pilot.pause()
+        assert table.cursor_row == 2 and app.events[-1] == ("selected", 2)
