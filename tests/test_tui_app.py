@@ -6,6 +6,7 @@ import errno
 
 from tui_helpers import SU01, build_project, make_app, rows, sync, type_text
 
+from qualtui.editing.history import History
 from qualtui.project import Project
 from tui.dialogs.code_picker import CodePicker
 from tui.dialogs.simple import ChooseDialog, ConfirmDialog
@@ -515,3 +516,30 @@ async def test_a_document_whose_codings_file_is_damaged_is_an_error_not_a_crash(
         assert app.screen.view.document.name == "SU02"  # still showing the one that opened
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert errors and all(path.name in m and "check --repair" in m for m in errors)
+
+
+@sync
+async def test_a_keymap_remaps_the_keys_of_other_screens_and_widgets_too(tmp_path):
+    """Every id ? lists on any screen can be remapped; only ids no screen declares are reported unknown."""
+    from qualtui.config import Settings
+    from tui.screens.retrieval_screen import RetrievalScreen
+
+    project = build_project(tmp_path)
+    code = project.codes.create("Remapped")
+    doc = project.docs.all()[0]
+    project.codings.add(doc.id, code.id, 0, 5)
+    keymap = {"retrieval.children": "H", "list.down": "J,down", "nonsense.id": "z"}
+    app = make_app(project, tmp_path, settings=Settings(keymap=keymap))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        warned = [n.message for n in app._notifications if "Unknown binding id" in n.message]
+        assert warned and "nonsense.id" in warned[0]
+        assert "retrieval.children" not in warned[0] and "list.down" not in warned[0]
+        app.push_screen(RetrievalScreen(project, History(), code_id=code.id))
+        await pilot.pause()
+        screen = app.screen
+        assert not screen.with_children
+        await pilot.press("H")
+        await pilot.pause()
+        assert screen.with_children

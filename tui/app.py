@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import signal
 import threading
@@ -72,13 +73,11 @@ class QualtuiApp(App):
 
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES[self.settings.theme]
-        usable, unknown = check_keymap(self.settings.keymap, self.binding_ids())
-        self.keymap_overrides = usable
-        self.set_keymap(usable)
-        if unknown:
-            self.notify("Unknown binding id in [keymap] (see ? for the ids): " + ", ".join(unknown),
-                        severity="warning", timeout=10)
+        self.keymap_overrides = dict(self.settings.keymap)
+        self.set_keymap(self.keymap_overrides)   # an id no binding has is left alone by Textual
         self.push_screen(CodingScreen(self.project, self.positions, blind=self.blind))
+        if self.keymap_overrides:   # told once the first screen is up: knowing every id imports every screen
+            self.call_after_refresh(self._report_unknown_keymap_ids)
         self._catch_hangups()
         if self.auto_backup:
             self.call_after_refresh(self._first_frame.set)
@@ -114,6 +113,26 @@ class QualtuiApp(App):
 
     def binding_ids(self) -> list[str]:
         return [b.id for _, group in self.binding_groups() for b in group if b.id]
+
+    @staticmethod
+    def declared_binding_ids() -> set[str]:
+        """Every binding id of the TUI: the coding screen's, and those of every other screen with its dialogs
+        and widgets (what ? lists there), found in the classes of every ``tui`` module once all are imported."""
+        import sys
+
+        from tui.screens.coding_navigation import SCREENS
+
+        for module, _class in SCREENS.values():
+            importlib.import_module(f"tui.screens.{module}")
+        return {binding.id for name, module in list(sys.modules.items()) if name == "tui" or name.startswith("tui.")
+                for value in vars(module).values() if isinstance(value, type)
+                for binding in bindings_of(value) if binding.id}
+
+    def _report_unknown_keymap_ids(self) -> None:
+        _usable, unknown = check_keymap(self.keymap_overrides, self.declared_binding_ids())
+        if unknown:
+            self.notify("Unknown binding id in [keymap] (see ? for the ids): " + ", ".join(unknown),
+                        severity="warning", timeout=10)
 
     def action_help(self) -> None:
         from tui.dialogs.help import HelpScreen
