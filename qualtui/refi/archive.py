@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualtui.errors import ImportRejected
@@ -50,6 +51,9 @@ class Archive:
     zip: SafeZip | None
     qde_name: str
     path: Path | None = None
+    # a bare .qde's digest as first read: it is read more than once (opened again each time), and a file
+    # replaced or rewritten in between would mix two files into one project
+    digest: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, data: bytes, label: str) -> "Archive":
@@ -86,14 +90,26 @@ class Archive:
         return -(-os.stat(self.path).st_size // FILE_CHUNK) if self.path is not None else 1
 
     def chunks(self) -> Iterator[bytes]:
-        """The .qde's bytes a chunk at a time, read again on each call."""
+        """The .qde's bytes a chunk at a time, read again on each call (``ImportRejected`` at the end of a
+        reading that differs from the first)."""
         if self.zip is not None and self.path is not None:
-            yield from self.zip.stream(self.qde_name, max_bytes=MAX_XML_BYTES)
+            yield from self.zip.stream(self.qde_name, max_bytes=MAX_XML_BYTES)   # a changed part fails its CRC
         elif self.path is not None:
             with open(self.path, "rb") as qde:
-                yield from iter(lambda: qde.read(FILE_CHUNK), b"")
+                yield from self._same(iter(lambda: qde.read(FILE_CHUNK), b""))
         else:
             yield self.qde
+
+    def _same(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        digest = hashlib.sha256()
+        for chunk in chunks:
+            digest.update(chunk)
+            yield chunk
+        if self.digest is None:
+            self.digest = digest.digest()
+        elif digest.digest() != self.digest:
+            raise ImportRejected(f"{self.qde_name} changed while it was being imported (was it being written?); "
+                                 "nothing was imported: import it again")
 
     def source_bytes(self, path: str | None) -> tuple[bytes | None, str]:
         """The bytes of a source path, or (None, why not)."""
