@@ -62,3 +62,28 @@ def test_a_read_only_command_still_ends_with_exit_0(project):
     project.docs.add(read_plain(b"Interviewer: Hello?\nSam: Hello.\n", "d.txt"), "D")
     assert _run_with_reader_gone(project.root, ["show", "D"], stderr_too=True) == 0
     assert _run_with_reader_gone(project.root, ["docs"], stderr_too=False) == 0
+
+
+def test_a_closed_stderr_never_stops_the_output_going_to_a_file(project, tmp_path):
+    # stdout to a file, stderr to a reader that left: the note opening prints first (what it rolled back)
+    # stopped the listing before its first row, leaving an empty file and exit 0
+    import json
+
+    from qualtui.importers.plain import read_plain
+    from stores.layout import TXN_DIR, TXN_STARTED
+
+    doc = project.docs.add(read_plain(b"Interviewer: Hello?\nSam: Hello there, all good.\n", "d.txt"), "D")
+    hope = project.codes.create("Hope")
+    project.codings.add(doc.id, hope.id, 20, 30)
+    (project.root / TXN_DIR).mkdir(mode=0o700)
+    (project.root / TXN_DIR / TXN_STARTED).write_text(json.dumps({"id": "dead", "operation": "merge"}))
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with (tmp_path / "out.csv").open("wb") as out:
+        proc = subprocess.run([sys.executable, "-m", "qualtui", "-p", str(project.root), "codings", "--format", "csv"],
+                              stdin=subprocess.DEVNULL, stdout=out, stderr=write_end, env=_env(), timeout=120)
+    os.close(write_end)
+    whole = subprocess.run([sys.executable, "-m", "qualtui", "-p", str(project.root), "codings", "--format", "csv"],
+                           stdin=subprocess.DEVNULL, capture_output=True, env=_env(), timeout=120)
+    assert proc.returncode == 0 and whole.returncode == 0 and whole.stdout.count(b"\n") == 2
+    assert (tmp_path / "out.csv").read_bytes() == whole.stdout

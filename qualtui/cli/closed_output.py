@@ -1,9 +1,10 @@
 """A reader closing the output early (``qualtui show SU01 | head -3``, or stderr piped to a reader that left).
 
-A command that only reads stops there (``main`` turns the broken pipe into exit 0).  Any other command goes
-on to its end with the rest of its output thrown away: its exit status tells a script whether its change
-was made, so a closed output must not stop it half-way (``add a.txt b.txt c.txt | head -1`` adding one
-file, or ``search --code`` stopping at its "12 hits" line on stderr before coding anything, with exit 0).
+A command that only reads stops when its stdout's reader leaves (``main`` turns the broken pipe into exit 0).
+Any other command goes on to its end with the rest of its output thrown away: its exit status tells a script
+whether its change was made, so a closed output must not stop it half-way (``add a.txt b.txt c.txt | head -1``
+adding one file, or ``search --code`` stopping at its "12 hits" line on stderr before coding anything, with
+exit 0).  A closed stderr stops nothing: a note there must not cut short the output going to a file.
 """
 
 from __future__ import annotations
@@ -41,12 +42,14 @@ def _to_devnull(fd: int) -> None:
 
 
 class _PipeEnd(io.RawIOBase):
-    """A pipe's write end: a reader gone is a ``BrokenPipeError`` for a read-only command, else the pipe is
-    swapped for /dev/null and the write counts as done."""
+    """A pipe's write end: a reader gone from stdout is a ``BrokenPipeError`` for a read-only command; else
+    (any other command, or stderr, whose notes must never cut short the output going elsewhere, to a file)
+    the pipe is swapped for /dev/null and the write counts as done."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, *, may_stop: bool) -> None:
         super().__init__()
         self._fd = fd
+        self._may_stop = may_stop
 
     def writable(self) -> bool:
         return True
@@ -61,7 +64,7 @@ class _PipeEnd(io.RawIOBase):
         try:
             return os.write(self._fd, data)
         except BrokenPipeError:
-            if _only_reads:
+            if _only_reads and self._may_stop:
                 raise
             _to_devnull(self._fd)
             return memoryview(data).nbytes
@@ -81,6 +84,6 @@ def guard_streams() -> None:
             continue
         stream.flush()
         _replaced.append(stream)
-        setattr(sys, name, io.TextIOWrapper(io.BufferedWriter(_PipeEnd(fd)), encoding=stream.encoding,
+        setattr(sys, name, io.TextIOWrapper(io.BufferedWriter(_PipeEnd(fd, may_stop=name == "stdout")), encoding=stream.encoding,
                                             errors=stream.errors, line_buffering=stream.line_buffering,
                                             write_through=getattr(stream, "write_through", False)))
