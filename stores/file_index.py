@@ -322,6 +322,8 @@ def recount(path: Path, holds: type = dict) -> tuple[Any, Signature | None]:
     if not isinstance(data, holds):
         what = "a JSON object" if holds is dict else "a JSON list"
         raise CorruptFileError(f"{path} does not hold {what}; run 'qualtui check --repair'")
+    if holds is dict and not all(isinstance(table, dict) for table in data.values()):   # as records.py reads it
+        raise CorruptFileError(f"{path} holds a table that is not a table of records; run 'qualtui check --repair'")
     return data, signature_of(st)
 
 

@@ -134,6 +134,10 @@ class AtomicJSONStorage(Storage):
                 raise CorruptFileError(f"{self.path} is not valid JSON ({exc}); run 'qualtui check --repair'") from None
             if not isinstance(data, dict):
                 raise CorruptFileError(f"{self.path} does not hold a JSON object; run 'qualtui check --repair'")
+            bad = next((name for name, table in data.items() if not isinstance(table, dict)), None)
+            if bad is not None:   # TinyDB, and every reader, takes a table for an object of records
+                raise CorruptFileError(f"{self.path} holds a '{bad}' that is not a table of records; "
+                                       "run 'qualtui check --repair'")
         if not fresh:  # a fresh parse is a writer's private copy: it is cached once written
             self._cached, self._cached_sig = data, sig
         return data

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
-from operator import itemgetter
+from itertools import repeat
+from operator import itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from qualtui.errors import ChangedMeanwhile, NotFoundError, QualtuiError
@@ -13,6 +14,7 @@ from qualtui.model import Coding, new_id, now_iso
 from qualtui.progress import track
 from qualtui.services.coding_counts import CODINGS_TABLE, DocCounts, count_records
 from qualtui.text.normalise import clean_label
+from stores import StoreError
 
 if TYPE_CHECKING:
     from qualtui.project import Project
@@ -39,6 +41,9 @@ def _clean_coders(tally: DocCounts) -> DocCounts:
 
 
 _RECORD_ORDER = itemgetter("start", "end", "id")   # the order of ``_sort_key``
+_START, _END, _ID, _CODE, _CODER, _CREATED, _MEMO = (methodcaller("get", key) for key in (
+    "start", "end", "id", "code", "coder", "created", "memo"))
+_TEXT_OR_NONE = {str, type(None)}
 
 
 def _sort_key(coding: Coding) -> tuple[int, int, str]:
@@ -58,10 +63,28 @@ class CodingService:
         self.store = project.store
 
     # reads -----------------------------------------------------------------
+    def _records(self, doc_id: str) -> list[dict[str, Any]]:
+        """The document's stored coding records, each one a coding every reader can use.
+
+        A record that is not (a hand-edited file: an offset in quotes, a record that is not an object)
+        is one line naming the file instead of a traceback in whatever reads it; ``check`` reports it
+        and ``check --repair`` removes it.
+        """
+        records = list(self.store.document_file(doc_id).raw(TABLE).values())
+        if not all(map(isinstance, records, repeat(dict))) \
+                or not {*map(type, map(_START, records)), *map(type, map(_END, records))} <= {int} \
+                or not {*map(type, map(_ID, records)), *map(type, map(_CODE, records)),
+                        *map(type, map(_CODER, records))} <= {str} \
+                or not {*map(type, map(_CREATED, records)), *map(type, map(_MEMO, records))} <= _TEXT_OR_NONE:
+            raise StoreError(f"{self.store.codings_path(doc_id)} holds a coding that cannot be read (a field "
+                             "missing or of the wrong kind); run 'qualtui check --repair'")
+        return records
+
     def for_document(self, doc_id: str, codes: Container[str] | None = None) -> list[Coding]:
         """The document's codings sorted by offset (only those with one of *codes*, if given)."""
-        raw = self.store.document_file(doc_id).raw(TABLE)
-        records = list(raw.values()) if codes is None else [r for r in raw.values() if r.get("code") in codes]
+        records = self._records(doc_id)
+        if codes is not None:
+            records = [r for r in records if r["code"] in codes]
         return sorted(Coding.from_records(records), key=_sort_key)
 
     def records_of(self, doc_id: str, codes: Container[str]) -> list[dict[str, Any]]:
@@ -71,8 +94,7 @@ class CodingService:
         version writes them are used as stored; any other (a field to clean, missing or unknown: an
         older version's or a hand-made file) comes back as ``Coding.from_record`` makes it.
         """
-        raw = self.store.document_file(doc_id).raw(TABLE)
-        records = [r for r in raw.values() if isinstance(r, dict) and r.get("code") in codes]
+        records = [r for r in self._records(doc_id) if r["code"] in codes]
         if not Coding.usable_as_stored(records, complete=True):
             records = [c.to_record() for c in Coding.from_records(records)]
         records.sort(key=_RECORD_ORDER)
@@ -88,8 +110,7 @@ class CodingService:
         ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]
         found: list[Coding] = []
         for doc_id in ids:
-            raw = self.store.document_file(doc_id).raw(TABLE)
-            matches = [Coding.from_record(r) for r in raw.values() if r["code"] in wanted]
+            matches = [Coding.from_record(r) for r in self._records(doc_id) if r["code"] in wanted]
             found.extend(sorted(matches, key=_sort_key))
         return found
 
