@@ -69,7 +69,10 @@ class Archive:
         path = check_input(path)
         with open(path, "rb") as probe:
             zipped = probe.read(2) == b"PK"
-        if not zipped:
+        if not zipped:   # a bare .qde, read from disk: refused at once if over the XML limit, as parsed whole
+            size = os.stat(path).st_size
+            if size > MAX_XML_BYTES:
+                raise ImportRejected(f"{label} is {size / MB:.1f} MB, over the {MAX_XML_BYTES // MB} MB XML limit")
             return cls(b"", None, label, path)
         archive = SafeZip(path, kind=label, limits=LIMITS)
         return cls(b"", archive, cls._qde_name(archive, label), path)
