@@ -114,7 +114,7 @@ class AtomicJSONStorage(Storage):
                     return _copy_tables(entry[1]) if fresh else entry[1]
                 if entry[0] == "gone":
                     return None
-                return json.loads(entry[1].read_bytes())
+                return txn.parsed(entry[1], fresh)
         sig = file_signature(self.path)
         if sig is None:
             self._cached, self._cached_sig = None, None

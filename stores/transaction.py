@@ -76,6 +76,7 @@ class Transaction:
         self._count = 0
         self._dir_ready = False
         self._held: dict[Path, None] = {}   # the entries held as data, oldest first
+        self._parsed: dict[Path, Any] = {}  # staged record files parsed lately, oldest first (see parsed)
 
     @property
     def folder(self) -> Path:
@@ -115,7 +116,21 @@ class Transaction:
         self._held.pop(path, None)
         old = self.entries.pop(path, None)
         if old and old[0] == "file":
+            self._parsed.pop(old[1], None)
             old[1].unlink(missing_ok=True)
+
+    def parsed(self, staged: Path, fresh: bool) -> Any:
+        """The JSON of a record file staged in .txn/; the last few parsed are kept (an operation reading
+        record after record of one file parses it once).  *fresh*: a private copy, to change."""
+        if fresh:
+            return json.loads(staged.read_bytes())
+        data = self._parsed.pop(staged, None)
+        if data is None:
+            data = json.loads(staged.read_bytes())
+        self._parsed[staged] = data
+        while len(self._parsed) > HELD_DATA:
+            del self._parsed[next(iter(self._parsed))]
+        return data
 
     # what the store calls ------------------------------------------------------
     def stage_data(self, path: Path, data: dict) -> None:

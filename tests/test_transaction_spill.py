@@ -79,3 +79,25 @@ def test_a_kill_after_the_commit_point_is_finished_with_the_spilled_files(many, 
     store = ProjectStore.open(project.root)
     assert store.recovered and store.recovered[0].startswith("finished an interrupted 'auto-code'")
     assert [_on_disk(project, d.id) for d in docs] == [1] * MANY and check(project.root) == []
+
+
+def test_a_spilled_file_read_record_by_record_is_parsed_once(many, monkeypatch):
+    """An undo snapshot reads a record at a time: each spilled file must not be parsed again per record."""
+    project, code, docs = many
+    parses = []
+    real = txn_module.json.loads
+
+    def counting(data, *args, **kwargs):
+        parses.append(len(data))
+        return real(data, *args, **kwargs)
+
+    with project.store.transaction("test") as txn:
+        added = {doc.id: [project.codings.add(doc.id, code.id, s, s + 2).id for s in (0, 3, 6)] for doc in docs}
+        spilled = [d.id for d in docs if txn.staged(project.store.codings_path(d.id))[0] == "file"]
+        assert spilled
+        monkeypatch.setattr(txn_module.json, "loads", counting)
+        for doc_id in spilled:
+            records = [project.store.document_file(doc_id).get("codings", i) for i in added[doc_id]]
+            assert [r["start"] for r in records] == [0, 3, 6]
+        monkeypatch.undo()
+    assert len(parses) == len(spilled)
