@@ -35,6 +35,8 @@ HEAVY_CASES: list[tuple[str, list[str]]] = [
     ("check --repair", ["-p", "{copy}", "check", "--repair"]),
     ("merge", ["-p", "{copy}", "merge", "{theirs}"]),
     ("pseudonymise", ["-p", "{copy}", "pseudonymise", "--map", "{scratch}/pseudonyms.csv"]),
+    ("codes merge", ["-p", "{copy}", "codes", "merge", "Interviewer talk", "Participant talk"]),
+    ("codes delete", ["-p", "{copy}", "codes", "delete", "Interviewer talk", "--yes"]),
     ("autocode", ["-p", "{copy}", "--coder", "third", "autocode", "--code", "Participant talk", *_EVERYONE]),
     ("agreement", ["-p", "{theirs}", "agreement", "--coders", f"bench,{SECOND_CODER}"]),
     ("agreement --unit turn", ["-p", "{theirs}", "agreement", "--coders", f"bench,{SECOND_CODER}",

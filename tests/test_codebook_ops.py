@@ -108,3 +108,29 @@ def test_codes_cli_round_trip(project, doc):
     assert project.codes.find("Hope") is not None
     assert runner.invoke(cli, [*base, "codes", "delete", "Hope", "--yes"]).exit_code == 0
     assert project.codes.find("Hope") is None
+
+
+@pytest.mark.parametrize("operation", ["merge", "delete"])
+def test_without_undo_the_project_ends_the_same(coded, tmp_path, operation):
+    """The command line merges and deletes without an undo step (one document's codings at a time):
+    the same records, the same result, and no Change."""
+    import shutil
+
+    from qualtui.project import Project
+
+    project, theme, a, b, child = coded
+    copy = Project.open(shutil.copytree(project.root, tmp_path / "copy"))
+    if operation == "merge":
+        with_undo, change = merge_codes(project, a.id, b.id)
+        without, none = merge_codes(copy, a.id, b.id, undo=False)
+        assert (without.moved, without.duplicates, without.children, without.memos) == \
+            (with_undo.moved, with_undo.duplicates, with_undo.children, with_undo.memos) == (1, 1, 1, 1)
+    else:
+        with_undo, change = delete_code(project, a.id)
+        without, none = delete_code(copy, a.id, undo=False)
+        assert [c.id for c in without.codings] == [c.id for c in with_undo.codings]
+    assert change is not None and none is None
+    mine, theirs = snapshot(project), snapshot(copy)
+    assert mine[:2] == theirs[:2]                                    # codes and codings, exactly
+    assert {m.id: (m.kind, m.target, m.text) for m in mine[2].values()} == \
+        {m.id: (m.kind, m.target, m.text) for m in theirs[2].values()}  # memos (their modified time aside)

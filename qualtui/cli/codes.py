@@ -132,7 +132,7 @@ def merge(project, source: str, target: str) -> None:
     """Merge SOURCE into TARGET: codings, sub-codes, memos and definitions move; SOURCE is removed."""
     from qualtui.editing.codebook_ops import merge_codes
 
-    result, _ = merge_codes(project, project.codes.get(source).id, project.codes.get(target).id)
+    result, _ = merge_codes(project, project.codes.get(source).id, project.codes.get(target).id, undo=False)
     click.echo(f"merged {safe(result.source.name)!r} into {safe(result.target.name)!r}: {result.moved} codings moved, "
                f"{result.duplicates} identical duplicates folded, {result.children} sub-codes and "
                f"{result.memos} memos moved")
@@ -164,9 +164,11 @@ def delete(project, code: str, yes: bool) -> None:
     from qualtui.editing.codebook_ops import delete_code, plan_delete
 
     plan = plan_delete(project, project.codes.get(code).id)
+    name, code_id = plan.code.name, plan.code.id
     question = (f"Delete {plan.code.name!r} with {len(plan.codings)} codings and {len(plan.memos)} memos"
                 f"{f' ({len(plan.children)} sub-codes move up)' if plan.children else ''}?")
+    del plan   # its codings: the deletion plans again inside its transaction
     if not yes:
         confirm(question)
-    delete_code(project, plan.code.id)
-    click.echo(f"deleted {safe(plan.code.name)!r}")
+    delete_code(project, code_id, undo=False)
+    click.echo(f"deleted {safe(name)!r}")

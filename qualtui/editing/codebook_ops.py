@@ -53,9 +53,8 @@ def _merge_plan(project: Project, source_id: str, target_id: str) -> tuple:
     if target_id in {c.id for c in project.codes.descendants(source_id)}:
         raise QualtuiError(f"cannot merge {source.name!r} into its own sub-code {target.name!r}")
     children = [c for c in project.codes.all() if c.parent == source_id]
-    moved_codings = project.codings.for_code([source_id])
     memos_before = project.memos.all(kind="code", target=source_id)
-    return source, target, children, moved_codings, memos_before
+    return source, target, children, memos_before
 
 
 def _keys(codes: Iterable[Code] = (), codings: Iterable[Coding] = (), memos: Iterable[Memo] = (),
@@ -64,20 +63,24 @@ def _keys(codes: Iterable[Code] = (), codings: Iterable[Coding] = (), memos: Ite
             + [(None, "memos", m.id) for m in memos] + [(None, "framework", s.id) for s in summaries])
 
 
-def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[MergeResult, Change]:
+def merge_codes(project: Project, source_id: str, target_id: str, *,
+                undo: bool = True) -> tuple[MergeResult, Change | None]:
     """Merge *source* into *target*: its codings, sub-codes, memos and definition move; nothing is lost.
 
     A source coding identical to one the target already has (same span, same
     coder) is removed rather than duplicated; undo brings it back.  It runs as
     one transaction computed from fresh data, so a coding a colleague adds
-    meanwhile waits and then lands on a code that still exists.
+    meanwhile waits and then lands on a code that still exists.  *undo* False: no undo step (None; the
+    command line), so the records touched are not held twice.
     """
     with project.store.transaction("codes merge"):
-        source, target, children, moved_codings, memos_before = _merge_plan(project, source_id, target_id)
+        source, target, children, memos_before = _merge_plan(project, source_id, target_id)
         summaries_before = project.framework.about_code(source_id) + project.framework.about_code(target_id)
+        moved_codings = _codings_of(project, source_id) if undo else []
         keys = _keys([source, target, *children], moved_codings, memos_before, summaries_before)
-        before = snapshot(project, keys)
-        target_keys = {(c.document, c.start, c.end, c.coder) for c in project.codings.for_code([target_id])}
+        before = snapshot(project, keys) if undo else {}
+        _release(project, moved_codings)
+        del moved_codings
         merged_target = replace(
             target,
             description=_join(target.description, source.description, f"(merged from {source.name})"),
@@ -88,13 +91,17 @@ def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[Merge
         )
         project.codes.put([merged_target])
         moved = duplicates = 0
-        for doc_id, items in _codings_by_doc(moved_codings).items():
-            keep = [replace(c, code=target_id) for c in items if (doc_id, c.start, c.end, c.coder) not in target_keys]
-            drop = [c.id for c in items if (doc_id, c.start, c.end, c.coder) in target_keys]
+        for doc in project.docs.all():   # one document's codings at a time
+            items = project.codings.for_code([source_id, target_id], [doc.id])
+            taken = {(c.start, c.end, c.coder) for c in items if c.code == target_id}
+            keep = [replace(c, code=target_id) for c in items
+                    if c.code == source_id and (c.start, c.end, c.coder) not in taken]
+            drop = [c.id for c in items if c.code == source_id and (c.start, c.end, c.coder) in taken]
             if keep:
                 project.codings.put(keep)
             if drop:
-                project.codings.remove(doc_id, drop)
+                project.codings.remove(doc.id, drop)
+            project.store.release_document(doc.id)
             moved, duplicates = moved + len(keep), duplicates + len(drop)
         if children:
             project.codes.put([replace(c, parent=target_id) for c in children])
@@ -104,10 +111,26 @@ def merge_codes(project: Project, source_id: str, target_id: str) -> tuple[Merge
         _merge_summaries(project, source_id, target_id, source.name)
         project.codes.delete_records([source_id])
         project.audit("code.merge", source=source_id, target=target_id, moved=moved, duplicates=duplicates)
-        after = snapshot(project, keys)
+        after = snapshot(project, keys) if undo else {}
     result = MergeResult(source, merged_target, moved, duplicates, len(children), len(memos_before))
-    change = Change(f"merge {source.name!r} into {target.name!r}", project, tuple(diff(before, after)))
-    return result, change
+    if not undo:
+        return result, None
+    return result, Change(f"merge {source.name!r} into {target.name!r}", project, tuple(diff(before, after)))
+
+
+def _codings_of(project: Project, code_id: str) -> list[Coding]:
+    """``codings.for_code``, letting go of each document once read (inside a transaction too)."""
+    found: list[Coding] = []
+    for doc in project.docs.all():
+        found += project.codings.for_code([code_id], [doc.id])
+        project.store.release_document(doc.id)
+    return found
+
+
+def _release(project: Project, codings: Iterable[Coding]) -> None:
+    """Let go of what was read of the documents of *codings* (read again, one at a time, when written)."""
+    for doc_id in {c.document for c in codings}:
+        project.store.release_document(doc_id)
 
 
 def split_code(project: Project, code_id: str, new_name: str, coding_ids: Iterable[str], *,
@@ -160,21 +183,24 @@ def _merge_summaries(project: Project, source_id: str, target_id: str, source_na
 def plan_delete(project: Project, code_id: str) -> DeletePlan:
     """What deleting a code would remove (for the confirmation question)."""
     code = project.codes.by_id(code_id)
-    return DeletePlan(code, project.codings.for_code([code_id]), project.codes.children(code_id),
+    return DeletePlan(code, _codings_of(project, code_id), project.codes.children(code_id),
                       project.memos.all(kind="code", target=code_id), project.framework.about_code(code_id))
 
 
-def delete_code(project: Project, code_id: str) -> tuple[DeletePlan, Change]:
+def delete_code(project: Project, code_id: str, *, undo: bool = True) -> tuple[DeletePlan, Change | None]:
     """Delete a code with its codings and memos; its sub-codes move up to its parent.
 
     One transaction, planned from fresh data: codings added meanwhile are deleted with the code, never orphaned.
+    *undo* False: no undo step (None), as ``merge_codes``.
     """
     with project.store.transaction("codes delete"):
         plan = plan_delete(project, code_id)
         keys = _keys([plan.code, *plan.children], plan.codings, plan.memos, plan.summaries)
-        before = snapshot(project, keys)
+        before = snapshot(project, keys) if undo else {}
+        _release(project, plan.codings)
         for doc_id, items in _codings_by_doc(plan.codings).items():
             project.codings.remove(doc_id, [c.id for c in items])
+            project.store.release_document(doc_id)
         if plan.children:
             project.codes.put([replace(c, parent=plan.code.parent) for c in plan.children])
         if plan.memos:
@@ -182,5 +208,7 @@ def delete_code(project: Project, code_id: str) -> tuple[DeletePlan, Change]:
         if plan.summaries:
             project.framework.delete(s.id for s in plan.summaries)
         project.codes.delete_records([code_id])
-        after = snapshot(project, keys)
+        after = snapshot(project, keys) if undo else {}
+    if not undo:
+        return plan, None
     return plan, Change(f"delete code {plan.code.name!r}", project, tuple(diff(before, after)))
