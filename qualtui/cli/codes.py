@@ -146,10 +146,10 @@ def merge(project, source: str, target: str) -> None:
 @project_options
 def split(project, code: str, new_name: str, coding_refs: str, child: bool) -> None:
     """Split CODE: move the chosen codings to a new code NEW_NAME."""
-    from qualtui.editing.codebook_ops import split_code
+    from qualtui.editing.codebook_ops import codings_of, split_code
 
     found = project.codes.get(code)
-    existing = [c.id for c in project.codings.for_code([found.id])]
+    existing = [c.id for c in codings_of(project, found.id)]
     chosen = [match_id(existing, ref.strip(), f"coding of {found.name!r}") for ref in coding_refs.split(",")]
     new_code, _ = split_code(project, found.id, new_name, chosen, as_child=child)
     click.echo(f"created {safe(project.codes.path(new_code))} with {len(chosen)} codings")

@@ -76,7 +76,7 @@ def merge_codes(project: Project, source_id: str, target_id: str, *,
     with project.store.transaction("codes merge"):
         source, target, children, memos_before = _merge_plan(project, source_id, target_id)
         summaries_before = project.framework.about_code(source_id) + project.framework.about_code(target_id)
-        moved_codings = _codings_of(project, source_id) if undo else []
+        moved_codings = codings_of(project, source_id) if undo else []
         keys = _keys([source, target, *children], moved_codings, memos_before, summaries_before)
         before = snapshot(project, keys) if undo else {}
         _release(project, moved_codings)
@@ -118,7 +118,7 @@ def merge_codes(project: Project, source_id: str, target_id: str, *,
     return result, Change(f"merge {source.name!r} into {target.name!r}", project, tuple(diff(before, after)))
 
 
-def _codings_of(project: Project, code_id: str) -> list[Coding]:
+def codings_of(project: Project, code_id: str) -> list[Coding]:
     """``codings.for_code``, letting go of each document once read (inside a transaction too)."""
     found: list[Coding] = []
     for doc in project.docs.all():
@@ -139,7 +139,7 @@ def split_code(project: Project, code_id: str, new_name: str, coding_ids: Iterab
     wanted = set(coding_ids)
     with project.store.transaction("codes split"):
         original = project.codes.by_id(code_id)
-        chosen = [c for c in project.codings.for_code([code_id]) if c.id in wanted]
+        chosen = [c for c in codings_of(project, code_id) if c.id in wanted]
         missing = wanted - {c.id for c in chosen}
         if missing:
             raise QualtuiError(f"{len(missing)} of the chosen codings are not codings of {original.name!r}")
@@ -183,7 +183,7 @@ def _merge_summaries(project: Project, source_id: str, target_id: str, source_na
 def plan_delete(project: Project, code_id: str) -> DeletePlan:
     """What deleting a code would remove (for the confirmation question)."""
     code = project.codes.by_id(code_id)
-    return DeletePlan(code, _codings_of(project, code_id), project.codes.children(code_id),
+    return DeletePlan(code, codings_of(project, code_id), project.codes.children(code_id),
                       project.memos.all(kind="code", target=code_id), project.framework.about_code(code_id))
 
 
