@@ -11,6 +11,8 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from collections.abc import Iterable
+from itertools import chain, repeat
+from operator import eq, methodcaller
 from typing import Any, ClassVar
 
 from qualtui.text.normalise import BIDI_CONTROLS, clean_label, clean_text, has_controls
@@ -25,6 +27,7 @@ def now_iso() -> str:
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
+_CODER, _CREATED, _MEMO = (methodcaller("get", key) for key in ("coder", "created", "memo"))
 _LABEL_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")  # nor TAB, LF or bidi overrides
 
 
@@ -72,8 +75,8 @@ class _Record:
         """Whether every record is a dict of known fields with nothing to clean (checked for all at once);
         *complete*: of every field, as this version writes them."""
         names = cls.field_names()
-        if complete:
-            shaped = all(isinstance(r, dict) and r.keys() == names for r in records)
+        if complete:   # C-level: the hot path of reading a whole project's codings
+            shaped = all(map(isinstance, records, repeat(dict))) and all(map(eq, repeat(names), map(dict.keys, records)))
         else:
             shaped = all(isinstance(r, dict) and r.keys() <= names for r in records)
         return shaped and not cls._any_needs_cleaning(records)
@@ -235,8 +238,11 @@ class Coding(_Record):
 
     @classmethod
     def _any_needs_cleaning(cls, records: list[dict[str, Any]]) -> bool:
-        return _LABEL_UNSAFE.search("".join([f"{r.get('coder')}{r.get('created')}" for r in records])) is not None \
-            or has_controls("".join([m for r in records if type(m := r.get("memo")) is str]))
+        coders, created = map(_CODER, records), map(_CREATED, records)
+        if not set(map(type, chain(map(_CODER, records), map(_CREATED, records)))) <= {str}:   # C-level when all are
+            coders, created = (f"{r.get('coder')}" for r in records), (f"{r.get('created')}" for r in records)
+        return _LABEL_UNSAFE.search("".join(coders) + "".join(created)) is not None \
+            or has_controls("".join([m for m in map(_MEMO, records) if type(m) is str]))
 
     def _clean_more(self) -> dict[str, Any]:
         return {"memo": clean_text(self.memo) or None if isinstance(self.memo, str) else None}

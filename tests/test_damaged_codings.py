@@ -26,15 +26,15 @@ def damage_record(data: dict) -> None:
     data["codings"]["not-a-record"] = 5
 
 
-def damage_code(data: dict) -> None:
-    next(iter(data["codings"].values()))["code"] = None
+def damage_coder(data: dict) -> None:
+    next(iter(data["codings"].values()))["coder"] = None
 
 
 def damage_table(data: dict) -> None:
     data["codings"] = list(data["codings"].values())   # a table stored as a list
 
 
-@pytest.mark.parametrize("damage", [damage_offset, damage_record, damage_code, damage_table])
+@pytest.mark.parametrize("damage", [damage_offset, damage_record, damage_coder, damage_table])
 def test_every_reader_says_one_line_and_repair_mends_it(tmp_path, damage):
     project = Project.init(tmp_path / "study", name="study", coder="alice")
     doc = project.docs.add(Transcript(TEXT, TURNS, "txt"), "SU01")

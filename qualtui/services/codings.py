@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
-from itertools import repeat
+from itertools import chain
 from operator import itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +41,8 @@ def _clean_coders(tally: DocCounts) -> DocCounts:
 
 
 _RECORD_ORDER = itemgetter("start", "end", "id")   # the order of ``_sort_key``
-_START, _END, _ID, _CODE, _CODER, _CREATED, _MEMO = (methodcaller("get", key) for key in (
-    "start", "end", "id", "code", "coder", "created", "memo"))
+_OFFSETS, _NAMES = itemgetter("start", "end"), itemgetter("id", "code", "coder")
+_CREATED, _MEMO = methodcaller("get", "created"), methodcaller("get", "memo")   # older files may lack them
 _TEXT_OR_NONE = {str, type(None)}
 
 
@@ -63,29 +63,30 @@ class CodingService:
         self.store = project.store
 
     # reads -----------------------------------------------------------------
-    def _records(self, doc_id: str) -> list[dict[str, Any]]:
-        """The document's stored coding records, each one a coding every reader can use.
+    def _records(self, doc_id: str, codes: Container[str] | None = None) -> list[dict[str, Any]]:
+        """The document's stored coding records (those with one of *codes*, if given), each one a coding
+        every reader can use.
 
         A record that is not (a hand-edited file: an offset in quotes, a record that is not an object)
         is one line naming the file instead of a traceback in whatever reads it; ``check`` reports it
-        and ``check --repair`` removes it.
+        and ``check --repair`` removes it.  Checked a field at a time at C speed: whole projects are read.
         """
-        records = list(self.store.document_file(doc_id).raw(TABLE).values())
-        if not all(map(isinstance, records, repeat(dict))) \
-                or not {*map(type, map(_START, records)), *map(type, map(_END, records))} <= {int} \
-                or not {*map(type, map(_ID, records)), *map(type, map(_CODE, records)),
-                        *map(type, map(_CODER, records))} <= {str} \
-                or not {*map(type, map(_CREATED, records)), *map(type, map(_MEMO, records))} <= _TEXT_OR_NONE:
+        table = self.store.document_file(doc_id).raw(TABLE)
+        try:
+            records = list(table.values()) if codes is None else [r for r in table.values() if r["code"] in codes]
+            offsets = set(map(type, chain.from_iterable(map(_OFFSETS, records))))
+            names = set(map(type, chain.from_iterable(map(_NAMES, records))))
+            optional = {*map(type, map(_CREATED, records)), *map(type, map(_MEMO, records))}
+        except (KeyError, TypeError, AttributeError):
+            offsets = names = optional = {None}   # a field missing, or a record that is not an object
+        if not offsets <= {int} or not names <= {str} or not optional <= _TEXT_OR_NONE:
             raise StoreError(f"{self.store.codings_path(doc_id)} holds a coding that cannot be read (a field "
                              "missing or of the wrong kind); run 'qualtui check --repair'")
         return records
 
     def for_document(self, doc_id: str, codes: Container[str] | None = None) -> list[Coding]:
         """The document's codings sorted by offset (only those with one of *codes*, if given)."""
-        records = self._records(doc_id)
-        if codes is not None:
-            records = [r for r in records if r["code"] in codes]
-        return sorted(Coding.from_records(records), key=_sort_key)
+        return sorted(Coding.from_records(self._records(doc_id, codes)), key=_sort_key)
 
     def records_of(self, doc_id: str, codes: Container[str]) -> list[dict[str, Any]]:
         """The document's codings with one of *codes*, sorted by offset, as records (``Coding`` fields).
@@ -94,7 +95,7 @@ class CodingService:
         version writes them are used as stored; any other (a field to clean, missing or unknown: an
         older version's or a hand-made file) comes back as ``Coding.from_record`` makes it.
         """
-        records = [r for r in self._records(doc_id) if r["code"] in codes]
+        records = self._records(doc_id, codes)
         if not Coding.usable_as_stored(records, complete=True):
             records = [c.to_record() for c in Coding.from_records(records)]
         records.sort(key=_RECORD_ORDER)
@@ -110,7 +111,7 @@ class CodingService:
         ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]
         found: list[Coding] = []
         for doc_id in ids:
-            matches = [Coding.from_record(r) for r in self._records(doc_id) if r["code"] in wanted]
+            matches = [Coding.from_record(r) for r in self._records(doc_id, wanted)]
             found.extend(sorted(matches, key=_sort_key))
         return found
 
