@@ -12,6 +12,7 @@ known, then prints the same aligned table as ``common.emit``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import sys
@@ -20,7 +21,7 @@ from itertools import repeat
 from typing import Any
 
 from qualtui.cli.common import MAX_WIDTH, fit, safe
-from qualtui.text.normalise import escape_json_controls
+from qualtui.text.normalise import escape_json_controls, json_controls_in
 
 # ensure_ascii=False, no indent: the C encoder (an indented dump runs the pure-Python one).
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -79,11 +80,28 @@ class JsonArray:
         """Records already encoded, one line each (no newline inside)."""
         text = ",\n".join(lines)
         if text:
-            sys.stdout.write(("[\n" if not self.started else ",\n") + escape_json_controls(text))
+            _write_json(("[\n" if not self.started else ",\n") + text)
             self.started = True
 
     def close(self) -> None:
         sys.stdout.write("\n]\n" if self.started else "[]\n")
+
+
+def _write_json(text: str) -> None:
+    """Print JSON text as ``escape_json_controls`` makes it, encoded once: the UTF-8 searched for DEL and C1
+    controls is what is written, when standard output takes UTF-8 bytes (tens of megabytes from retrieve)."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    try:
+        utf8 = buffer is not None and codecs.lookup(out.encoding).name == "utf-8"
+        data = text.encode("utf-8") if utf8 else b""
+    except (LookupError, TypeError, UnicodeEncodeError):   # no codec named, or lone surrogates: the text layer's way
+        utf8 = False
+    if not utf8 or json_controls_in(data):
+        out.write(escape_json_controls(text))
+        return
+    out.flush()
+    buffer.write(data)
 
 
 class CsvRows:

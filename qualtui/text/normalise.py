@@ -84,11 +84,15 @@ def clean_text(text: str) -> str:
 
 def escape_json_controls(text: str) -> str:
     """JSON for a terminal: ``json.dumps(ensure_ascii=False)`` escapes C0 but passes DEL and C1 (U+009B) raw."""
-    # Tens of megabytes of retrieved text: a byte search (memchr) says "none" far faster than the regex.
-    data = text.encode("utf-8", "surrogatepass")
-    if b"\x7f" not in data and (b"\xc2" not in data or _C1_UTF8.search(data) is None):
+    if not json_controls_in(text.encode("utf-8", "surrogatepass")):
         return text
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_controls_in(data: bytes) -> bool:
+    """Whether UTF-8 *data* holds DEL or a C1 control, which ``escape_json_controls`` escapes."""
+    # Tens of megabytes of retrieved text: a byte search (memchr) says "none" far faster than the regex.
+    return b"\x7f" in data or (b"\xc2" in data and _C1_UTF8.search(data) is not None)
 
 
 def normalise_newlines(text: str) -> str:
