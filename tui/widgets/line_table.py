@@ -91,6 +91,19 @@ class Styled(tuple):
 _b = binding_maker("list")
 
 
+class _RowMessage(Message):
+    """A message about one row of a ``LineTable`` (its ``control``)."""
+
+    def __init__(self, table: "LineTable", row: int) -> None:
+        super().__init__()
+        self.table = table
+        self.row = row
+
+    @property
+    def control(self) -> "LineTable":
+        return self.table
+
+
 class LineTable(ScrollView, can_focus=True):
     """Rows of plain-text cells under a header line, with a row cursor.
 
@@ -116,29 +129,11 @@ class LineTable(ScrollView, can_focus=True):
         _b("enter", "select", "Choose the highlighted row", "select"),
     ]
 
-    class RowHighlighted(Message):
+    class RowHighlighted(_RowMessage):
         """The cursor moved to ``row`` (an index into the rows)."""
 
-        def __init__(self, table: "LineTable", row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> "LineTable":
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter (or a click) on ``row``."""
-
-        def __init__(self, table: "LineTable", row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> "LineTable":
-            return self.table
 
     def __init__(self, *, zebra_stripes: bool = False, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:
