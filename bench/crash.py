@@ -185,8 +185,11 @@ def process_trial(root: Path, doc: str, length: int, rng: random.Random) -> tupl
 # writer's temp file, and the last audit entry torn (the kernel may cut a write that
 # crosses a page boundary when SIGKILL arrives; the entry belongs to the unacknowledged,
 # in-flight edit, because an edit is acknowledged only after its audit entry is written).
-# `qualtui check` reports both and `check --repair` tidies them.
-CRASH_LEFTOVERS = {"temp-file", "audit-torn"}
+# `qualtui check` reports both and `check --repair` tidies them.  A kill inside a multi-file operation (the
+# coding screen's undo of "code with a new code" is one) leaves it "interrupted": before its commit point the
+# project is as it was, after it the next command or `check --repair` finishes it (README, Durability); the
+# ledger below then holds repair to every acknowledged edit, and a manifest qualtui did not write stays an error.
+CRASH_LEFTOVERS = {"temp-file", "audit-torn", "interrupted"}
 
 
 def verify(root: Path, doc: str, ledger: Ledger, lines: list[str]) -> dict[str, int]:
