@@ -97,8 +97,8 @@ class DocumentService:
         spans = self.store.turn_summaries([doc_id])[doc_id]
         if spans.odd:
             turns = sorted(self.turns(doc_id), key=turn_extent)
-            return ([t.start if t.label_start is None else min(t.label_start, t.start) for t in turns],
-                    [t.end for t in turns], [t.speaker for t in turns], [t.begin_ms for t in turns])
+            return ([turn_extent(t)[0] for t in turns], [t.end for t in turns], [t.speaker for t in turns],
+                    [t.begin_ms for t in turns])
         canonical = self.project.speakers.canonical
         names = {label: canonical(Turn.from_record({"start": 0, "end": 0, "speaker": label}).speaker)
                  for label in set(spans.labels)}   # cleaned as ``turns`` cleans them
