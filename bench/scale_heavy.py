@@ -44,6 +44,7 @@ HEAVY_CASES: list[tuple[str, list[str]]] = [
     ("agreement --disagreements", ["-p", "{theirs}", "agreement", "--coders", f"bench,{SECOND_CODER}",
                                    "--disagreements"]),
     ("search (47,000 hits)", ["-p", "{project}", "search", "notebook", "--limit", "100000"]),
+    ("search 'the' (356,000 hits)", ["-p", "{project}", "search", "the", "--limit", "10000000"]),
     ("codings", ["-p", "{project}", "codings"]),
     ("codings --format json", ["-p", "{project}", "codings", "--format", "json"]),
     ("speakers", ["-p", "{project}", "speakers"]),

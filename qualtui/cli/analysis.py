@@ -315,8 +315,9 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
 
 
 def _print_hits(found, fmt: str, documents: int) -> None:
-    """Hits as rows, printed as they are found (csv, json) or held cut to the table's widths."""
-    from qualtui.cli.stream import Table
+    """Hits as rows, printed as they are found (csv, json) or held cut to the table's widths, on disk past a
+    few megabytes (every hit of a common word)."""
+    from qualtui.cli.spilled_table import SpilledTable
 
     count = 0
 
@@ -331,7 +332,7 @@ def _print_hits(found, fmt: str, documents: int) -> None:
                    "left": ("\u2026" if len(h.before) > 24 else "") + h.before[-24:], "right": h.after[:30]}
 
     if fmt == "table":
-        table = Table(["document", "lines", "speaker", "left", "text", "right"],
+        table = SpilledTable(["document", "lines", "speaker", "left", "text", "right"],
                       headers=["document", "lines", "speaker", "before", "match", "after"])
         batches = rows()
         for batch in iter(lambda: list(islice(batches, 1000)), []):
