@@ -238,11 +238,18 @@ class Coding(_Record):
 
     @classmethod
     def _any_needs_cleaning(cls, records: list[dict[str, Any]]) -> bool:
-        coders, created = map(_CODER, records), map(_CREATED, records)
-        if not set(map(type, chain(map(_CODER, records), map(_CREATED, records)))) <= {str}:   # C-level when all are
-            coders, created = (f"{r.get('coder')}" for r in records), (f"{r.get('created')}" for r in records)
-        return _LABEL_UNSAFE.search("".join(coders) + "".join(created)) is not None \
-            or has_controls("".join([m for m in map(_MEMO, records) if type(m) is str]))
+        return cls.columns_need_cleaning(list(map(_CODER, records)), list(map(_CREATED, records)),
+                                         list(map(_MEMO, records)))
+
+    @staticmethod
+    def columns_need_cleaning(coders: list[Any], created: list[Any], memos: list[Any]) -> bool:
+        """Whether any of these codings' coders, creation times or memos (one list each) needs cleaning."""
+        if not set(map(type, chain(coders, created))) <= {str}:   # C-level when all are
+            coders, created = list(map(str, coders)), list(map(str, created))
+        labels = "".join(coders) + "".join(created)
+        # isprintable() is false for every character _LABEL_UNSAFE finds (and others): a quicker first look
+        return (not labels.isprintable() and _LABEL_UNSAFE.search(labels) is not None) \
+            or has_controls("".join([m for m in memos if type(m) is str]))
 
     def _clean_more(self) -> dict[str, Any]:
         return {"memo": clean_text(self.memo) or None if isinstance(self.memo, str) else None}

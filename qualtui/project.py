@@ -18,8 +18,7 @@ from stores import ProjectStore, StoreError
 from qualtui import __version__
 from qualtui.errors import QualtuiError
 from qualtui.services.codebook import CodeService
-from qualtui.services.coding_counts import COUNTS
-from qualtui.services.turn_spans import SPANS
+from qualtui.services.indexes import INDEXES
 from qualtui.services.codings import CodingService
 from qualtui.services.documents import DocumentService
 from qualtui.services.framework import FrameworkService
@@ -81,7 +80,7 @@ class Project:
         coder = resolve_coder(coder)
         project_name = clean_label(name or "", 120) or clean_label(text_from_path(root.resolve().name), 120)
         try:
-            store = ProjectStore.create(root, shared_group=shared_group, codings_summary=COUNTS, turns_summary=SPANS,
+            store = ProjectStore.create(root, shared_group=shared_group, summaries=INDEXES,
                                         meta={"name": project_name, "created_with": __version__})
         except StoreError as exc:
             raise QualtuiError(str(exc)) from None
@@ -94,7 +93,7 @@ class Project:
     @classmethod
     def open(cls, path: str | os.PathLike, *, coder: str | None = None) -> "Project":
         try:
-            store = ProjectStore.open(Path(path), codings_summary=COUNTS, turns_summary=SPANS)
+            store = ProjectStore.open(Path(path), INDEXES)
         except StoreError as exc:
             raise QualtuiError(str(exc)) from None
         return cls(store, resolve_coder(coder))

@@ -1,8 +1,9 @@
 """An index of one kind of per-document file: a summary of each, so a pass over a project reads no file.
 
-Two are kept: the codings index (``<project>/.qualtui.index.jsonl``, ``stores.layout.CODINGS_INDEX``)
-summarises the codings files, the turns index (``.qualtui.turns.jsonl``, ``TURNS_INDEX``) the turns
-files.  Each holds one JSON line per state of a file::
+Three are kept: the codings index (``<project>/.qualtui.index.jsonl``, ``stores.layout.CODINGS_INDEX``)
+counts the codings files, the coding-columns index (``.qualtui.columns.jsonl``, ``COLUMNS_INDEX``)
+holds their codings as columns, and the turns index (``.qualtui.turns.jsonl``, ``TURNS_INDEX``)
+summarises the turns files.  Each holds one JSON line per state of a file::
 
     {"v": 1, "doc": ID, "sig": [ino, size, mtime_ns, ctime_ns], ...the summary's own fields}
 
@@ -14,9 +15,10 @@ is parsed only when its document is asked for: one document's entry costs no par
 
 It is a cache, never a source of truth, and it is never trusted:
 
-* every write of a codings file appends the summary of what it wrote, with the file's signature
+* every write of a codings file appends its counts to the codings index, with the file's signature
   taken under the file's lock (a transaction appends after its commit, under the project lock);
-  turns files are written only by imports and pseudonymisation: their entries are made when read;
+  the other two are made when read (turns files are written only by imports and pseudonymisation;
+  a columns entry is larger than an edit is worth writing);
 * a reader uses the last entry of a document only when its signature is the signature the
   codings file has now.  Any other state (a crash between the write and the append, an append lost
   to a concurrent compaction, a torn or unparseable line, a missing or unreadable index, a file
@@ -35,6 +37,7 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,6 +65,15 @@ class Summary(Protocol):
     def from_json(self, entry: Mapping[str, Any], signature: Signature) -> Any | None:
         """The summary an index line holds, or None when it is not well-formed (may raise KeyError,
         TypeError or ValueError for that too)."""
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """What each index of a project keeps (the core's business); an index without one is not kept."""
+
+    codings: Summary | None = None   # the codings index
+    turns: Summary | None = None     # the turns index
+    columns: Summary | None = None   # the coding-columns index
 
 
 def signature_of(st: os.stat_result) -> Signature:
@@ -106,12 +118,14 @@ class FileIndex:
 
     def __init__(self, root: Path, perms: Permissions = PRIVATE, summary: Summary | None = None, *,
                  index: Path | None = None, path_of: Callable[[str], Path] | None = None,
-                 holds: type = dict) -> None:
+                 holds: type = dict, keeps_parsed: bool = True) -> None:
         layout = ProjectLayout(root)
         self.summary = summary
         self.path = index or layout.codings_index
         self.path_of = path_of or layout.codings
         self.holds = holds   # the JSON type an indexed file holds (a codings file: an object)
+        # False: an entry is parsed each time it is asked for, never held (a large one, read once per pass)
+        self.keeps_parsed = keeps_parsed
         self.perms = perms
         self._guard = threading.RLock()
         self._entries: dict[str, Any] = {}
@@ -149,8 +163,10 @@ class FileIndex:
         end = data.rfind(b"\n")
         if end < 0:
             return  # only a line still being written (or a torn one): read it when it is whole
-        for line in data[:end].split(b"\n"):
-            if not line.strip():
+        lines = data.split(b"\n")
+        del data, lines[-1]   # after the last newline: a line still being written, read when it is whole
+        for line in lines:
+            if not line or line.isspace():
                 continue
             self._lines += 1
             doc = _document_of(line)
@@ -165,18 +181,20 @@ class FileIndex:
         self._offset += end + 1
 
     def _entry(self, doc_id: str) -> Any | None:
-        line = self._unparsed.pop(doc_id, None)
+        line = self._unparsed.pop(doc_id, None) if self.keeps_parsed else self._unparsed.get(doc_id)
         if line is not None:
             assert self.summary is not None
             parsed = _parse_line(self.summary, line)
-            if parsed is not None and parsed[0] == doc_id:
-                self._entries[doc_id] = parsed[1]
+            value = parsed[1] if parsed is not None and parsed[0] == doc_id else None
+            if not self.keeps_parsed:
+                return value
+            if value is not None:
+                self._entries[doc_id] = value
         return self._entries.get(doc_id)
 
     def _all_entries(self) -> dict[str, Any]:
-        for doc_id in list(self._unparsed):
-            self._entry(doc_id)
-        return self._entries
+        found = {doc_id: self._entry(doc_id) for doc_id in list(self._unparsed)}
+        return {**self._entries, **{doc_id: entry for doc_id, entry in found.items() if entry is not None}}
 
     # counting -------------------------------------------------------------------------------
     def counts(self, doc_ids: Iterable[str], *, staged: Callable[[Path], Any] | None = None,
@@ -277,6 +295,12 @@ class FileIndex:
         self._forget()
 
     # checking -------------------------------------------------------------------------------
+    def entry(self, doc_id: str) -> Any | None:
+        """The last entry of one document, as the index holds it (for checking)."""
+        with self._guard:
+            self._load()
+            return self._entry(doc_id)
+
     def entries(self) -> dict[str, Any]:
         """The last entry of each document, as the index holds them (for checking and tests)."""
         with self._guard:

@@ -11,6 +11,7 @@
       audit.jsonl               append-only audit trail
       .qualtui.index.jsonl      the codings index: counts per document, a cache (see stores.file_index)
       .qualtui.turns.jsonl      the turns index: where each turn lies and who speaks, a cache (the same)
+      .qualtui.columns.jsonl    the coding-columns index: each codings file's codings as columns, a cache
       backups/                  automatic and manual backups
       .txn/                     a transaction's staging folder (see stores.transaction), only while one runs
       .txn-<id>/                a spent or fresh staging folder, for the one rename that retires or creates .txn/
@@ -34,7 +35,8 @@ BACKUPS_DIR = "backups"
 PROJECT_LOCK = ".qualtui.project.lock"
 CODINGS_INDEX = ".qualtui.index.jsonl"  # a cache: never backed up, rebuilt from the codings files
 TURNS_INDEX = ".qualtui.turns.jsonl"    # a cache: never backed up, rebuilt from the turns files
-CACHES = (CODINGS_INDEX, TURNS_INDEX)
+COLUMNS_INDEX = ".qualtui.columns.jsonl"  # a cache: never backed up, rebuilt from the codings files
+CACHES = (CODINGS_INDEX, TURNS_INDEX, COLUMNS_INDEX)
 
 TXN_DIR = ".txn"
 TXN_MANIFEST = "manifest.json"
@@ -170,6 +172,10 @@ class ProjectLayout:
     @property
     def turns_index(self) -> Path:
         return self.root / TURNS_INDEX
+
+    @property
+    def columns_index(self) -> Path:
+        return self.root / COLUMNS_INDEX
 
     @property
     def txn_dir(self) -> Path:

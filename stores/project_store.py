@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
-from stores.file_index import FileIndex, Summary
+from stores.file_index import FileIndex, Summaries
 from stores.errors import StoreError
 from stores.layout import FOLDERS, MARKER, ProjectLayout, document_of, valid_document_id
 from stores.links import planted_links, read_bytes
@@ -38,8 +38,7 @@ def _now() -> str:
 
 
 class ProjectStore:
-    def __init__(self, root: Path, perms: Permissions = PRIVATE, codings_summary: Summary | None = None,
-                 turns_summary: Summary | None = None) -> None:
+    def __init__(self, root: Path, perms: Permissions = PRIVATE, summaries: Summaries = Summaries()) -> None:
         self.root = Path(root)
         self.layout = ProjectLayout(self.root)
         self.perms = perms
@@ -49,10 +48,12 @@ class ProjectStore:
         self.project = RecordFile(self.layout.marker, perms, self.context)
         self._document_files: dict[str, RecordFile] = {}
         self._text_cache: dict[str, tuple[tuple | None, str]] = {}
-        # what the codings index keeps per codings file: the core's business (qualtui.services.coding_counts)
-        self.coding_index = FileIndex(self.root, perms, codings_summary)
-        # and the turns index, per turns file (qualtui.services.turn_spans)
-        self.turn_index = FileIndex(self.root, perms, turns_summary, index=self.layout.turns_index,
+        # what each index keeps is the core's business (qualtui.services.coding_counts, coding_columns, turn_spans)
+        self.summaries = summaries
+        self.coding_index = FileIndex(self.root, perms, summaries.codings)
+        self.columns_index = FileIndex(self.root, perms, summaries.columns, index=self.layout.columns_index,
+                                       keeps_parsed=False)
+        self.turn_index = FileIndex(self.root, perms, summaries.turns, index=self.layout.turns_index,
                                     path_of=self.layout.turns, holds=list)
 
     # lifecycle -------------------------------------------------------------
@@ -62,7 +63,7 @@ class ProjectStore:
 
     @classmethod
     def create(cls, root: Path, *, shared_group: bool = False, meta: Mapping[str, Any] | None = None,
-               codings_summary: Summary | None = None, turns_summary: Summary | None = None) -> "ProjectStore":
+               summaries: Summaries = Summaries()) -> "ProjectStore":
         root = Path(root)
         perms = permissions_for({"shared_group": shared_group})
         if cls.is_project(root):
@@ -73,7 +74,7 @@ class ProjectStore:
             os.chmod(root, perms.dir_mode)
         else:
             ensure_dir(root, perms)
-        store = cls(root, perms, codings_summary, turns_summary)
+        store = cls(root, perms, summaries)
         ensure_dir(store.layout.documents_dir, perms)
         record = {
             "id": META_ID,
@@ -86,13 +87,12 @@ class ProjectStore:
         return store
 
     @classmethod
-    def open(cls, root: Path, codings_summary: Summary | None = None,
-             turns_summary: Summary | None = None) -> "ProjectStore":
+    def open(cls, root: Path, summaries: Summaries = Summaries()) -> "ProjectStore":
         root = Path(root)
         if not cls.is_project(root):
             raise StoreError(f"{root} is not a qualtui project (no {MARKER})")
         refuse_links(root)
-        probe = cls(root, codings_summary=codings_summary, turns_summary=turns_summary)
+        probe = cls(root, summaries=summaries)
         try:
             meta = probe.project.get("meta", META_ID)
         except CorruptFileError as exc:
@@ -106,7 +106,7 @@ class ProjectStore:
                 f"{SCHEMA_VERSION}); upgrade qualtui to open it"
             )
         perms = permissions_for(meta)
-        store = probe if perms == probe.perms else cls(root, perms, codings_summary, turns_summary)
+        store = probe if perms == probe.perms else cls(root, perms, summaries)
         store.recover_if_dead()
         return store
 
@@ -240,6 +240,10 @@ class ProjectStore:
     def coding_counts(self, doc_ids: list[str]) -> dict[str, Any]:
         """Each document's codings summary, from the codings index (see ``stores.file_index``)."""
         return self._summaries(self.coding_index, doc_ids)
+
+    def coding_columns(self, doc_ids: list[str]) -> dict[str, Any]:
+        """Each document's codings as columns, from the coding-columns index."""
+        return self._summaries(self.columns_index, doc_ids)
 
     def turn_summaries(self, doc_ids: list[str]) -> dict[str, Any]:
         """Each document's turns summary, from the turns index."""

@@ -51,8 +51,10 @@ def extract(archive: Path, into: Path) -> Path:
 
 @pytest.mark.parametrize("as_zip", [False, True])
 def test_backup_restores_to_an_equal_project_that_passes_check(coded, tmp_path, as_zip):
+    codes = {code.id for code in coded.codes.all()}
     for doc in coded.docs.all():
-        coded.docs.turn_spans(doc.id)   # the turns index is written by its first reader
+        coded.docs.turn_spans(doc.id)   # the turns and coding-columns indexes are written by their first reader
+        coded.codings.columns_of(doc.id, codes)
     args = ["-p", str(coded.root), "backup"] + (["--zip"] if as_zip else [])
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output

@@ -150,11 +150,12 @@ def test_a_streaming_pass_holds_one_document_at_a_time(built):
     corpus = Corpus(project, streaming=True)
     held = []
     for batch in iter_segments(corpus, [code]):
-        held.append(len(project.store._document_files))
-    assert held and max(held) == 1 and len(project.store._document_files) == 0
+        held.append((len(project.store._document_files), len(project.store._text_cache)))
+    assert held and {texts for _, texts in held} == {1} and max(files for files, _ in held) <= 1
+    assert len(project.store._document_files) == len(project.store._text_cache) == 0
     kept = Corpus(project)   # a screen's corpus keeps what it read, for its next analysis
     assert [s for b in iter_segments(kept, [code]) for s in b] == retrieve(Corpus(project), [code])
-    assert len(project.store._document_files) > 1
+    assert len(project.store._text_cache) > 1
 
 
 def test_codings_json_is_one_coding_per_line_with_every_field(built):

@@ -110,9 +110,9 @@ def test_retrieve_reads_only_the_documents_the_index_finds_the_code_in(built, mo
     code = project.codes.get("Staff support").id
     expected = retrieve(Corpus(project), [code])
     read: list[str] = []
-    original = project.codings.records_of
-    monkeypatch.setattr(project.codings, "records_of",
-                        lambda doc_id, codes: read.append(doc_id) or original(doc_id, codes))
+    original = project.codings.columns_of
+    monkeypatch.setattr(project.codings, "columns_of",
+                        lambda doc_id, codes, coders=None: read.append(doc_id) or original(doc_id, codes, coders))
     assert retrieve(Corpus(project), [code]) == expected
     assert sorted(set(read)) == sorted({s.document_id for s in expected}) and len(read) < len(project.docs.all())
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from qualtui.errors import QualtuiError
 from qualtui.team.identity import coder_key
 from qualtui.model import Code, Coding, Document, Turn
+from qualtui.services.coding_columns import CodingColumns
 from qualtui.text.lines import line_of, line_starts
 from qualtui.text.units import TextUnits, turn_extent
 from qualtui.text.normalise import clean_label
@@ -196,14 +197,12 @@ class DocumentView:
                              if scope.admits_coding(c)]
         return self._codings
 
-    def coding_records_of(self, code_ids: frozenset[str] | set[str]) -> list[dict[str, Any]]:
+    def coding_columns(self, code_ids: frozenset[str] | set[str]) -> CodingColumns:
         """This document's codings with one of *code_ids* (within the scope's coders), sorted by offset,
-        as records (``Coding`` fields): retrieving one code of many reads no object per coding."""
+        as columns: retrieving one code of many reads no object per coding."""
         if self._codings is not None:
-            return [c.to_record() for c in self._codings if c.code in code_ids]
-        scope = self.corpus.scope
-        records = self.corpus.project.codings.records_of(self.doc.id, code_ids)
-        return records if scope.coders is None else [r for r in records if scope.admits_coder(r["coder"])]
+            return CodingColumns.of_records([c.to_record() for c in self._codings if c.code in code_ids])
+        return self.corpus.project.codings.columns_of(self.doc.id, code_ids, self.corpus.scope.coders)
 
     def release(self) -> None:
         """Forget what was read (text, turns, codings), here and in the store's caches.

@@ -5,11 +5,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate, repeat
-from operator import add, itemgetter
-from typing import Any
+from itertools import accumulate, compress, repeat
+from operator import add
 
 from qualtui.analysis.corpus import Corpus, DocumentView
+from qualtui.services.coding_columns import CodingColumns
 from qualtui.text.units import clock
 
 
@@ -124,20 +124,17 @@ def iter_segment_columns(corpus: Corpus, code_ids: Iterable[str], *, context: in
     for view in corpus.visit():
         if view.id not in coded:
             continue
-        matching = view.coding_records_of(wanted)
-        if matching:
+        matching = view.coding_columns(wanted)
+        if len(matching):
             columns = _columns(corpus, view, matching, context, timestamps, excluded, role)
             if len(columns):
                 yield columns
 
 
-def _columns(corpus: Corpus, view: DocumentView, matching: list[dict[str, Any]], context: int, timestamps: bool,
+def _columns(corpus: Corpus, view: DocumentView, matching: CodingColumns, context: int, timestamps: bool,
              excluded: frozenset[str], role: Callable[[str], str]) -> SegmentColumns:
     # Once per document of a whole project: every column by map over C functions, one pass in Python.
-    def column(key: str) -> list:
-        return list(map(itemgetter(key), matching))
-
-    starts, ends = column("start"), column("end")
+    starts, ends = matching.start, matching.end
     turn_starts, turn_ends, turn_speakers, _ = view.turn_spans()
     # The turns a segment touches, as ``view.speakers`` finds them: from the first ending after its
     # start to the last beginning before its end (a point counts as one character).
@@ -147,11 +144,11 @@ def _columns(corpus: Corpus, view: DocumentView, matching: list[dict[str, Any]],
     speakers = [alone[first] if last - first == 1 else tuple(dict.fromkeys(s for s in turn_speakers[first:last] if s))
                 for first, last in zip(firsts, lasts)]
     if excluded:
-        keep = [i for i, names in enumerate(speakers) if not (names and all(role(s) in excluded for s in names))]
-        if len(keep) < len(matching):
-            matching = [matching[i] for i in keep]
-            starts, ends, speakers = [starts[i] for i in keep], [ends[i] for i in keep], [speakers[i] for i in keep]
-    codes = column("code")
+        keep = [not (names and all(role(s) in excluded for s in names)) for names in speakers]
+        if not all(keep):
+            matching = matching.kept(keep)
+            starts, ends, speakers = matching.start, matching.end, list(compress(speakers, keep))
+    codes = matching.code
     paths = {code: corpus.path(code) for code in set(codes)}
     n = len(matching)
     before, after, times = [""] * n, [""] * n, [""] * n
@@ -162,9 +159,9 @@ def _columns(corpus: Corpus, view: DocumentView, matching: list[dict[str, Any]],
         times = [clock(began) if (began := view.start_ms(s, e)) is not None else "" for s, e in zip(starts, ends)]
     first_lines, last_lines = _lines(view, starts, ends)
     return SegmentColumns(
-        view.id, view.name, column("id"), codes, list(map(paths.__getitem__, codes)), starts, ends, first_lines,
-        last_lines, list(map(view.text.__getitem__, map(slice, starts, ends))), speakers, column("coder"),
-        column("created"), column("memo"), before, after, times)
+        view.id, view.name, matching.id, codes, list(map(paths.__getitem__, codes)), starts, ends, first_lines,
+        last_lines, list(map(view.text.__getitem__, map(slice, starts, ends))), speakers, matching.coder,
+        matching.created, matching.memo, before, after, times)
 
 
 def _lines(view: DocumentView, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:

@@ -21,7 +21,8 @@ from typing import Any
 from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE
 from stores.file_index import INDEX_NAME, FileIndex, disagrees, signature_of
-from stores.layout import (AUDIT_LOG, BACKUPS_DIR, DOCUMENTS_DIR, FOLDERS, MARKER, TURNS_INDEX, TXN_DIR, ProjectLayout,
+from stores.layout import (AUDIT_LOG, BACKUPS_DIR, COLUMNS_INDEX, DOCUMENTS_DIR, FOLDERS, MARKER, TURNS_INDEX,
+                           TXN_DIR, ProjectLayout,
                            is_leftover_temp_file, is_lock_file, is_temp_file, is_unknown_in_documents,
                            known_document_names, valid_document_id)
 from stores.links import planted_links, read_bytes
@@ -30,6 +31,7 @@ from stores.project_store import META_ID, permissions_for
 from stores.transaction import pending
 from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
 from qualtui.progress import track
+from qualtui.services.coding_columns import COLUMNS
 from qualtui.services.coding_counts import COUNTS
 from qualtui.services.turn_spans import SPANS
 from qualtui.safety.rules import (check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment,
@@ -89,6 +91,7 @@ class _Checker:
         self.files = ProjectFiles()
         self.index_entries: dict = {}
         self.turn_entries: dict = {}
+        self.column_entries = FileIndex(root, summary=COLUMNS, index=self.layout.columns_index, keeps_parsed=False)
 
     def add(self, kind: str, where: str, message: str, repairable: bool = True) -> None:
         self.problems.append(Problem(kind, where, message, repairable))
@@ -274,6 +277,9 @@ class _Checker:
                 self.files.coding_ids.add(key)
         if disagrees(COUNTS, self.index_entries.get(doc.id), data, before, path):
             self.add("codings-index", INDEX_NAME, f"disagrees with the codings of {doc.name!r} (the index was "
+                     "edited by hand or damaged); it is rebuilt from the codings files")
+        if disagrees(COLUMNS, self.column_entries.entry(doc.id), data, before, path):
+            self.add("columns-index", COLUMNS_INDEX, f"disagrees with the codings of {doc.name!r} (the index was "
                      "edited by hand or damaged); it is rebuilt from the codings files")
 
     def check_memos(self, table: dict) -> None:

@@ -26,8 +26,7 @@ from qualtui.safety.integrity import (
     load_files,
 )
 from qualtui.safety.rules import find_cycles, invalid_coding, is_torn_audit_fragment
-from qualtui.services.coding_counts import COUNTS
-from qualtui.services.turn_spans import SPANS
+from qualtui.services.indexes import INDEXES
 from qualtui.team.identity import resolve_coder
 
 
@@ -79,7 +78,7 @@ class _Fixer:
         self.root = root
         self.files = files
         self.report = report
-        self.store = ProjectStore(root, files.perms, COUNTS, SPANS)
+        self.store = ProjectStore(root, files.perms, INDEXES)
 
     def done(self, kind: str, message: str) -> None:
         self.report.fixed.append(f"{kind}: {message}")
@@ -107,6 +106,9 @@ class _Fixer:
         if kinds["turns-index"]:
             self.store.turn_index.rebuild(list(self.files.documents))
             self.done("turns-index", "rebuilt the turns index from the turns files")
+        if kinds["columns-index"]:  # from the codings files as repaired above
+            self.store.columns_index.rebuild(list(self.files.documents))
+            self.done("columns-index", "rebuilt the coding-columns index from the codings files")
         for problem in kinds["permissions"]:
             path = self.root / problem.where
             if not path.exists():  # moved away by an earlier step

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
-from itertools import chain
-from operator import itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from qualtui.errors import ChangedMeanwhile, NotFoundError, QualtuiError
 from qualtui.model import Coding, new_id, now_iso
 from qualtui.progress import track
+from qualtui.services.coding_columns import RECORD_ORDER, CodingColumns, readable
 from qualtui.services.coding_counts import CODINGS_TABLE, DocCounts, count_records
 from qualtui.text.normalise import clean_label
 from stores import StoreError
@@ -38,12 +37,6 @@ def _clean_coders(tally: DocCounts) -> DocCounts:
     for coder, chars in tally.covered.items():  # two raw names cleaned alike: an upper bound, capped
         covered[clean_label(coder, 60)] += chars
     return replace(tally, codes=dict(codes), covered={c: min(n, tally.covered_all) for c, n in covered.items()})
-
-
-_RECORD_ORDER = itemgetter("start", "end", "id")   # the order of ``_sort_key``
-_OFFSETS, _NAMES = itemgetter("start", "end"), itemgetter("id", "code", "coder")
-_CREATED, _MEMO = methodcaller("get", "created"), methodcaller("get", "memo")   # older files may lack them
-_TEXT_OR_NONE = {str, type(None)}
 
 
 def _sort_key(coding: Coding) -> tuple[int, int, str]:
@@ -74,12 +67,9 @@ class CodingService:
         table = self.store.document_file(doc_id).raw(TABLE)
         try:
             records = list(table.values()) if codes is None else [r for r in table.values() if r["code"] in codes]
-            offsets = set(map(type, chain.from_iterable(map(_OFFSETS, records))))
-            names = set(map(type, chain.from_iterable(map(_NAMES, records))))
-            optional = {*map(type, map(_CREATED, records)), *map(type, map(_MEMO, records))}
-        except (KeyError, TypeError, AttributeError):
-            offsets = names = optional = {None}   # a field missing, or a record that is not an object
-        if not offsets <= {int} or not names <= {str} or not optional <= _TEXT_OR_NONE:
+        except (KeyError, TypeError):
+            records = [None]   # a record that is not an object, or has no code
+        if not readable(records):
             raise StoreError(f"{self.store.codings_path(doc_id)} holds a coding that cannot be read (a field "
                              "missing or of the wrong kind); run 'qualtui check --repair'")
         return records
@@ -98,8 +88,20 @@ class CodingService:
         records = self._records(doc_id, codes)
         if not Coding.usable_as_stored(records, complete=True):
             records = [c.to_record() for c in Coding.from_records(records)]
-        records.sort(key=_RECORD_ORDER)
+        records.sort(key=RECORD_ORDER)
         return records
+
+    def columns_of(self, doc_id: str, codes: Container[str], coders: Container[str] | None = None) -> CodingColumns:
+        """``records_of`` as columns (by *coders*, casefolded names, if given): what a whole-project pass reads.
+
+        From the coding-columns index (``services.coding_columns``): one short line per document, not
+        its codings file, unless the entry is stale.  A file with any coding to read the careful way
+        goes through ``records_of``.
+        """
+        columns = self.store.coding_columns([doc_id])[doc_id]
+        if columns.odd:
+            columns = CodingColumns.of_records(self.records_of(doc_id, codes))
+        return columns.only(codes, coders)
 
     def iter_all(self, doc_ids: Iterable[str] | None = None) -> Iterator[Coding]:
         ids = list(doc_ids) if doc_ids is not None else [d.id for d in self.project.docs.all()]
