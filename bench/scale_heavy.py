@@ -30,6 +30,8 @@ HEAVY_CASES: list[tuple[str, list[str]]] = [
     ("export framework", ["-p", "{project}", "export", "framework", "-o", "{scratch}/framework.csv"]),
     ("export framework --quotes", ["-p", "{project}", "export", "framework", "--quotes",
                                    "-o", "{scratch}/quotes.csv"]),
+    ("export framework --quotes (.docx)", ["-p", "{project}", "export", "framework", "--quotes",
+                                           "-o", "{scratch}/quotes.docx"]),
     ("backup", ["-p", "{project}", "backup", "-o", "{scratch}/backup.tar.gz"]),
     ("backup --zip", ["-p", "{project}", "backup", "-o", "{scratch}/backup.zip"]),
     ("check --repair", ["-p", "{copy}", "check", "--repair"]),

@@ -152,12 +152,18 @@ def export_framework(project, output: Path, quotes: bool, by_attr: str | None, c
     if fmt not in fx.FORMATS:
         raise QualtuiError(f"the output file must end in .csv, .md, .html or .docx (not {safe(output.name)!r})")
     matrix = build_framework(project, by_attr=by_attr, codes=parse_codes(codes))
-    if fmt == "docx":
-        _write(project, output, fx.framework_docx(project, matrix, with_quotes=quotes), binary=True, what=fmt)
-        return
-    from qualtui.safeio.output_paths import write_export_parts
+    # Every format is written a case (row) at a time, each cell's quotes read for it alone: quotes are large.
+    from qualtui.safeio.output_paths import export_writer, write_export_parts
 
-    render = {"csv": fx.framework_csv_parts, "md": fx.framework_markdown_parts, "html": fx.framework_html_parts}[fmt]
-    parts = render(project, matrix, with_quotes=quotes)   # written a case at a time: quotes are large
-    size = write_export_parts(output, (part.encode("utf-8") for part in parts), project_root=project.root)
+    if fmt == "docx":
+        from qualtui.reports.framework_docx import write_framework_docx
+
+        with export_writer(output, project_root=project.root) as out:   # a zip: its writer seeks back
+            write_framework_docx(out, project, matrix, with_quotes=quotes)
+            size = out.tell()
+    else:
+        render = {"csv": fx.framework_csv_parts, "md": fx.framework_markdown_parts,
+                  "html": fx.framework_html_parts}[fmt]
+        parts = render(project, matrix, with_quotes=quotes)
+        size = write_export_parts(output, (part.encode("utf-8") for part in parts), project_root=project.root)
     click.echo(f"wrote {safe(str(output))} ({size:,} bytes, readable only by you)", err=True)

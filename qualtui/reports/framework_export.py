@@ -1,4 +1,5 @@
-"""The Framework matrix as csv, md, html or docx: summaries per cell and, optionally, the quotes behind them."""
+"""The Framework matrix as csv, md or html (.docx: ``framework_docx``): summaries per cell and, optionally, the quotes
+behind them."""
 
 from __future__ import annotations
 
@@ -125,36 +126,3 @@ def framework_html_parts(project, matrix: FrameworkMatrix, *, with_quotes: bool 
             row.append(f'<td class="{cell.state}">{body}</td>')
         yield "\n" + "".join(row) + "</tr>"
     yield "\n</tbody></table>\n</body></html>\n"
-
-
-def framework_docx(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-
-    from qualtui.reports.docx_markdown import add_markdown
-
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    document.add_heading(strip_controls(_title(project, matrix)), level=1)
-    table = document.add_table(rows=1, cols=len(matrix.columns) + 1)
-    table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, ["Case", *[c.label for c in matrix.columns]]):
-        cell.paragraphs[0].add_run(strip_controls(title)).bold = True
-    for case in matrix.cases:
-        cells = table.add_row().cells
-        cells[0].paragraphs[0].add_run(strip_controls(case.label)).bold = True
-        for word_cell, column in zip(cells[1:], matrix.columns):
-            cell = matrix.cell(case, column)
-            if cell.summary:
-                add_markdown(word_cell, cell.summary.text)
-            else:
-                word_cell.paragraphs[0].add_run(
-                    f"{counted(len(cell.codings), 'segment')}, no summary" if cell.codings else "\u2013").italic = True
-            for q in _quotes(project, matrix, cell, with_quotes):
-                word_cell.add_paragraph(strip_controls(q.text), style="Quote")
-                word_cell.add_paragraph().add_run("\u2014 " + strip_controls(q.citation)).italic = True
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
