@@ -88,6 +88,9 @@ def build(base: Path, docs: int, seed: int, env: dict[str, str]) -> tuple[Path, 
 CLI_CASES: list[tuple[str, list[str], float | None]] = [
     ("retrieve --format json", ["retrieve", "Participant talk", "--format", "json"], 1.0),
     ("retrieve (table)", ["retrieve", "Participant talk"], 0.8),
+    # the same in one process (QUALTUI_PROCESSES=1): what a machine without an idle second processor sees
+    ("retrieve --format json, one process", ["retrieve", "Participant talk", "--format", "json"], None),
+    ("retrieve (table), one process", ["retrieve", "Participant talk"], None),
     ("retrieve --format csv", ["retrieve", "Participant talk", "--format", "csv"], None),
     ("docs", ["docs"], 0.3),
     ("codes", ["codes"], 0.3),
@@ -116,8 +119,9 @@ def measure_cli(ctx: Context) -> list[Result]:
             continue
         argv = ["-p", str(ctx.project), *(a.format(scratch=ctx.scratch) for a in args)]
         out = ctx.scratch / "out.txt"
-        run_once(argv, ctx.env, out)   # warms the bytecode and page caches, as any earlier run has
-        runs = [run_once(argv, ctx.env, out) for _ in range(ctx.args.runs)]
+        env = dict(ctx.env, QUALTUI_PROCESSES="1") if label.endswith("one process") else ctx.env
+        run_once(argv, env, out)   # warms the bytecode and page caches, as any earlier run has
+        runs = [run_once(argv, env, out) for _ in range(ctx.args.runs)]
         seconds = statistics.median(r[0] for r in runs)
         peak = max(r[1] for r in runs)
         # On a shared machine the wall time waits for other processes; the CPU time does not.

@@ -11,8 +11,8 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from collections.abc import Iterable
-from itertools import chain, repeat
-from operator import eq, methodcaller
+from itertools import chain, compress, repeat
+from operator import eq, is_, methodcaller
 from typing import Any, ClassVar
 
 from qualtui.text.normalise import BIDI_CONTROLS, clean_label, clean_text, has_controls
@@ -249,7 +249,7 @@ class Coding(_Record):
         labels = "".join(coders) + "".join(created)
         # isprintable() is false for every character _LABEL_UNSAFE finds (and others): a quicker first look
         return (not labels.isprintable() and _LABEL_UNSAFE.search(labels) is not None) \
-            or has_controls("".join([m for m in memos if type(m) is str]))
+            or has_controls("".join(compress(memos, map(is_, map(type, memos), repeat(str)))))
 
     def _clean_more(self) -> dict[str, Any]:
         return {"memo": clean_text(self.memo) or None if isinstance(self.memo, str) else None}

@@ -203,15 +203,15 @@ def test_an_export_written_in_parts_replaces_the_file_only_when_complete(tmp_pat
 
 def test_json_is_written_as_utf8_bytes_once_or_through_the_text_layer(monkeypatch):
     """Bytes straight to a UTF-8 stdout's buffer, escaped text otherwise: the same characters either way."""
-    from qualtui.cli.stream import _write_json
+    from qualtui.cli.stream import _write_printable, printable_json
 
     text = '[\n{"text": "caf\u00e9 \u2014 fine"},\n{"text": "a\x9bb\x7f"}'
     for stream in (io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="latin-1",
                                                                                          errors="backslashreplace"),
                    io.StringIO()):
         monkeypatch.setattr("sys.stdout", stream)
-        _write_json(text[:33])        # nothing to escape
-        _write_json(text[33:])        # DEL and C1: escaped
+        _write_printable(printable_json(text[:33]))        # nothing to escape
+        _write_printable(printable_json(text[33:]))        # DEL and C1: escaped
         stream.flush()
         printed = stream.getvalue() if isinstance(stream, io.StringIO) else \
             stream.buffer.getvalue().decode(stream.encoding, "backslashreplace")

@@ -248,9 +248,9 @@ class Corpus:
         self._tree: list[tuple[int, Code]] | None = None
         self._paths: dict[str, str] | None = None
 
-    def visit(self) -> Iterator[DocumentView]:
-        """The documents in scope, in order; when streaming, each is released after its turn."""
-        for view in self.documents:
+    def visit(self, views: Iterable[DocumentView] | None = None) -> Iterator[DocumentView]:
+        """The documents in scope (or *views* of them), in order; when streaming, each is released after its turn."""
+        for view in self.documents if views is None else views:
             yield view
             if self.streaming:
                 view.release()

@@ -110,25 +110,38 @@ def iter_segments(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, 
 
 
 def iter_segment_columns(corpus: Corpus, code_ids: Iterable[str], *, context: int = 0, timestamps: bool = False,
-                         exclude_roles: Iterable[str] = ()) -> Iterator[SegmentColumns]:
+                         exclude_roles: Iterable[str] = (),
+                         views: Iterable[DocumentView] | None = None) -> Iterator[SegmentColumns]:
     """``iter_segments`` as columns: what printing tens of thousands of segments is made from.
 
     With a streaming corpus only the current document is held, whatever the project's size; documents
-    the codings index counts no coding of the codes in are not read at all.
+    the codings index counts no coding of the codes in are not read at all.  *views*: only those
+    documents (a part of ``coded_documents``).
     """
     wanted = frozenset(code_ids)
     excluded = frozenset(r.casefold() for r in exclude_roles)
     role = corpus.project.speakers.role
-    tallies = corpus.project.codings.tallies([v.id for v in corpus.documents])
-    coded = {doc_id for doc_id, tally in tallies.items() if any(code in wanted for code, _coder in tally.codes)}
-    for view in corpus.visit():
-        if view.id not in coded:
-            continue
+    if views is None:
+        views = [view for view, _ in coded_documents(corpus, wanted)]
+    for view in corpus.visit(views):
         matching = view.coding_columns(wanted)
         if len(matching):
             columns = _columns(corpus, view, matching, context, timestamps, excluded, role)
             if len(columns):
                 yield columns
+
+
+def coded_documents(corpus: Corpus, code_ids: Iterable[str]) -> list[tuple[DocumentView, int]]:
+    """The documents in scope with any coding of *code_ids* (by any coder), each with how many, from
+    the codings index (no codings file read): the documents a retrieval visits, and its work in each."""
+    wanted = frozenset(code_ids)
+    tallies = corpus.project.codings.tallies([v.id for v in corpus.documents])
+    found = []
+    for view in corpus.documents:
+        codings = sum(n for (code, _coder), n in tallies[view.id].codes.items() if code in wanted)
+        if codings:
+            found.append((view, codings))
+    return found
 
 
 def _columns(corpus: Corpus, view: DocumentView, matching: CodingColumns, context: int, timestamps: bool,

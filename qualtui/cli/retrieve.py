@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import closing
 from json.encoder import encode_basestring as _es
 from typing import TYPE_CHECKING
 
@@ -15,10 +17,12 @@ import click
 
 from qualtui.cli.analysis import NO_INTERVIEWER, attr_filter_option, corpus_for, read_options, reading_blocks
 from qualtui.cli.common import format_option, safe
-from qualtui.cli.stream import TABLE_CUT, JsonArray, distinct_safe, each_once, safe_column, writer
+from qualtui.cli.stream import TABLE_CUT, JsonArray, distinct_safe, each_once, printable_json, safe_column, writer
+from qualtui.cli.two_processes import in_order
 from qualtui.text.normalise import strip_controls
 
 if TYPE_CHECKING:
+    from qualtui.analysis.corpus import DocumentView
     from qualtui.analysis.retrieval import SegmentColumns
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -156,18 +160,23 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
     view with the surrounding lines.  --format json prints an array with one
     segment per line.
     """
-    from qualtui.analysis.retrieval import iter_segment_columns
+    from qualtui.analysis.retrieval import coded_documents, iter_segment_columns
 
     corpus = corpus_for(project, attrs, docs, coders)
     code_ids = corpus.code_ids_for(code_ref, children=children)
-    batches = iter_segment_columns(corpus, code_ids, context=context, timestamps=timestamps,
-                                   exclude_roles=("interviewer",) if no_interviewer else ())
     label = corpus.path(code_ids[0]) + (" (with sub-codes)" if children and len(code_ids) > 1 else "")
+    coded = coded_documents(corpus, code_ids)
+
+    def batches(part: Sequence[tuple[DocumentView, int]]) -> Iterator[SegmentColumns]:
+        return iter_segment_columns(corpus, code_ids, context=context, timestamps=timestamps,
+                                    exclude_roles=("interviewer",) if no_interviewer else (),
+                                    views=[view for view, _ in part])
+
     count = 0
     if fmt == "md":   # the heading counts segments and documents: the quotes are kept (as text) until then
         quotes: list[str] = []
         docs_quoted = 0
-        for batch in batches:
+        for batch in batches(coded):
             docs_quoted += 1
             quotes.extend(_md_quote(s, context) for s in batch.segments())
         sys.stdout.write(_md_heading(label, len(quotes), docs_quoted))
@@ -175,21 +184,33 @@ def retrieve(project, code_ref: str, children: bool, context: int, timestamps: b
             sys.stdout.write("".join("\n" + quote for quote in quotes[start:start + 1000]))
         return
     if fmt == "table" and context:
-        for batch in batches:
+        for batch in batches(coded):
             count += len(batch)
             sys.stdout.write(reading_blocks([(f"{s.citation()}  [{s.code}]  ({s.coder})"
                                               + (f"  memo: {s.memo}" if s.memo else ""), s.before, s.text, s.after)
                                              for s in batch.segments()]))
     elif fmt == "json":
         out = JsonArray()
-        for batch in batches:
-            out.write_lines(_json_lines(batch, timestamps, context))
+
+        def json_of(part: Sequence[tuple[DocumentView, int]]) -> Iterator[bytes | str]:
+            for batch in batches(part):
+                yield printable_json(",\n".join(_json_lines(batch, timestamps, context)))
+
+        with closing(in_order(coded, [n for _, n in coded], json_of)) as printable:
+            for payload in printable:
+                out.write_printable(payload)
         out.close()
     else:
         out = writer(fmt, _columns(fmt, timestamps, context))
-        for batch in batches:
-            count += len(batch)
-            out.write_columns(_cells(batch, fmt, timestamps, context))
+
+        def cells_of(part: Sequence[tuple[DocumentView, int]]) -> Iterator[list[list[str]]]:
+            for batch in batches(part):
+                yield _cells(batch, fmt, timestamps, context)
+
+        with closing(in_order(coded, [n for _, n in coded], cells_of)) as made:
+            for cells in made:
+                count += len(cells[0])
+                out.write_columns(cells)
         out.close()
     if fmt == "table":
         click.echo(f"{count} segment{'s' * (count != 1)} of {safe(label)}", err=True)

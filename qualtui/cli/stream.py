@@ -78,30 +78,41 @@ class JsonArray:
 
     def write_lines(self, lines: Iterable[str]) -> None:
         """Records already encoded, one line each (no newline inside)."""
-        text = ",\n".join(lines)
-        if text:
-            _write_json(("[\n" if not self.started else ",\n") + text)
+        self.write_printable(printable_json(",\n".join(lines)))
+
+    def write_printable(self, payload: bytes | str) -> None:
+        """Records as ``printable_json`` made them (lines joined): made elsewhere, written here."""
+        if payload:
+            _write_printable(b"[\n" if not self.started else b",\n")
+            _write_printable(payload)
             self.started = True
 
     def close(self) -> None:
         sys.stdout.write("\n]\n" if self.started else "[]\n")
 
 
-def _write_json(text: str) -> None:
-    """Print JSON text as ``escape_json_controls`` makes it, encoded once: the UTF-8 searched for DEL and C1
-    controls is what is written, when standard output takes UTF-8 bytes (tens of megabytes from retrieve)."""
+def printable_json(text: str) -> bytes | str:
+    """JSON text as ``escape_json_controls`` makes it, ready for standard output: UTF-8 bytes when it takes
+    UTF-8 (encoded once, and the bytes searched for DEL and C1 controls are the ones written: tens of
+    megabytes from retrieve), else text for its own encoding."""
     out = sys.stdout
-    buffer = getattr(out, "buffer", None)
     try:
-        utf8 = buffer is not None and codecs.lookup(out.encoding).name == "utf-8"
-        data = text.encode("utf-8") if utf8 else b""
+        if getattr(out, "buffer", None) is not None and codecs.lookup(out.encoding).name == "utf-8":
+            data = text.encode("utf-8")
+            if not json_controls_in(data):
+                return data
     except (LookupError, TypeError, UnicodeEncodeError):   # no codec named, or lone surrogates: the text layer's way
-        utf8 = False
-    if not utf8 or json_controls_in(data):
-        out.write(escape_json_controls(text))
+        pass
+    return escape_json_controls(text)
+
+
+def _write_printable(payload: bytes | str) -> None:
+    out = sys.stdout
+    if isinstance(payload, str):
+        out.write(payload)
         return
     out.flush()
-    buffer.write(data)
+    out.buffer.write(payload)
 
 
 class CsvRows:

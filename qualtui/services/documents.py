@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -40,6 +39,8 @@ def resolve(items: list, ref: str, what: str, key=lambda item: item.name):
 
 def text_sha256(text: str) -> str:
     """The identity of a stored text: merge matches on it, ``check`` verifies it."""
+    import hashlib   # here: loading OpenSSL costs every command's start a few milliseconds
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
