@@ -1,4 +1,5 @@
 """The Framework matrix's .docx is written a quote at a time; the document is the one python-docx saved whole.
+Every format holds the texts of one case (row) at a time.
 
 The oracle below is the export as it was before it streamed: python-docx building the whole
 document (every quote paragraph named "Quote" through its public API), then saving it.
@@ -10,6 +11,7 @@ import io
 import zipfile
 
 import docx
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 from qualtui.analysis.framework import FrameworkMatrix, build_framework
 from qualtui.cli import cli
 from qualtui.model import Transcript
+from qualtui.reports import framework_export as fx
 from qualtui.reports.framework_docx import write_framework_docx
 from qualtui.reports.framework_export import _title
 from qualtui.reports.wording import counted
@@ -134,6 +137,19 @@ def test_the_tree_holds_one_row_without_its_quotes_and_one_case_text(project, mo
     assert max(texts for _, _, texts in held) == 1
     assert [len(row) for row in table_text(data)] == [3] * 7
     assert sum(text == "second quote" for row in table_text(data)[1:] for cell in row for _, text in cell) == 6
+
+
+@pytest.mark.parametrize("render", [fx.framework_csv_parts, fx.framework_markdown_parts, fx.framework_html_parts])
+def test_the_text_formats_hold_one_case_text_at_a_time(project, monkeypatch, render):
+    fill(project, [(["first quote", "second quote"], None) for _ in range(4)])
+    matrix = build_framework(project)
+    held = []
+    quotes = matrix.quotes
+    monkeypatch.setattr(matrix, "quotes", lambda project, cell, **kw: held.append(len(project.store._text_cache))
+                        or quotes(project, cell, **kw))
+    text = "".join(render(project, matrix, with_quotes=True))
+    assert len(held) == 4 * 2 and max(held) == 1
+    assert text.count("second quote") == 4
 
 
 def test_cli_writes_the_streamed_document_atomically(project, tmp_path, monkeypatch):

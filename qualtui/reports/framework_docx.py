@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from qualtui.analysis.framework import FrameworkMatrix
-from qualtui.reports.framework_export import _title
+from qualtui.reports.framework_export import _title, release
 from qualtui.reports.wording import counted
 from qualtui.text.normalise import strip_controls
 
@@ -93,8 +93,7 @@ def _rows(project, matrix: FrameworkMatrix, document, table, with_quotes: bool) 
                     word_cell._tc.remove(paragraph._p)
             yield piece   # the cell's end tag, and the next cell up to its quotes
         table._tbl.remove(row._tr)
-        for doc_id in case.documents:   # the texts read for the quotes: one case's held at a time
-            project.store.release_document(doc_id)
+        release(project, case)
 
 
 def _split(element, holes: list) -> list[bytes]:

@@ -8,7 +8,7 @@ import html
 import io
 from collections.abc import Iterator
 
-from qualtui.analysis.framework import Cell, FrameworkMatrix
+from qualtui.analysis.framework import Case, Cell, FrameworkMatrix
 from qualtui.reports import usermd
 from qualtui.reports.markdown import md_escape
 from qualtui.reports.model import Quote
@@ -20,6 +20,12 @@ FORMATS = ("csv", "md", "html", "docx")
 
 def _quotes(project, matrix: FrameworkMatrix, cell: Cell, with_quotes: bool) -> list[Quote]:
     return matrix.quotes(project, cell) if with_quotes else []
+
+
+def release(project, case: Case) -> None:
+    """Forget the texts read for *case*'s quotes: a pass over every case then holds one case's at a time."""
+    for doc_id in case.documents:
+        project.store.release_document(doc_id)
 
 
 def framework_csv(project, matrix: FrameworkMatrix, *, with_quotes: bool = False) -> str:
@@ -39,6 +45,7 @@ def framework_csv_parts(project, matrix: FrameworkMatrix, *, with_quotes: bool =
             if with_quotes:
                 row.append("\n".join(f"{q.text} \u2014 {q.citation}" for q in matrix.quotes(project, cell)))
             writer.writerow([strip_controls(str(v)) for v in row])
+        release(project, case)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -78,6 +85,7 @@ def framework_markdown_parts(project, matrix: FrameworkMatrix, *, with_quotes: b
             out += [usermd.as_written(cell.summary.text) if cell.summary else "*No summary yet.*", ""]
             for q in _quotes(project, matrix, cell, with_quotes):
                 out += [f"> {md_escape(q.text)}", ">", f"> \u2014 *{md_escape(q.citation)}*", ""]
+        release(project, case)
         text = held + "\n".join(out) + "\n"
         body = text.rstrip()
         held = text[len(body):]
@@ -124,5 +132,6 @@ def framework_html_parts(project, matrix: FrameworkMatrix, *, with_quotes: bool 
             for q in _quotes(project, matrix, cell, with_quotes):
                 body += f'<blockquote><p>{_esc(q.text)}</p><p class="cite">\u2014 {_esc(q.citation)}</p></blockquote>'
             row.append(f'<td class="{cell.state}">{body}</td>')
+        release(project, case)
         yield "\n" + "".join(row) + "</tr>"
     yield "\n</tbody></table>\n</body></html>\n"
