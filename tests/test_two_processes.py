@@ -38,13 +38,13 @@ def study(tmp_path_factory) -> Path:
                        f"hard at first, then the others helped.\n" for i in range(5 + 7 * n))
         doc = project.docs.add(read_plain(text.encode(), f"SU{n:02d}.txt"), f"SU{n:02d}")
         body = project.docs.text(doc.id)
-        start = 0
+        starts = []
         for i in range(5 + 7 * n):
-            start = body.index(f"{speaker}: ", start) + len(speaker) + 2
-            project.codings.add(doc.id, hope.id, start, start + 30 + i % 7,
-                                memo='said "twice"\nlater' if i == 3 else None)
-            if i % 4 == 0:
-                other.codings.add(doc.id, fear.id, start - len(speaker) - 30, start + 10)
+            starts.append(body.index(f"{speaker}: ", starts[-1] if starts else 0) + len(speaker) + 2)
+        project.codings.add_many(doc.id, [(hope.id, start, start + 30 + i % 7) for i, start in enumerate(starts)
+                                          if i != 3])
+        project.codings.add(doc.id, hope.id, starts[3], starts[3] + 33, memo='said "twice"\nlater')
+        other.codings.add_many(doc.id, [(fear.id, start - len(speaker) - 30, start + 10) for start in starts[::4]])
     project.speakers.set(["Interviewer"], "Interviewer", "interviewer")
     return project.root
 
