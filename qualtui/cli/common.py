@@ -204,8 +204,8 @@ def confirm(question: str) -> None:
     if sys.stdin is None or not sys.stdin.isatty():
         raise UsageProblem("no terminal to ask in: add --yes to confirm")
     # the question on stderr: it is seen even when the output is redirected
-    if not click.confirm(safe(question), default=False, err=True):
-        raise click.Abort()
+    if not click.confirm(safe(question), default=False, err=True):   # Ctrl-C here is click's Abort: exit 130
+        raise QualtuiError("not confirmed: nothing was changed")
 
 
 def warn(message: str) -> None:
