@@ -144,6 +144,7 @@ class ProjectLayout:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
+        self._documents = self.root / DOCUMENTS_DIR   # made once: every document's three paths start from it
 
     @property
     def marker(self) -> Path:
@@ -151,7 +152,7 @@ class ProjectLayout:
 
     @property
     def documents_dir(self) -> Path:
-        return self.root / DOCUMENTS_DIR
+        return self._documents
 
     @property
     def backups_dir(self) -> Path:

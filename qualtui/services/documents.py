@@ -100,9 +100,7 @@ class DocumentService:
             turns = sorted(self.turns(doc_id), key=turn_extent)
             return ([turn_extent(t)[0] for t in turns], [t.end for t in turns], [t.speaker for t in turns],
                     [t.begin_ms for t in turns])
-        canonical = self.project.speakers.canonical
-        names = {label: canonical(Turn.from_record({"start": 0, "end": 0, "speaker": label}).speaker)
-                 for label in set(spans.labels)}   # cleaned as ``turns`` cleans them
+        names = self.project.speakers.as_read(spans.labels)
         return list(spans.starts), list(spans.ends), list(map(names.__getitem__, spans.labels)), list(spans.begins)
 
     def add(self, transcript: Transcript, name: str, *, source: str = "",

@@ -55,6 +55,7 @@ class SpeakerService:
         self.project = project
         self.file = project.store.project
         self._cache: tuple[object, dict[str, SpeakerName], dict[str, str]] | None = None
+        self._names_read: dict[str | None, str | None] = {}   # stored label -> as read, for the tables cached
 
     def _tables(self) -> tuple[dict[str, SpeakerName], dict[str, str]]:
         """(label key -> mapping, canonical name key -> role), re-read only when the project file changed."""
@@ -72,7 +73,18 @@ class SpeakerService:
                 if mapped.role:
                     roles[_key(mapped.name)] = mapped.role
             self._cache = (token, by_label, roles)
+            self._names_read = {}
         return self._cache[1], self._cache[2]
+
+    def as_read(self, labels: Iterable[str | None]) -> dict[str | None, str | None]:
+        """Each speaker label as stored -> as ``DocumentService.turns`` reads it: cleaned as ``Turn`` cleans
+        it, then its canonical name (remembered while the speaker table is unchanged: a whole-project pass
+        meets the same few labels in every document)."""
+        self._tables()
+        known = self._names_read
+        for label in set(labels) - known.keys():
+            known[label] = self.canonical(Turn.from_record({"start": 0, "end": 0, "speaker": label}).speaker)
+        return known
 
     def all(self) -> list[SpeakerName]:
         return sorted(self._tables()[0].values(), key=lambda m: (m.name.casefold(), m.label.casefold()))
