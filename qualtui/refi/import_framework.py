@@ -61,8 +61,7 @@ def take_framework_summaries(plan: "ImportPlan") -> list[Summary]:
     refs.update(guid for link in rp.links for guid in link if guid)
     for src in rp.sources:
         refs.update(src.notes)
-        refs.update(guid for coding in src.whole for guid in coding.notes)
-    refs.update(plan.selection_note_refs)                   # the selections' and their codings' (first reading)
+    refs.update(plan.selection_note_refs)                   # the selections' and codings' (first reading)
     stamp = now_iso()
     found: dict[tuple[str, str], Summary] = {}
     taken: dict[str, tuple[str, ...]] = {}                  # note guid -> the objects it is taken off

@@ -89,7 +89,8 @@ class ImportPlan:
         self.skipped = self.report.skipped
         self.used_notes: set[str] = set()
         self.probes: list[_Probe] = []
-        self.selection_note_refs: Counter[str] = Counter()   # references to notes from selections and their codings
+        # references to notes from selections and from codings (of selections, or of a whole source)
+        self.selection_note_refs: Counter[str] = Counter()
 
     # the first reading ---------------------------------------------------------
     def read(self) -> None:
@@ -113,7 +114,8 @@ class ImportPlan:
                     for sel in src.selections:
                         self.selection_note_refs.update(sel.notes)
                         self.selection_note_refs.update(guid for coding in sel.codings for guid in coding.notes)
-                    src.selections = []   # read again, a document at a time (``codings``)
+                    self.selection_note_refs.update(guid for coding in src.whole for guid in coding.notes)
+                    src.selections, src.whole = [], []   # read again, a document at a time (``codings``)
                     reader.project.sources.append(src)
         self.rp = reader.finish()
         self.skipped.update(self.rp.skipped)
@@ -305,9 +307,10 @@ class ImportPlan:
                 if sel.description or notes:
                     quote = text.text[span[0]:span[1]]
                     quote = quote.strip()[:300] if quote else None
-                    self.orphan_comments.append((doc, quote, sel.description, sel.user, sel.created))
-                    for note in notes:
-                        self.orphan_comments.append((doc, quote, self._note_text(note), sel.user, sel.created))
+                    # only what becomes a memo is kept: a dangling NoteRef (no text) is counted and let go
+                    for comment in [sel.description, *map(self._note_text, notes)]:
+                        if comment:
+                            self.orphan_comments.append((doc, quote, comment, sel.user, sel.created))
                 else:
                     self.skipped["text selections without codes or comments"] += 1
                 continue

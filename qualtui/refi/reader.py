@@ -307,15 +307,44 @@ def codebook_leftovers(root: ET.Element) -> tuple[Counter, list[str]]:
 
 
 
+# Limits against a hostile project file (the 200 MB XML limit alone allows 50 million elements, about 8 GB as
+# Elements): the 500-interview benchmark's export (120,000 codings) has 364,000 elements, 1,213 at most in a
+# source, and 500 sources.
+MAX_PART_ELEMENTS = 100_000     # in one source, or one list beside the sources (the codebook, the notes)
+MAX_SOURCES = 50_000            # children of Sources, and of Project
+MAX_ELEMENTS = 2_000_000        # in the whole file
+
+
 def iter_project(chunks: Iterable[bytes], what: str) -> Iterator[tuple[str, ET.Element]]:
     """("root", the Project element as it opens), then ("child", each other child of it) and ("source",
-    each child of its Sources) as each closes, taken out of the tree: the file is never held whole."""
+    each child of its Sources) as each closes, taken out of the tree: the file is never held whole.
+    ``ImportRejected`` past the limits above."""
+    from qualtui.errors import ImportRejected
     from qualtui.safeio.safexml import iter_xml
+
+    elements = 0
+    parts = {2: 0, 3: 0}
 
     def detach(el: ET.Element, depth: int, parent: ET.Element | None) -> bool:
         if depth == 2:
             return local(el.tag) != "Sources"
         return depth == 3 and parent is not None and local(parent.tag) == "Sources"
 
-    for el, depth in iter_xml(chunks, detach, what=what, max_bytes=MAX_XML_BYTES):
+    def counted(found: Iterator[tuple[ET.Element, int]]) -> Iterator[tuple[ET.Element, int]]:
+        nonlocal elements
+        for el, depth in found:
+            if depth > 1:
+                elements += sum(1 for _ in el.iter())
+                parts[depth] += 1
+                if parts[depth] > MAX_SOURCES:
+                    where = "sources" if depth == 3 else "elements directly in its Project"
+                    raise ImportRejected(f"{what} has more than {MAX_SOURCES:,} {where} (a limit against hostile files)")
+                if elements > MAX_ELEMENTS:
+                    raise ImportRejected(f"{what} has more than {MAX_ELEMENTS:,} elements (a limit against hostile "
+                                         "files)")
+            yield el, depth
+
+    found = iter_xml(chunks, detach, what=what, max_bytes=MAX_XML_BYTES, max_held=MAX_PART_ELEMENTS,
+                     held_in="one source or list")
+    for el, depth in counted(found):
         yield ("root" if depth == 1 else "child" if depth == 2 else "source"), el

@@ -107,26 +107,38 @@ def parse_xml(data: bytes, *, what: str = "XML", max_bytes: int = MAX_XML_BYTES,
 
 
 def iter_xml(chunks: Iterable[bytes], detach: Callable[[ET.Element, int, ET.Element | None], bool], *,
-             what: str = "XML", max_bytes: int = MAX_XML_BYTES,
-             max_depth: int = MAX_XML_DEPTH) -> Iterator[tuple[ET.Element, int]]:
+             what: str = "XML", max_bytes: int = MAX_XML_BYTES, max_depth: int = MAX_XML_DEPTH,
+             max_held: int | None = None, held_in: str = "one element") -> Iterator[tuple[ET.Element, int]]:
     """Parse XML fed a chunk at a time, yielding (element, depth) for the root as it opens, then for each
     element ``detach(element, depth, parent)`` chooses as it closes: that one is taken out of its parent,
-    so a large file is never held whole.  Checked as ``parse_xml`` checks."""
+    so a large file is never held whole.  Checked as ``parse_xml`` checks, and refused once more than
+    *max_held* elements are in the tree at once (millions of elements inside *held_in*, each ~170 bytes
+    or more as an Element, when only the detached pieces were meant to be held)."""
     builder = ET.TreeBuilder()
     open_: list[ET.Element] = []
+    held_before: list[int] = []          # for each open element, how many were held when it opened
+    held = 0
     ready: list[tuple[ET.Element, int]] = []
 
     def opened(element: ET.Element, depth: int) -> None:
+        nonlocal held
         open_.append(element)
+        held_before.append(held)
+        held += 1
+        if max_held is not None and held > max_held:
+            raise _Refused(f"{what} has more than {max_held:,} elements in {held_in} (a limit against hostile files)")
         if depth == 1:
             ready.append((element, 1))
 
     def closed(element: ET.Element, depth: int) -> None:
+        nonlocal held
         open_.pop()
+        before = held_before.pop()
         parent = open_[-1] if open_ else None
         if depth > 1 and detach(element, depth, parent):
             ready.append((element, depth))
             parent.remove(element)
+            held = before   # the element and what is still inside it are no longer in the tree
 
     parser = _parser(what, max_depth, builder, opened, closed)
     size = 0
