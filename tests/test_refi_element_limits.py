@@ -127,3 +127,33 @@ def test_iter_xml_counts_what_is_in_the_tree_at_once(size):
     with pytest.raises(ImportRejected, match="more than 5 elements"):    # a part too big, however it is fed
         list(iter_xml(_chunks(data.replace(b"<t><s/><s/></t>", b"<t><s/><s/><s/></t>", 1), size), _detach,
                       max_held=5))
+
+
+def test_a_summary_note_also_referred_to_by_a_coding_stays_a_memo(tmp_path):
+    """Only references to notes on codes are counted across the sources: the one a summary test needs."""
+    import io
+    import re
+    import zipfile
+
+    from qualtui.services.framework import doc_case
+
+    original = rich_project(tmp_path / "a")
+    peers = original.codes.find("Peer support")
+    original.framework.set(doc_case(original.docs.get("SU01").id), peers.id, "Peers carry the early days.")
+    data, _ = build_qdpx(original)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    qde = parts["project.qde"].decode()
+    note = re.search(r'<Note guid="([^"]+)" name="Framework: SU01 x Peer support"', qde).group(1)
+    for name, text in (("summary.qdpx", qde), ("also.qdpx", re.sub(r"(<CodeRef [^>]*/>)", rf'\1<NoteRef targetGUID="{note}"/>',
+                                                                     qde, count=1))):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for part, content in parts.items():
+                archive.writestr(part, text.encode() if part == "project.qde" else content)
+        (tmp_path / name).write_bytes(buffer.getvalue())
+    summary = import_qdpx(tmp_path / "summary.qdpx", tmp_path / "b")
+    also = import_qdpx(tmp_path / "also.qdpx", tmp_path / "c")
+    assert summary.counts["framework summaries"] == 1 and "framework summaries" not in also.counts
+    memos = [m for m in Project.open(tmp_path / "c").memos.all() if "Peers carry the early days." in m.text]
+    assert len(memos) == 2 and {m.kind for m in memos} == {"code", "document"}

@@ -89,7 +89,7 @@ class ImportPlan:
         self.skipped = self.report.skipped
         self.used_notes: set[str] = set()
         self.probes: list[_Probe] = []
-        # references to notes from selections and from codings (of selections, or of a whole source)
+        # selections' and codings' references to notes on codes (a qualtui export has its codebook first)
         self.selection_note_refs: Counter[str] = Counter()
 
     # the first reading ---------------------------------------------------------
@@ -98,6 +98,7 @@ class ImportPlan:
         reader = ProjectReader()
         prior: tuple[Convention, ...] = ()
         seen_paths: set[str] = set()
+        code_notes: set[str] = set()
         chunks = track(self.archive.chunks(), "reading the project file", total=self.archive.chunk_count())
         for kind, el in iter_project(chunks, self.archive.qde_name):
             if kind == "root":
@@ -108,13 +109,12 @@ class ImportPlan:
                 prior = prior_conventions(reader.project.origin)
             elif kind == "child":
                 reader.child(el)
+                if local(el.tag) == "CodeBook":
+                    code_notes = {guid for code in walk_codes(reader.project.codes) for guid in code.notes}
             else:
                 for src in reader.source(el):
                     self.probes.append(self._probe(src, prior, seen_paths))
-                    for sel in src.selections:
-                        self.selection_note_refs.update(sel.notes)
-                        self.selection_note_refs.update(guid for coding in sel.codings for guid in coding.notes)
-                    self.selection_note_refs.update(guid for coding in src.whole for guid in coding.notes)
+                    self.selection_note_refs.update(g for g in src.note_refs() if g in code_notes)
                     src.selections, src.whole = [], []   # read again, a document at a time (``codings``)
                     reader.project.sources.append(src)
         self.rp = reader.finish()
@@ -307,7 +307,6 @@ class ImportPlan:
                 if sel.description or notes:
                     quote = text.text[span[0]:span[1]]
                     quote = quote.strip()[:300] if quote else None
-                    # only what becomes a memo is kept: a dangling NoteRef (no text) is counted and let go
                     for comment in [sel.description, *map(self._note_text, notes)]:
                         if comment:
                             self.orphan_comments.append((doc, quote, comment, sel.user, sel.created))

@@ -60,6 +60,15 @@ class RSource:
     notes: list[str] = field(default_factory=list)
     values: list[tuple[str | None, str]] = field(default_factory=list)   # (variable guid, value)
 
+    def note_refs(self) -> Iterator[str]:
+        """The note guids its selections and codings refer to."""
+        for sel in self.selections:
+            yield from sel.notes
+            for coding in sel.codings:
+                yield from coding.notes
+        for coding in self.whole:
+            yield from coding.notes
+
 
 @dataclass
 class RNote:
