@@ -9,6 +9,7 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 import click
@@ -297,7 +298,7 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
     query = SearchQuery(pattern, regex=regex, case_sensitive=case_sensitive, whole_word=word,
                         speakers=tuple(speakers), limit=limit, exclude_roles=("interviewer",) if no_interviewer else ())
     if not code_name and not (fmt == "table" and context):
-        _print_hits(Search(corpus, query, context=context), fmt, len(corpus.documents))
+        _print_hits(Search(corpus, query, context=context), fmt, len(corpus.documents), project.root)
         return
     result = run(corpus, query, context=context)
     if code_name:
@@ -314,9 +315,9 @@ def search(project, pattern: str, regex: bool, case_sensitive: bool, word: bool,
     _hits_footer(result.truncated, limit, len(result.hits), result.documents, fmt)
 
 
-def _print_hits(found, fmt: str, documents: int) -> None:
-    """Hits as rows, printed as they are found (csv, json) or held cut to the table's widths, on disk past a
-    few megabytes (every hit of a common word)."""
+def _print_hits(found, fmt: str, documents: int, spill: Path) -> None:
+    """Hits as rows, printed as they are found (csv, json) or held cut to the table's widths, on disk (in the
+    folder *spill*) past a few megabytes (every hit of a common word)."""
     from qualtui.cli.spilled_table import SpilledTable
 
     count = 0
@@ -333,7 +334,7 @@ def _print_hits(found, fmt: str, documents: int) -> None:
 
     if fmt == "table":
         table = SpilledTable(["document", "lines", "speaker", "left", "text", "right"],
-                      headers=["document", "lines", "speaker", "before", "match", "after"])
+                             headers=["document", "lines", "speaker", "before", "match", "after"], folder=spill)
         batches = rows()
         for batch in iter(lambda: list(islice(batches, 1000)), []):
             table.write(batch)

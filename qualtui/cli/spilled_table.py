@@ -3,7 +3,8 @@
 ``stream.Table`` keeps every cell as a string until the widths are known: about 370 bytes a row, so
 356,000 search hits of 'the' over the 500-interview project took 160 MB.  Here a row is one line of
 bytes (cells joined by NUL: ``safe`` leaves neither NUL nor a line break in a cell), kept in memory
-up to ``SPILL_BYTES`` and past that on an unnamed temporary file, read back 5,000 rows at a time.
+up to ``SPILL_BYTES`` and past that on an unnamed temporary file in the project's folder (transcript
+text stays where the project is kept, not on a shared /tmp), read back 5,000 rows at a time.
 The printed text is ``common.emit``'s, byte for byte.
 """
 
@@ -13,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from qualtui.cli.common import MAX_WIDTH, fit, safe
@@ -26,12 +28,13 @@ class SpilledTable:
     """``stream.Table``'s interface and output; the cells held as bytes, on disk past *spill_bytes*."""
 
     def __init__(self, columns: Sequence[str], headers: Sequence[str] | None = None, *,
-                 spill_bytes: int | None = None) -> None:
+                 spill_bytes: int | None = None, folder: Path | None = None) -> None:
         self.columns = list(columns)
         self.headers = list(headers or columns)
         self.widest = [0] * len(self.columns)
         self.rows = 0
-        self.held = tempfile.SpooledTemporaryFile(max_size=spill_bytes or SPILL_BYTES)
+        # *folder*: the project's own (private) folder, so transcript text never goes to a shared /tmp
+        self.held = tempfile.SpooledTemporaryFile(max_size=spill_bytes or SPILL_BYTES, dir=folder)
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         rows = list(rows)
