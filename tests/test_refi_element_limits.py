@@ -78,6 +78,14 @@ def test_too_many_sources_are_refused(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.qde"]
 
 
+def test_too_many_elements_directly_in_the_project_are_refused(tmp_path):
+    refs = "".join(f'<NoteRef targetGUID="{_guid(i)}"/>' for i in range(reader.MAX_SOURCES + 1))
+    (tmp_path / "refs.qde").write_text(HEAD + refs + "</Project>", encoding="utf-8")
+    with pytest.raises(ImportRejected, match=f"more than {reader.MAX_SOURCES:,} elements directly in its Project"):
+        import_qdpx(tmp_path / "refs.qde", tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.qde"]
+
+
 def test_the_whole_file_has_an_element_limit_counted_over_its_sources(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "MAX_ELEMENTS", 300)
     source = '<TextSource guid="{}" name="s"><PlainTextContent>hello world</PlainTextContent>{}</TextSource>'

@@ -332,28 +332,21 @@ def iter_project(chunks: Iterable[bytes], what: str) -> Iterator[tuple[str, ET.E
     from qualtui.safeio.safexml import iter_xml
 
     elements = 0
-    parts = {2: 0, 3: 0}
+    parts = {2: 0, 3: 0}   # children of Project, and of Sources
 
     def detach(el: ET.Element, depth: int, parent: ET.Element | None) -> bool:
         if depth == 2:
             return local(el.tag) != "Sources"
         return depth == 3 and parent is not None and local(parent.tag) == "Sources"
 
-    def counted(found: Iterator[tuple[ET.Element, int]]) -> Iterator[tuple[ET.Element, int]]:
-        nonlocal elements
-        for el, depth in found:
-            if depth > 1:
-                elements += sum(1 for _ in el.iter())
-                parts[depth] += 1
-                if parts[depth] > MAX_SOURCES:
-                    where = "sources" if depth == 3 else "elements directly in its Project"
-                    raise ImportRejected(f"{what} has more than {MAX_SOURCES:,} {where} (a limit against hostile files)")
-                if elements > MAX_ELEMENTS:
-                    raise ImportRejected(f"{what} has more than {MAX_ELEMENTS:,} elements (a limit against hostile "
-                                         "files)")
-            yield el, depth
-
-    found = iter_xml(chunks, detach, what=what, max_bytes=MAX_XML_BYTES, max_held=MAX_PART_ELEMENTS,
-                     held_in="one source or list")
-    for el, depth in counted(found):
+    for el, depth in iter_xml(chunks, detach, what=what, max_bytes=MAX_XML_BYTES, max_held=MAX_PART_ELEMENTS,
+                              held_in="one source or list"):
+        if depth > 1:
+            elements += sum(1 for _ in el.iter())
+            parts[depth] += 1
+            if parts[depth] > MAX_SOURCES:
+                where = "sources" if depth == 3 else "elements directly in its Project"
+                raise ImportRejected(f"{what} has more than {MAX_SOURCES:,} {where} (a limit against hostile files)")
+            if elements > MAX_ELEMENTS:
+                raise ImportRejected(f"{what} has more than {MAX_ELEMENTS:,} elements (a limit against hostile files)")
         yield ("root" if depth == 1 else "child" if depth == 2 else "source"), el
