@@ -79,3 +79,17 @@ def test_search_past_the_spill_limit_prints_the_table_it_printed_from_memory(bui
     assert seen in ([False, True], [False, True, True])
     assert (on_disk.stdout, on_disk.stderr) == (in_memory.stdout, in_memory.stderr)
     assert len(on_disk.stdout.splitlines()) > 20
+
+
+def test_a_project_folder_that_cannot_be_written_keeps_the_table_in_memory(built, monkeypatch):
+    """Never a shared /tmp instead: a colleague's project, read-only to this user, spills nowhere."""
+    seen = []
+    close = SpilledTable.close
+    monkeypatch.setattr(SpilledTable, "close", lambda self: seen.append(self.spilled) or close(self))
+    monkeypatch.setattr(spilled_table, "SPILL_BYTES", 1)
+    writable = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if mode == os.W_OK and str(path) == str(
+        built.project.root) else writable(path, mode, **kw))
+    got = CliRunner().invoke(cli, ["search", "-p", str(built.project.root), "e", "--limit", "100000"])
+    assert got.exit_code == 0, (got.output, got.exception)
+    assert seen == [False] and len(got.stdout.splitlines()) > 20

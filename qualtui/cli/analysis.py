@@ -6,6 +6,7 @@ The work is done by ``qualtui.analysis``; this module parses options and renders
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Sequence
 from itertools import islice
@@ -334,7 +335,9 @@ def _print_hits(found, fmt: str, documents: int, spill: Path) -> None:
 
     if fmt == "table":
         table = SpilledTable(["document", "lines", "speaker", "left", "text", "right"],
-                             headers=["document", "lines", "speaker", "before", "match", "after"], folder=spill)
+                             headers=["document", "lines", "speaker", "before", "match", "after"], folder=spill,
+                             # a project folder this user cannot write to (a colleague's): held in memory, never /tmp
+                             spill_bytes=None if os.access(spill, os.W_OK) else sys.maxsize)
         batches = rows()
         for batch in iter(lambda: list(islice(batches, 1000)), []):
             table.write(batch)
