@@ -139,6 +139,7 @@ def measure_edit(ctx: Context) -> list[Result]:
 
     if (ctx.args.only and "edit" not in ctx.args.only) or ctx.args.edits < 1:
         return []
+    os.sync()   # the gigabytes the heavy commands just wrote would otherwise be flushed inside these fsyncs
     project = Project.open(ctx.project, coder="bench-edit")
     code = project.codes.get("Interviewer talk")
     docs = project.docs.all()
