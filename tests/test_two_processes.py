@@ -126,3 +126,94 @@ def test_one_process_unless_it_pays_and_is_safe(monkeypatch):
     monkeypatch.setattr("threading.active_count", lambda: 1)
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0}, raising=False)
     assert processes_for(10 * MIN_WORK) == 1
+
+
+INTERRUPTED_AT_START = """
+import os, sys
+from qualtui.cli import main, two_processes
+
+parent, real_close = os.getpid(), os.close
+
+
+class FirstStep:
+    '''os, but the child's first step meets a Ctrl-C (SIGINT reaching it right after the fork).'''
+
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+    @staticmethod
+    def close(fd):
+        if os.getpid() != parent:
+            raise KeyboardInterrupt
+        real_close(fd)
+
+
+two_processes.os = FirstStep()
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_an_interrupt_as_the_child_starts_never_runs_the_command_twice(study, fmt):
+    """The child is a copy of the command: an interrupt before its work begins must end it there, silently,
+    not unwind through the command's stack (a second error line, the parent's buffered output and exit
+    handlers run again, another exit status)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QUALTUI_CODER="tester", **{ENV: "2"})
+    env.pop("QUALTUI_PROJECT", None)
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_AT_START, "-p", str(study), "retrieve", "Hope",
+                           "--format", fmt], env=env, cwd=ROOT, capture_output=True, timeout=60)
+    one = qualtui(study, "1", "retrieve", "Hope", "--format", fmt)
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        "qualtui: error: the second process stopped before it finished; QUALTUI_PROCESSES=1 runs the command in one"]
+    assert one.stdout.startswith(done.stdout)   # the first part once, as one process prints it
+
+
+INTERRUPTED_AFTER_FORK = """
+import os, sys
+from qualtui.cli import main, two_processes
+
+children = []
+real_fork, real_close = os.fork, os.close
+
+
+class JustForked:
+    '''os, but the command meets a Ctrl-C as it closes its end of the pipe, just after forking.'''
+
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+    @staticmethod
+    def fork():
+        pid = real_fork()
+        children.append(pid)
+        return pid
+
+    @staticmethod
+    def close(fd):
+        if children and children[0] != 0 and len(children) == 1:
+            children.append("interrupted")   # once
+            raise KeyboardInterrupt
+        real_close(fd)
+
+
+two_processes.os = JustForked()
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    try:
+        os.waitpid(children[0], os.WNOHANG)
+        print("child left unreaped", file=sys.stderr)
+    except ChildProcessError:
+        pass
+    raise
+"""
+
+
+def test_an_interrupt_just_after_the_fork_stops_and_reaps_the_child(study):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QUALTUI_CODER="tester", **{ENV: "2"})
+    env.pop("QUALTUI_PROJECT", None)
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_AFTER_FORK, "-p", str(study), "retrieve", "Hope",
+                           "--format", "json"], env=env, cwd=ROOT, capture_output=True, timeout=60)
+    assert done.returncode == 130
+    assert done.stderr == b"\nqualtui: error: aborted\n"   # as an interrupt of one process ends

@@ -82,28 +82,34 @@ def in_order(items: Sequence[Item], weights: Sequence[int],
     cut = split_point(weights)
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:   # the child: never returns
-        os.close(read_end)
-        _make_in_child(make, items[cut:], write_end)
-    os.close(write_end)
-    receiver = _Receiver(read_end)
-    done = False
-    try:
+    if pid == 0:   # the child: never returns, whatever reaches it (a Ctrl-C before its work began included)
+        try:
+            os.close(read_end)
+            _make_in_child(make, items[cut:], write_end)
+        finally:
+            os._exit(1)   # never unwinds through the command it is a copy of
+    receiver, done = None, False
+    try:   # from the fork on: whatever stops this process (a Ctrl-C included) stops and reaps the child
+        os.close(write_end)
+        receiver = _Receiver(read_end)
         yield from make(items[:cut])
         yield from receiver.products()
         done = True
     finally:
         if not done:
             _kill(pid)
-        receiver.close()
+        if receiver is None:
+            os.close(read_end)
+        else:
+            receiver.close()
         os.waitpid(pid, 0)
 
 
 def _make_in_child(make: Callable[[Sequence[Any]], Iterator[Any]], items: Sequence[Any], fd: int) -> None:
-    import pickle   # pickle, signal and traceback only where a pass is split: every command's start is spared them
-
     status = 1
     try:
+        import pickle   # pickle, signal and traceback only where a pass is split: every command's start is spared them
+
         with os.fdopen(fd, "wb", buffering=1 << 20) as out:
             try:
                 for product in make(items):
