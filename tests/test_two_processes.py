@@ -217,3 +217,30 @@ def test_an_interrupt_just_after_the_fork_stops_and_reaps_the_child(study):
                            "--format", "json"], env=env, cwd=ROOT, capture_output=True, timeout=60)
     assert done.returncode == 130
     assert done.stderr == b"\nqualtui: error: aborted\n"   # as an interrupt of one process ends
+
+
+INTERRUPTING_THE_CHILD = """
+import os, signal, sys
+from qualtui.cli import main
+
+
+def interrupted_every_millisecond():
+    signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+    signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)
+
+
+os.register_at_fork(after_in_child=interrupted_every_millisecond)
+main(sys.argv[1:])
+"""
+
+
+def test_interrupts_sent_to_the_child_alone_change_nothing(study):
+    """A Ctrl-C at a terminal reaches both processes and this one stops both; one sent to the child alone
+    (an import under way there, say) neither stops the command nor prints anything."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QUALTUI_CODER="tester", **{ENV: "2"})
+    env.pop("QUALTUI_PROJECT", None)
+    done = subprocess.run([sys.executable, "-c", INTERRUPTING_THE_CHILD, "-p", str(study), "retrieve", "Hope",
+                           "--format", "json"], env=env, cwd=ROOT, capture_output=True, timeout=60)
+    one = qualtui(study, "1", "retrieve", "Hope", "--format", "json")
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout == one.stdout

@@ -11,7 +11,8 @@ more (how the tests reach the split on small projects).
 The child writes its products through a pipe, pickled, and never touches standard output; a thread here
 drains the pipe so the child never waits for this process to finish its part.  What the child raises comes
 back as the same kind of error, raised where its output would have been printed: a damaged file is the same
-one line either way.  If this process stops early (an error, a closed output) the child is killed and reaped.
+one line either way.  If this process stops early (an error, a closed output, an interrupt) the child is killed and
+reaped; the child ignores interrupts (a Ctrl-C at a terminal reaches both, and this process stops it).
 """
 
 from __future__ import annotations
@@ -79,11 +80,15 @@ def in_order(items: Sequence[Item], weights: Sequence[int],
     if len(items) < 2 or processes_for(sum(weights)) < 2:
         yield from make(items)
         return
+    import pickle  # noqa: F401  (imported before the fork: an import in either process after it could be
+    import signal  # interrupted half-way, and the child's would print that traceback)
+
     cut = split_point(weights)
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:   # the child: never returns, whatever reaches it (a Ctrl-C before its work began included)
         try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)   # a Ctrl-C reaches the command too, which kills the child
             os.close(read_end)
             _make_in_child(make, items[cut:], write_end)
         finally:
