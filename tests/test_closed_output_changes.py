@@ -87,3 +87,24 @@ def test_a_closed_stderr_never_stops_the_output_going_to_a_file(project, tmp_pat
                            stdin=subprocess.DEVNULL, capture_output=True, env=_env(), timeout=120)
     assert proc.returncode == 0 and whole.returncode == 0 and whole.stdout.count(b"\n") == 2
     assert (tmp_path / "out.csv").read_bytes() == whole.stdout
+
+
+def _run_with_stdout_closed(root: Path, args: list[str]) -> subprocess.CompletedProcess:
+    """Run qualtui with no standard output at all (``qualtui ... >&-``): fd 1 closed before it starts."""
+    return subprocess.run([sys.executable, "-m", "qualtui", "-p", str(root), *args], stdin=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1), env=_env(), timeout=120)
+
+
+def test_a_closed_stdout_from_the_start_is_a_reader_gone_before_the_first_line(project):
+    # Python leaves sys.stdout None: every command ended in an AttributeError traceback and exit 1, a change
+    # made or not; and the first file the command opened would have been given fd 1
+    from qualtui.importers.plain import read_plain
+
+    doc = project.docs.add(read_plain(b"Interviewer: Hello?\nSam: Hello there, all good.\n", "d.txt"), "D")
+    project.codes.create("Hope")
+    coded = _run_with_stdout_closed(project.root, ["code", "D", "Hope", "--span", "20:30"])
+    assert (coded.returncode, coded.stderr) == (0, b"")
+    assert [(c.start, c.end) for c in project.codings.for_document(doc.id)] == [(20, 30)]
+    for args in (["codes"], ["retrieve", "Hope", "--format", "json"], ["retrieve", "Hope", "--format", "md"]):
+        read = _run_with_stdout_closed(project.root, args)
+        assert (read.returncode, read.stderr) == (0, b""), args

@@ -34,7 +34,9 @@ def only_reads(fn: Callable) -> Callable:
 
 
 def _to_devnull(fd: int) -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    if devnull == fd:   # fd was not open: the lowest number free
+        return
     try:
         os.dup2(devnull, fd)
     finally:
@@ -72,7 +74,17 @@ class _PipeEnd(io.RawIOBase):
 
 def guard_streams() -> None:
     """Put stdout and stderr that go to a pipe or a socket (only those can lose their reader) over ``_PipeEnd``;
-    a terminal, a file or a test's capture is left as it is."""
+    a terminal, a file or a test's capture is left as it is.  A stream closed before the command started
+    (``qualtui code ... >&-``) is /dev/null: a reader gone before the first line, and no file the command
+    opens is given its number."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            _to_devnull(fd)
+            if name != "stdin" and getattr(sys, name) is None:
+                setattr(sys, name, io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), encoding="utf-8",
+                                                    line_buffering=name == "stderr"))
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         try:
