@@ -9,6 +9,7 @@ exit 0).  A closed stderr stops nothing: a note there must not cut short the out
 
 from __future__ import annotations
 
+import codecs
 import functools
 import io
 import os
@@ -72,6 +73,32 @@ class _PipeEnd(io.RawIOBase):
             return memoryview(data).nbytes
 
 
+def _u_escapes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    escaped = []
+    for char in error.object[error.start:error.end]:
+        n = ord(char)
+        escaped.append(f"\\u{n:04x}" if n <= 0xFFFF else   # beyond the BMP: the UTF-16 pair, as JSON writes it
+                       f"\\u{0xD800 + ((n - 0x10000) >> 10):04x}\\u{0xDC00 + ((n - 0x10000) & 0x3FF):04x}")
+    return "".join(escaped), error.end
+
+
+U_ESCAPES = "qualtui.u-escapes"
+codecs.register_error(U_ESCAPES, _u_escapes)
+
+
+def _escape_what_it_cannot_hold(stream: Any) -> None:
+    """An output in an encoding other than UTF-8 (a latin-1 or ASCII locale) writes a character it cannot hold
+    as its \\uXXXX escape (JSON's own, so a JSON string stays JSON): strict, it stopped the output there, with
+    exit 1 and a message about arguments."""
+    try:
+        if stream.errors == "strict" and codecs.lookup(stream.encoding).name != "utf-8":
+            stream.reconfigure(errors=U_ESCAPES)
+    except (AttributeError, LookupError, TypeError, ValueError, io.UnsupportedOperation):
+        pass   # not a text stream of a known encoding (a test's capture)
+
+
 def guard_streams() -> None:
     """Put stdout and stderr that go to a pipe or a socket (only those can lose their reader) over ``_PipeEnd``;
     a terminal, a file or a test's capture is left as it is.  A stream closed before the command started
@@ -87,6 +114,7 @@ def guard_streams() -> None:
                                                     line_buffering=name == "stderr"))
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
+        _escape_what_it_cannot_hold(stream)
         try:
             fd = stream.fileno()
             mode = os.fstat(fd).st_mode
