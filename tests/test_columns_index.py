@@ -191,3 +191,29 @@ def test_an_entry_reads_back_as_written(records):
     assert COLUMNS.from_json(line, (1, 2, 3, 4)) == made
     if not made.odd:
         assert made.start == sorted(made.start) and len(made) == len(records)
+
+
+@pytest.mark.parametrize("index", [COLUMNS_INDEX, ".qualtui.turns.jsonl", ".qualtui.index.jsonl"])
+def test_something_else_in_an_index_s_place_is_reported_and_a_fifo_is_replaced(study, index):
+    import os
+
+    project, _docs = study
+    assert_exact(project)
+    path = project.root / index
+    path.unlink(missing_ok=True)
+    os.mkfifo(path, 0o600)   # every read would recount, and nothing be indexed
+    runner = CliRunner()
+    result = runner.invoke(cli, ["-p", str(project.root), "check"])
+    assert result.exit_code == 1 and f"{index}: is not a regular file where qualtui keeps an index" in result.output
+    assert runner.invoke(cli, ["-p", str(project.root), "check", "--repair"]).exit_code == 0
+    assert path.is_file() and runner.invoke(cli, ["-p", str(project.root), "check"]).exit_code == 0
+    assert_exact(project)
+    path.unlink()
+    path.mkdir()   # a folder may hold something of the user's: reported, never removed
+    result = runner.invoke(cli, ["-p", str(project.root), "check", "--repair"])
+    assert result.exit_code == 1 and f"{index}: is a folder where qualtui keeps an index" in result.output
+    assert path.is_dir()
+    path.rmdir()
+    path.symlink_to(project.root / "qualtui.json")
+    result = runner.invoke(cli, ["-p", str(project.root), "check"])
+    assert result.exit_code == 1 and "it is an index qualtui rebuilds" in result.output

@@ -21,11 +21,10 @@ from typing import Any
 from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE
 from stores.file_index import INDEX_NAME, FileIndex, disagrees, signature_of
-from stores.layout import (AUDIT_LOG, BACKUPS_DIR, COLUMNS_INDEX, DOCUMENTS_DIR, FOLDERS, MARKER, TURNS_INDEX,
-                           TXN_DIR, ProjectLayout,
-                           is_leftover_temp_file, is_lock_file, is_temp_file, is_unknown_in_documents,
-                           known_document_names, valid_document_id)
-from stores.links import planted_links, read_bytes
+from stores.layout import (AUDIT_LOG, BACKUPS_DIR, CACHES, CODINGS_INDEX, COLUMNS_INDEX, DOCUMENTS_DIR, MARKER,
+                           TURNS_INDEX, TXN_DIR, ProjectLayout, is_leftover_temp_file, is_temp_file,
+                           is_unknown_in_documents, known_document_names, valid_document_id)
+from stores.links import read_bytes
 from stores.project_lock import ProjectLock, live
 from stores.project_store import META_ID, permissions_for
 from stores.transaction import pending
@@ -35,7 +34,7 @@ from qualtui.services.coding_columns import COLUMNS
 from qualtui.services.coding_counts import COUNTS
 from qualtui.services.turn_spans import SPANS
 from qualtui.safety.rules import (check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment,
-                                  parse_record)
+                                  parse_record, planted_link_advice)
 
 INTERRUPTED = "interrupted"  # Problem.kind of a multi-file operation killed part-way
 
@@ -98,7 +97,8 @@ class _Checker:
 
     def run(self) -> tuple[list[Problem], ProjectFiles]:
         """Under the project lock, shared: a running transaction is waited for, never seen half-applied."""
-        self.problems.extend(link_problems(self.root))
+        self.problems.extend(Problem("symlink", where, advice, False)
+                             for where, advice in planted_link_advice(self.root))
         if self.problems:  # reading on would follow the links; nothing else is checked or repaired
             return self.problems, self.files
         try:
@@ -349,6 +349,9 @@ class _Checker:
                     if is_leftover_temp_file(entry.name):
                         self.add("temp-file", name, "temporary file left behind by an interrupted write")
                     continue
+                if folder == self.root and entry.name in CACHES and not stat.S_ISREG(entry_stat.st_mode):
+                    self.cache_in_the_way(entry.name, stat.S_ISDIR(entry_stat.st_mode))
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     if folder != self.root:  # backups/repair-* folders
                         self.check_mode(name, entry_stat, perms.dir_mode, directory=True)
@@ -357,28 +360,17 @@ class _Checker:
                     self.add("orphan-file", name, "belongs to no document (left by an interrupted import or delete)")
                 self.check_mode(name, entry_stat, perms.file_mode, directory=False)
 
+    def cache_in_the_way(self, name: str, directory: bool) -> None:
+        """Not a file where an index belongs (every read recounts): --repair rebuilds it over a FIFO or socket."""
+        kind = {CODINGS_INDEX: "codings-index", TURNS_INDEX: "turns-index", COLUMNS_INDEX: "columns-index"}[name]
+        self.add(kind, name, "is a folder where qualtui keeps an index (a cache): move it away" if directory
+                 else "is not a regular file where qualtui keeps an index (a cache); it is rebuilt", not directory)
+
     def check_mode(self, name: str, st: os.stat_result, wanted: int, *, directory: bool) -> None:
         mode = stat.S_IMODE(st.st_mode)
         if mode != wanted:
             what = "folder" if directory else "file"
             self.add("permissions", name, f"{what} mode is {mode:04o}, expected {wanted:04o}")
-
-
-def link_problems(root: Path) -> list[Problem]:
-    """Every symbolic link in the project, with what to do about it (a repair never deletes the user's files)."""
-    problems = []
-    for relative, target in planted_links(root, FOLDERS):
-        name = relative.rsplit("/", 1)[-1]
-        if relative in FOLDERS:
-            todo = (f"remove the link {relative} and put back the real {relative}/ folder from a backup"
-                    if relative == DOCUMENTS_DIR else f"remove the link {relative}; qualtui makes a new {relative}/ folder")
-        elif is_lock_file(name) or is_temp_file(name):
-            todo = f"remove the link {relative}; qualtui makes its own {'lock' if is_lock_file(name) else 'temporary'} files"
-        else:
-            todo = f"remove the link {relative} and restore the real file from a backup"
-        problems.append(Problem("symlink", relative, f"is a symbolic link to {target}; qualtui does not follow links "
-                                                     f"inside a project: {todo}", False))
-    return problems
 
 
 def memo_target_exists(memo: Memo, files: ProjectFiles) -> bool:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TypeVar
 
 from qualtui.model import Coding
+from stores.layout import CACHES, DOCUMENTS_DIR, FOLDERS, is_lock_file, is_temp_file
+from stores.links import planted_links
 
 T = TypeVar("T")
 
@@ -74,3 +77,21 @@ def find_cycles(codes: dict[str, Any]) -> list[list[str]]:
         for code_id in path:
             state[code_id] = 2
     return cycles
+
+
+def planted_link_advice(root: Path) -> list[tuple[str, str]]:
+    """(where, what to do) for every symbolic link in the project (a repair never deletes the user's files)."""
+    found = []
+    for relative, target in planted_links(root, FOLDERS):
+        name = relative.rsplit("/", 1)[-1]
+        if relative in FOLDERS:
+            todo = (f"remove the link {relative} and put back the real {relative}/ folder from a backup"
+                    if relative == DOCUMENTS_DIR else f"remove the link {relative}; qualtui makes a new {relative}/ folder")
+        elif relative in CACHES:
+            todo = f"remove the link {relative}; it is an index qualtui rebuilds from the project's files"
+        elif is_lock_file(name) or is_temp_file(name):
+            todo = f"remove the link {relative}; qualtui makes its own {'lock' if is_lock_file(name) else 'temporary'} files"
+        else:
+            todo = f"remove the link {relative} and restore the real file from a backup"
+        found.append((relative, f"is a symbolic link to {target}; qualtui does not follow links inside a project: {todo}"))
+    return found
