@@ -23,13 +23,13 @@ from typing import Any
 
 from qualtui.model import Coding
 from qualtui.services.coding_counts import CODINGS_TABLE
+from qualtui.services.numbering import STR_OR_NONE, named, numbered
 
 Signature = tuple[int, int, int, int]
 
 RECORD_ORDER = itemgetter("start", "end", "id")   # the order codings are read in: by offset, then id
 _OFFSETS, _NAMES = itemgetter("start", "end"), itemgetter("id", "code", "coder")
 _CREATED, _MEMO = methodcaller("get", "created"), methodcaller("get", "memo")   # older files may lack them
-_TEXT_OR_NONE = {str, type(None)}
 
 
 def readable(records: list[Any]) -> bool:
@@ -41,7 +41,7 @@ def readable(records: list[Any]) -> bool:
         optional = {*map(type, map(_CREATED, records)), *map(type, map(_MEMO, records))}
     except (KeyError, TypeError, AttributeError):
         return False   # a field missing, or a record that is not an object
-    return offsets <= {int} and names <= {str} and optional <= _TEXT_OR_NONE
+    return offsets <= {int} and names <= {str} and optional <= STR_OR_NONE
 
 
 @dataclass(frozen=True)
@@ -110,21 +110,6 @@ def _split(column: Any) -> Any:
     return column.split("\n") if isinstance(column, str) else column
 
 
-def _numbered(names: list[str]) -> tuple[list[str], list[int]]:
-    distinct = list(dict.fromkeys(names))
-    number = {name: i for i, name in enumerate(distinct)}
-    return distinct, list(map(number.__getitem__, names))
-
-
-def _named(distinct: Any, numbers: Any, n: int) -> list[str] | None:
-    if not (isinstance(distinct, list) and isinstance(numbers, list) and len(numbers) == n
-            and set(map(type, distinct)) <= {str} and set(map(type, numbers)) <= {int}):
-        return None
-    if numbers and not 0 <= min(numbers) <= max(numbers) < len(distinct):
-        return None
-    return list(map(distinct.__getitem__, numbers))
-
-
 class _Columns:
     """The codec ``stores.file_index.FileIndex`` is given for the coding-columns index."""
 
@@ -139,8 +124,8 @@ class _Columns:
     def to_json(columns: CodingColumns) -> dict[str, Any]:
         if columns.odd:
             return {"odd": True}
-        codes, code = _numbered(columns.code)
-        coders, coder = _numbered(columns.coder)
+        codes, code = numbered(columns.code)
+        coders, coder = numbered(columns.coder)
         return {"id": _joined(columns.id), "codes": codes, "code": code, "start": columns.start, "end": columns.end,
                 "coders": coders, "coder": coder, "created": _joined(columns.created), "memo": columns.memo}
 
@@ -157,10 +142,10 @@ class _Columns:
         if not all(isinstance(column, list) for column in (ids, starts, ends, created, memos)):
             return None
         n = len(ids)
-        codes, coders = _named(entry["codes"], entry["code"], n), _named(entry["coders"], entry["coder"], n)
+        codes, coders = named(entry["codes"], entry["code"], n), named(entry["coders"], entry["coder"], n)
         if codes is None or coders is None or not len(starts) == len(ends) == len(created) == len(memos) == n \
                 or not set(map(type, ids)) <= {str} or not {*map(type, starts), *map(type, ends)} <= {int} \
-                or not {*map(type, created), *map(type, memos)} <= _TEXT_OR_NONE \
+                or not {*map(type, created), *map(type, memos)} <= STR_OR_NONE \
                 or starts != sorted(starts) or Coding.columns_need_cleaning(entry["coders"], created, memos):
             return None
         return CodingColumns(signature, ids, codes, starts, ends, coders, created, memos)

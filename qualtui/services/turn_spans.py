@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from qualtui.services.numbering import STR_OR_NONE, named, numbered
+
 _INT_OR_NONE = {int, type(None)}
-_STR_OR_NONE = {str, type(None)}
 _KEYS = ("start", "end", "speaker", "label_start", "begin_ms")
 
 Signature = tuple[int, int, int, int]
@@ -28,7 +29,7 @@ Signature = tuple[int, int, int, int]
 def is_turn_record(record: object) -> bool:
     """Whether a stored turn has the fields and types a turn has (a hand-made file may not)."""
     return isinstance(record, dict) and type(record.get("start")) is int and type(record.get("end")) is int \
-        and type(record.get("speaker")) in _STR_OR_NONE \
+        and type(record.get("speaker")) in STR_OR_NONE \
         and all(type(record.get(key)) in _INT_OR_NONE for key in ("label_start", "begin_ms", "end_ms"))
 
 
@@ -51,7 +52,7 @@ def spans_of(records: Any, signature: Signature | None) -> TurnSpans:
     except (KeyError, TypeError, IndexError):
         return TurnSpans(signature, odd=True)
     ends_at = [record.get("end_ms") for record in records]
-    if not {*map(type, starts), *map(type, ends)} <= {int} or not set(map(type, labels)) <= _STR_OR_NONE \
+    if not {*map(type, starts), *map(type, ends)} <= {int} or not set(map(type, labels)) <= STR_OR_NONE \
             or not {*map(type, label_starts), *map(type, begins), *map(type, ends_at)} <= _INT_OR_NONE:
         return TurnSpans(signature, odd=True)
     starts = [start if label is None or label > start else label for start, label in zip(starts, label_starts)]
@@ -72,25 +73,23 @@ class _Spans:
     def to_json(spans: TurnSpans) -> dict[str, Any]:
         if spans.odd:
             return {"odd": True}
-        names = list(dict.fromkeys(spans.labels))
-        number = {name: i for i, name in enumerate(names)}
-        return {"start": spans.starts, "end": spans.ends, "names": names,
-                "speaker": [number[label] for label in spans.labels], "begin": spans.begins}
+        names, speakers = numbered(spans.labels)
+        return {"start": spans.starts, "end": spans.ends, "names": names, "speaker": speakers, "begin": spans.begins}
 
     @staticmethod
     def from_json(entry: Mapping[str, Any], signature: Signature) -> TurnSpans | None:
         """A well-formed entry's spans, or None (a damaged one is never half-used)."""
         if entry.get("odd") is True:
             return TurnSpans(signature, odd=True)
-        starts, ends, names, speakers, begins = (entry[key] for key in ("start", "end", "names", "speaker", "begin"))
-        if not all(isinstance(column, list) for column in (starts, ends, names, speakers, begins)) \
-                or not len(starts) == len(ends) == len(speakers) == len(begins) \
-                or not {*map(type, starts), *map(type, ends), *map(type, speakers)} <= {int} \
-                or not set(map(type, names)) <= _STR_OR_NONE or not set(map(type, begins)) <= _INT_OR_NONE \
-                or (speakers and not 0 <= min(speakers) <= max(speakers) < len(names)) \
+        starts, ends, begins = entry["start"], entry["end"], entry["begin"]
+        if not all(isinstance(column, list) for column in (starts, ends, begins)):
+            return None
+        labels = named(entry["names"], entry["speaker"], len(starts), STR_OR_NONE)
+        if labels is None or not len(starts) == len(ends) == len(begins) \
+                or not {*map(type, starts), *map(type, ends)} <= {int} or not set(map(type, begins)) <= _INT_OR_NONE \
                 or starts != sorted(starts) or ends != sorted(ends):
             return None
-        return TurnSpans(signature, starts, ends, list(map(names.__getitem__, speakers)), begins)
+        return TurnSpans(signature, starts, ends, labels, begins)
 
 
 SPANS = _Spans()
