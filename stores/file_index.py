@@ -325,6 +325,15 @@ class FileIndex:
             self._forget()
 
 
+def project_indexes(root: Path, perms: Permissions, summaries: Summaries) -> tuple[FileIndex, FileIndex, FileIndex]:
+    """The codings, turns and coding-columns indexes of the project folder *root*: where each is kept and
+    which files it summarises (the one place a store and ``check`` learn it)."""
+    layout = ProjectLayout(root)
+    return (FileIndex(root, perms, summaries.codings),
+            FileIndex(root, perms, summaries.turns, index=layout.turns_index, path_of=layout.turns, holds=list),
+            FileIndex(root, perms, summaries.columns, index=layout.columns_index, keeps_parsed=False))
+
+
 def recount(path: Path, holds: type = dict) -> tuple[Any, Signature | None]:
     """Read one indexed file again (its entry was stale): its data (a JSON *holds*) and the signature of
     exactly the bytes read; (None, None) when there is no file."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from stores.atomic import PRIVATE, Permissions, append_line, atomic_write_bytes, ensure_dir
-from stores.file_index import FileIndex, Summaries
+from stores.file_index import FileIndex, Summaries, project_indexes
 from stores.errors import StoreError
 from stores.layout import FOLDERS, MARKER, ProjectLayout, document_of, valid_document_id
 from stores.links import planted_links, read_bytes
@@ -49,12 +49,7 @@ class ProjectStore:
         self._document_files: dict[str, RecordFile] = {}
         self._text_cache: dict[str, tuple[tuple | None, str]] = {}
         # what each index keeps is the core's business (qualtui.services.coding_counts, coding_columns, turn_spans)
-        self.summaries = summaries
-        self.coding_index = FileIndex(self.root, perms, summaries.codings)
-        self.columns_index = FileIndex(self.root, perms, summaries.columns, index=self.layout.columns_index,
-                                       keeps_parsed=False)
-        self.turn_index = FileIndex(self.root, perms, summaries.turns, index=self.layout.turns_index,
-                                    path_of=self.layout.turns, holds=list)
+        self.coding_index, self.turn_index, self.columns_index = project_indexes(self.root, perms, summaries)
 
     # lifecycle -------------------------------------------------------------
     @staticmethod

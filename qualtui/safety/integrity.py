@@ -20,7 +20,7 @@ from typing import Any
 
 from stores import SCHEMA_VERSION, Permissions
 from stores.atomic import PRIVATE
-from stores.file_index import INDEX_NAME, FileIndex, disagrees, signature_of
+from stores.file_index import INDEX_NAME, disagrees, project_indexes, signature_of
 from stores.layout import (AUDIT_LOG, BACKUPS_DIR, CACHES, CODINGS_INDEX, COLUMNS_INDEX, DOCUMENTS_DIR, MARKER,
                            TURNS_INDEX, TXN_DIR, ProjectLayout, is_leftover_temp_file, is_temp_file,
                            is_unknown_in_documents, known_document_names, valid_document_id)
@@ -30,9 +30,7 @@ from stores.project_store import META_ID, permissions_for
 from stores.transaction import pending
 from qualtui.model import MEMO_KINDS, Code, Document, Memo, Turn
 from qualtui.progress import track
-from qualtui.services.coding_columns import COLUMNS
-from qualtui.services.coding_counts import COUNTS
-from qualtui.services.turn_spans import SPANS
+from qualtui.services.indexes import INDEXES
 from qualtui.safety.rules import (check_types, find_cycles, invalid_coding, is_json_object, is_torn_audit_fragment,
                                   parse_record, planted_link_advice)
 
@@ -90,7 +88,7 @@ class _Checker:
         self.files = ProjectFiles()
         self.index_entries: dict = {}
         self.turn_entries: dict = {}
-        self.column_entries = FileIndex(root, summary=COLUMNS, index=self.layout.columns_index, keeps_parsed=False)
+        self.coding_index, self.turn_index, self.column_index = project_indexes(root, PRIVATE, INDEXES)
 
     def add(self, kind: str, where: str, message: str, repairable: bool = True) -> None:
         self.problems.append(Problem(kind, where, message, repairable))
@@ -130,9 +128,8 @@ class _Checker:
         self.files.data = data
         self.check_meta(data.get("meta", {}))
         self.check_codes(data.get("codes", {}))
-        self.index_entries = FileIndex(self.root, summary=COUNTS).entries()
-        self.turn_entries = FileIndex(self.root, summary=SPANS, index=self.layout.turns_index,
-                                      path_of=self.layout.turns, holds=list).entries()
+        self.index_entries = self.coding_index.entries()
+        self.turn_entries = self.turn_index.entries()
         self.check_documents(data.get("documents", {}))
         self.check_memos(data.get("memos", {}))
         self.check_framework(data.get("framework", {}))
@@ -246,7 +243,7 @@ class _Checker:
         except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as exc:
             self.add("turns", where, f"speaker turns file is damaged ({exc})")
             return
-        if disagrees(SPANS, self.turn_entries.get(doc.id), raw, before, path):
+        if disagrees(INDEXES.turns, self.turn_entries.get(doc.id), raw, before, path):
             self.add("turns-index", TURNS_INDEX, f"disagrees with the speaker turns of {doc.name!r} (the index was "
                      "edited by hand or damaged); it is rebuilt from the turns files")
         if length is None:
@@ -275,10 +272,10 @@ class _Checker:
                 self.add("coding", f"coding {key} in {doc.name!r}", reason)
             else:
                 self.files.coding_ids.add(key)
-        if disagrees(COUNTS, self.index_entries.get(doc.id), data, before, path):
+        if disagrees(INDEXES.codings, self.index_entries.get(doc.id), data, before, path):
             self.add("codings-index", INDEX_NAME, f"disagrees with the codings of {doc.name!r} (the index was "
                      "edited by hand or damaged); it is rebuilt from the codings files")
-        if disagrees(COLUMNS, self.column_entries.entry(doc.id), data, before, path):
+        if disagrees(INDEXES.columns, self.column_index.entry(doc.id), data, before, path):
             self.add("columns-index", COLUMNS_INDEX, f"disagrees with the codings of {doc.name!r} (the index was "
                      "edited by hand or damaged); it is rebuilt from the codings files")
 
